@@ -1,0 +1,20 @@
+"""The ``mtaudit`` command line: a click group with one thin module per command."""
+
+from __future__ import annotations
+
+import click
+
+from mtaudit import __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="mtaudit")
+def main() -> None:
+    """Audit machine-translated articles and flag the broken sentences for a reviewer.
+
+    \b
+    Examples:
+      mtaudit audit examples/article.en.txt
+      mtaudit audit article.en.txt --source article.ar.txt --format json -o run.json
+      mtaudit check feed.jsonl --max-flagged 5%
+    """

@@ -1,0 +1,114 @@
+"""Configuration: one TOML file holds every threshold and its meaning.
+
+The shipped ``configs/default.toml`` is always read first; a user file given with ``--config``
+is laid over it, so a user file only names what it changes.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mtaudit.errors import ConfigError
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def default_config_path() -> Path:
+    """Where the shipped default configuration lives (installed wheel or source tree)."""
+    for candidate in (
+        _PACKAGE_DIR / "_configs" / "default.toml",
+        _PACKAGE_DIR.parent / "configs" / "default.toml",
+    ):
+        if candidate.is_file():
+            return candidate
+    raise ConfigError("the default configuration (configs/default.toml) is missing")
+
+
+def project_root() -> Path:
+    """The directory that holds ``models/`` by default: the source tree, else the cwd."""
+    root = _PACKAGE_DIR.parent
+    return root if (root / "configs").is_dir() else Path.cwd()
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such configuration file") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+
+
+@dataclass
+class Config:
+    """A loaded configuration: nested dictionaries with typed accessors."""
+
+    data: dict[str, Any]
+    paths: list[Path] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> Config:
+        """Load the defaults, then lay the user's file (if any) over them."""
+        default = default_config_path()
+        data = _read_toml(default)
+        paths = [default]
+        if path is not None:
+            user = Path(path)
+            data = _merge(data, _read_toml(user))
+            paths.append(user)
+        return cls(data=data, paths=paths)
+
+    def section(self, dotted: str) -> dict[str, Any]:
+        """Return the table at ``dotted`` (e.g. ``"checks.length"``); ``{}`` if absent."""
+        node: Any = self.data
+        for part in dotted.split("."):
+            if not isinstance(node, dict):
+                return {}
+            node = node.get(part, {})
+        return node if isinstance(node, dict) else {}
+
+    def get(self, dotted: str, default: Any = None) -> Any:
+        """Return the value at ``dotted`` or ``default`` when any part is missing."""
+        head, _, key = dotted.rpartition(".")
+        table = self.section(head) if head else self.data
+        return table.get(key, default)
+
+    def number(self, dotted: str, default: float | None = None) -> float:
+        """Return a numeric value, raising ``ConfigError`` if it is absent or not a number."""
+        value = self.get(dotted, default)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(f"config value {dotted} must be a number, got {value!r}")
+        return float(value)
+
+    def with_overrides(self, overrides: dict[str, Any]) -> Config:
+        """Return a copy with dotted keys replaced (used by CLI options)."""
+        data = copy.deepcopy(self.data)
+        for dotted, value in overrides.items():
+            node = data
+            *parents, key = dotted.split(".")
+            for part in parents:
+                node = node.setdefault(part, {})
+            node[key] = value
+        return Config(data=data, paths=list(self.paths))
+
+    def digest(self) -> str:
+        """A short stable hash of the effective configuration, for result signatures."""
+        blob = json.dumps(self.data, sort_keys=True, ensure_ascii=False).encode()
+        return hashlib.sha256(blob).hexdigest()[:12]

@@ -1,0 +1,56 @@
+"""Domain errors, each with a stable code.
+
+Library code raises these; only the CLI turns them into user-facing messages and exit codes.
+"""
+
+from __future__ import annotations
+
+
+class MtauditError(Exception):
+    """Base class for every error mtaudit raises on purpose."""
+
+    code = "E000"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"[{self.code}] {self.message}"
+
+
+class InputError(MtauditError):
+    """An input file or record cannot be read (encoding, format, emptiness)."""
+
+    code = "E100"
+
+    def __init__(self, message: str, path: str | None = None, line: int | None = None) -> None:
+        where = path or "<input>"
+        if line is not None:
+            where = f"{where}:{line}"
+        super().__init__(f"{where}: {message}")
+        self.path = path
+        self.line = line
+        self.reason = message
+
+
+class ConfigError(MtauditError):
+    """The configuration file is missing, malformed or holds an invalid value."""
+
+    code = "E200"
+
+
+class UsageError(MtauditError):
+    """Options that cannot work together, or an option value out of range."""
+
+    code = "E300"
+
+
+class ModelMissingError(MtauditError):
+    """A model needed by a signal is not on disk and its outputs are not cached."""
+
+    code = "E400"
+
+    def __init__(self, message: str, fix: str | None = None) -> None:
+        super().__init__(message if fix is None else f"{message} (fix: {fix})")
+        self.fix = fix
