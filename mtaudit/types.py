@@ -57,6 +57,10 @@ class Sentence:
     paragraph: int = 0
 
 
+Bead = tuple[tuple[int, ...], tuple[int, ...]]
+"""One alignment step: (source sentence indices, target sentence indices); either may be empty."""
+
+
 @dataclass(frozen=True)
 class Block:
     """A stretch of text that is not article prose (e.g. a comment form), reported as such."""

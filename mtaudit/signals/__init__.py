@@ -11,10 +11,14 @@ from typing import Protocol
 
 from mtaudit.config import Config
 from mtaudit.errors import ConfigError
-from mtaudit.types import Pair, SignalOutput, SignalStatus
+from mtaudit.types import Bead, Pair, Sentence, SignalOutput, SignalStatus
 
-# name -> "module:factory"; the factory takes a Config and returns a Signal.
-REGISTRY: dict[str, str] = {}
+# name -> "module:factory"; the factory takes a Config and returns a Signal. All registrations
+# live here, in one place.
+REGISTRY: dict[str, str] = {
+    "fidelity": "mtaudit.signals.fidelity:build",
+    "fluency": "mtaudit.signals.fluency:build",
+}
 
 
 class Signal(Protocol):
@@ -22,12 +26,24 @@ class Signal(Protocol):
 
     name: str
 
-    def status(self, pairs: Sequence[Pair]) -> SignalStatus:
-        """Say whether this signal can run on these pairs, and if not why and how to fix it."""
+    def status(self, pairs: Sequence[Pair]) -> list[SignalStatus]:
+        """Say which parts of this signal can run on these pairs; for the rest, why not and the fix.
+
+        One entry per part (e.g. ``fidelity.back_translation``); the signal runs when at least
+        one part can. Must not load a model, only look for it on disk and in caches.
+        """
         ...
 
     def score(self, pairs: Sequence[Pair]) -> list[SignalOutput]:
-        """Score every pair (batched inside); one output per pair, in order."""
+        """Score every pair (batched inside) with the parts that can run; one output per pair."""
+        ...
+
+
+class Aligner(Protocol):
+    """Optional extra of a signal: align source and target sentences better than by length."""
+
+    def align(self, source: Sequence[Sentence], target: Sequence[Sentence]) -> list[Bead] | None:
+        """Return beads covering both sides in order, or ``None`` to fall back to length."""
         ...
 
 
