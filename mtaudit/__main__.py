@@ -1,0 +1,5 @@
+"""Allow ``python -m mtaudit``."""
+
+from mtaudit.cli import main
+
+main()
