@@ -1,0 +1,262 @@
+"""The fluency signal: would a native reader stumble over this sentence, and where.
+
+A causal LM (``[fluency] model``, described under ``[models.<name>]``) gives every token its
+surprisal; the sentence's mean and its worst window of ``window`` tokens are normalised against
+the model's background on fluent text (see :mod:`mtaudit.fluency.background`) and compared
+with the thresholds in ``[fluency]``. The finding's span is the worst window, grown to words.
+
+Only sentences whose ``target_lang`` is one of the model's ``languages`` are scored.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mtaudit.config import Config, project_root
+from mtaudit.errors import ConfigError, ModelMissingError
+from mtaudit.types import Finding, Pair, Severity, SignalOutput, SignalStatus
+
+logger = logging.getLogger("mtaudit")
+
+NAME = "fluency"
+_NEURAL_FIX = "pip install 'mtaudit[neural]'"
+
+
+def _resolve(path: str | Path) -> Path:
+    candidate = Path(path).expanduser()
+    return candidate if candidate.is_absolute() else project_root() / candidate
+
+
+@dataclass(frozen=True)
+class FluencySettings:
+    """The ``[fluency]`` section and the ``[models.<name>]`` entry it names, checked."""
+
+    model: str
+    model_dir: Path
+    languages: tuple[str, ...]
+    engine: str
+    compute_type: str
+    batch_size: int
+    threads: int
+    padding_side: str
+    window: int
+    context: bool
+    max_tokens: int
+    min_tokens: int
+    sentence_minor_z: float
+    sentence_major_z: float
+    window_minor_z: float
+    window_major_z: float
+    background: Path | None
+    sample_texts: dict[str, Path]
+
+    @classmethod
+    def from_config(cls, config: Config) -> FluencySettings:
+        """Read and validate the settings; raise ``ConfigError`` on bad values."""
+        section = config.section("fluency")
+        model = str(section.get("model", "gpt2"))
+        entry = config.section(f"models.{model}")
+        if not entry:
+            raise ConfigError(f"fluency.model names {model!r}, but there is no [models.{model}]")
+        kind = entry.get("kind", "causal-lm")
+        if kind != "causal-lm":
+            raise ConfigError(f"[models.{model}] is a {kind!r} model; fluency needs a causal-lm")
+        languages = entry.get("languages", [])
+        if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
+            raise ConfigError(f"models.{model}.languages must be a list of language codes")
+
+        def integer(key: str, default: int, low: int) -> int:
+            value = section.get(key, default)
+            if isinstance(value, bool) or not isinstance(value, int) or value < low:
+                raise ConfigError(f"fluency.{key} must be an integer >= {low}, got {value!r}")
+            return value
+
+        def number(key: str, default: float) -> float:
+            return config.number(f"fluency.{key}", default)
+
+        background = section.get("background", "")
+        samples = section.get("sample_texts", {})
+        if not isinstance(samples, dict):
+            raise ConfigError("fluency.sample_texts must be a table of language = path")
+        return cls(
+            model=model,
+            model_dir=_resolve(str(entry.get("path", f"models/{model}"))),
+            languages=tuple(languages),
+            engine=str(section.get("engine", "auto")),
+            compute_type=str(section.get("compute_type", "int8")),
+            batch_size=integer("batch_size", 16, 1),
+            threads=integer("threads", 0, 0),
+            padding_side=str(section.get("padding_side", "right")),
+            window=integer("window", 4, 1),
+            context=bool(section.get("context", True)),
+            max_tokens=integer("max_tokens", 512, 8),
+            min_tokens=integer("min_tokens", 4, 1),
+            sentence_minor_z=number("sentence_minor_z", 2.5),
+            sentence_major_z=number("sentence_major_z", 4.0),
+            window_minor_z=number("window_minor_z", 3.0),
+            window_major_z=number("window_major_z", 4.5),
+            background=_resolve(background) if background else None,
+            sample_texts={str(k): _resolve(str(v)) for k, v in samples.items()},
+        )
+
+
+def severity_for(z: float, minor: float, major: float) -> Severity:
+    """Return the severity a z-score earns under a pair of thresholds."""
+    if z != z:  # NaN
+        return Severity.NONE
+    if z >= major:
+        return Severity.MAJOR
+    if z >= minor:
+        return Severity.MINOR
+    return Severity.NONE
+
+
+class FluencySignal:
+    """Language-model surprisal per sentence, normalised, with the words that cause it."""
+
+    name = NAME
+
+    def __init__(self, settings: FluencySettings) -> None:
+        self.settings = settings
+
+    # -- status ---------------------------------------------------------------------------
+
+    def _unavailable(self) -> tuple[str, str] | None:
+        """Return (reason, fix) when the model or its libraries are missing; look at disk only."""
+        from mtaudit.fluency.loading import has_module, missing_model, resolve_engine
+
+        s = self.settings
+        for module in ("torch", "transformers"):
+            if not has_module(module):
+                return f"{module} is not installed", _NEURAL_FIX
+        if s.engine == "ct2" and not has_module("ctranslate2"):
+            return "fluency.engine is ct2 but ctranslate2 is not installed", _NEURAL_FIX
+        resolve_engine(s.engine)  # raises ConfigError on an unknown engine
+        reason = missing_model(s.model_dir)
+        if reason is not None:
+            return f"causal LM {s.model!r} not found: {reason}", f"mtaudit models pull {s.model}"
+        return None
+
+    def status(self, pairs: Sequence[Pair]) -> list[SignalStatus]:
+        """Whether fluency can run on these pairs; never loads the model."""
+        missing = self._unavailable()
+        if missing is not None:
+            return [SignalStatus(NAME, False, missing[0], missing[1])]
+        langs = Counter(p.target_lang for p in pairs)
+        covered = {lang for lang in langs if lang in self.settings.languages}
+        if pairs and not covered:
+            return [
+                SignalStatus(
+                    NAME,
+                    False,
+                    f"model {self.settings.model!r} covers {self._covers()}, "
+                    f"not {', '.join(sorted(langs))}",
+                    f"name a causal LM for {', '.join(sorted(langs))} in [fluency] model",
+                )
+            ]
+        skipped = {lang: n for lang, n in langs.items() if lang not in covered}
+        if skipped:
+            left = ", ".join(f"{n} in {lang}" for lang, n in sorted(skipped.items()))
+            return [
+                SignalStatus(
+                    NAME,
+                    True,
+                    f"scores {', '.join(sorted(covered))} only; sentences not scored: {left}",
+                    "name a causal LM that covers those languages in [fluency] model",
+                )
+            ]
+        return [SignalStatus(NAME, True)]
+
+    def _covers(self) -> str:
+        return ", ".join(self.settings.languages) or "no language"
+
+    # -- scoring --------------------------------------------------------------------------
+
+    def _spec(self) -> Any:
+        from mtaudit.fluency.loading import ScorerSpec
+
+        s = self.settings
+        return ScorerSpec(
+            model_dir=s.model_dir,
+            engine=s.engine,
+            compute_type=s.compute_type,
+            batch_size=s.batch_size,
+            threads=s.threads,
+            padding_side=s.padding_side,
+            window=s.window,
+            max_tokens=s.max_tokens,
+        )
+
+    def score(self, pairs: Sequence[Pair]) -> list[SignalOutput]:
+        """One output per pair; pairs in languages the model does not cover get empty output."""
+        outputs = [SignalOutput() for _ in pairs]
+        missing = self._unavailable()
+        if missing is not None:
+            raise ModelMissingError(missing[0], fix=missing[1])
+        by_lang: dict[str, list[int]] = {}
+        for i, pair in enumerate(pairs):
+            if pair.target_lang in self.settings.languages and pair.target.text.strip():
+                by_lang.setdefault(pair.target_lang, []).append(i)
+        if not by_lang:
+            return outputs
+        from mtaudit.fluency.background import load_background
+        from mtaudit.fluency.loading import load_scorer
+
+        scorer = load_scorer(self._spec())
+        s = self.settings
+        for lang, indices in sorted(by_lang.items()):
+            background = load_background(
+                scorer,
+                s.model_dir,
+                lang,
+                context=s.context,
+                path=s.background,
+                sample_path=s.sample_texts.get(lang),
+            )
+            texts = [pairs[i].target.text for i in indices]
+            contexts = [pairs[i].previous if s.context else None for i in indices]
+            for i, result in zip(indices, scorer.score(texts, contexts), strict=True):
+                outputs[i] = self._output(result, background.normalise(result))
+        return outputs
+
+    def _output(self, result: Any, norm: dict[str, float]) -> SignalOutput:
+        s = self.settings
+        values: dict[str, float] = {
+            "surprisal_mean": result.mean,
+            "window_mean": result.window_mean,
+            "tokens": float(result.tokens),
+            "window_start": float(result.span[0]),
+            "window_end": float(result.span[1]),
+            **norm,
+        }
+        out = SignalOutput(values={k: v for k, v in values.items() if not math.isnan(v)})
+        if result.tokens < s.min_tokens or not norm:
+            return out
+        sentence_sev = severity_for(norm["surprisal_z"], s.sentence_minor_z, s.sentence_major_z)
+        window_sev = severity_for(norm["window_z"], s.window_minor_z, s.window_major_z)
+        severity = max(sentence_sev, window_sev)
+        if severity is Severity.NONE:
+            return out
+        words = result.span_text
+        message = (
+            f"reads unnaturally around \u201c{words}\u201d "
+            f"(worst {s.window}-token stretch z={norm['window_z']:.1f}, "
+            f"more surprising than {norm['window_pct']:.0f}% of fluent text; "
+            f"whole sentence z={norm['surprisal_z']:.1f})"
+        )
+        check = "fluency.span" if window_sev >= sentence_sev else "fluency.sentence"
+        out.findings.append(
+            Finding(check=check, severity=severity, message=message, span=result.span)
+        )
+        return out
+
+
+def build(config: Config) -> FluencySignal:
+    """Build the fluency signal from the configuration (``[fluency]`` and its model entry)."""
+    return FluencySignal(FluencySettings.from_config(config))
