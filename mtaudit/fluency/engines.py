@@ -10,6 +10,7 @@ torch, transformers and ctranslate2 are imported only when an engine is built.
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -29,9 +30,26 @@ class Engine(Protocol):
     compute_type: str
     max_length: int
 
-    def log_probs(self, sequences: Sequence[Sequence[int]]) -> list[list[float]]:
-        """For each sequence, ``log p(token_i | tokens_<i)`` in nats for ``i = 1 .. n-1``."""
+    def log_probs(
+        self, sequences: Sequence[Sequence[int]], first: Sequence[int] | None = None
+    ) -> list[list[float]]:
+        """For each sequence, ``log p(token_i | tokens_<i)`` in nats for ``i = first .. n-1``.
+
+        ``first[k]`` (at least 1, default 1) is the first token of sequence ``k`` to score: the
+        tokens before it (a context) are read but not scored.
+        """
         ...
+
+
+def _starts(sequences: Sequence[Sequence[int]], first: Sequence[int] | None) -> list[int]:
+    """Check and fill in the index of the first scored token of each sequence."""
+    if first is None:
+        return [1] * len(sequences)
+    if len(first) != len(sequences):
+        raise ValueError("give one first-token index per sequence")
+    if any(f < 1 for f in first):
+        raise ValueError("the first token of a sequence has no prediction to score")
+    return list(first)
 
 
 def _batches(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
@@ -88,16 +106,31 @@ class TransformersEngine:
             or 1024
         )
         self.pad_id = 0
+        self._keeps_logits = "logits_to_keep" in inspect.signature(model.forward).parameters
 
-    def log_probs(self, sequences: Sequence[Sequence[int]]) -> list[list[float]]:
-        """Log-probabilities (nats) of tokens 1..n-1 of each sequence, batched."""
+    def log_probs(
+        self, sequences: Sequence[Sequence[int]], first: Sequence[int] | None = None
+    ) -> list[list[float]]:
+        """Log-probabilities (nats) of tokens ``first .. n-1`` of each sequence, batched.
+
+        Only the positions that predict scored tokens go through the LM head (through
+        ``logits_to_keep``), which saves most of the work when a long context precedes a
+        sentence: the vocabulary projection is the largest single cost of a small LM.
+        """
         torch = self._torch
+        starts = _starts(sequences, first)
         out: list[list[float]] = [[] for _ in sequences]
         for batch in _batches([len(s) for s in sequences], self.batch_size):
             rows = [list(sequences[i]) for i in batch]
             width = max(len(r) for r in rows)
             if width < 2:
                 continue
+            # Column (in the padded batch) of the earliest position whose prediction is needed.
+            needed_from = min(
+                (starts[i] - 1) if self.padding_side == "right" else width - len(r) + starts[i] - 1
+                for i, r in zip(batch, rows, strict=True)
+            )
+            keep = width - needed_from
             ids = torch.full((len(rows), width), self.pad_id, dtype=torch.long)
             mask = torch.zeros((len(rows), width), dtype=torch.long)
             for r, seq in enumerate(rows):
@@ -108,22 +141,25 @@ class TransformersEngine:
                     ids[r, width - len(seq) :] = torch.tensor(seq, dtype=torch.long)
                     mask[r, width - len(seq) :] = 1
             positions = (mask.cumsum(-1) - 1).clamp(min=0)
+            extra = {"logits_to_keep": keep} if self._keeps_logits else {}
             with torch.inference_mode():
-                logits = (
-                    self.model(
-                        input_ids=ids, attention_mask=mask, position_ids=positions, use_cache=False
-                    )
-                    .logits[:, :-1, :]
-                    .float()
-                )
-                targets = ids[:, 1:].unsqueeze(-1)
+                logits = self.model(
+                    input_ids=ids,
+                    attention_mask=mask,
+                    position_ids=positions,
+                    use_cache=False,
+                    **extra,
+                ).logits
+                logits = logits[:, logits.shape[1] - keep : -1, :].float()
+                # Column c of ``scores`` is the log-probability of the token at needed_from + c + 1.
+                targets = ids[:, needed_from + 1 :].unsqueeze(-1)
                 scores = logits.gather(-1, targets).squeeze(-1) - torch.logsumexp(logits, dim=-1)
             for r, i in enumerate(batch):
                 n = len(rows[r])
-                if n < 2:
-                    continue
-                row = scores[r, : n - 1] if self.padding_side == "right" else scores[r, width - n :]
-                out[i] = [float(v) for v in row.tolist()]
+                pad = 0 if self.padding_side == "right" else width - n
+                lo = pad + starts[i] - needed_from - 1
+                hi = pad + n - needed_from - 1
+                out[i] = [float(v) for v in scores[r, lo:hi].tolist()] if n > starts[i] else []
         return out
 
 
@@ -157,10 +193,13 @@ class CT2Engine:
         self.compute_type = compute_type
         self.max_length = max_length
 
-    def log_probs(self, sequences: Sequence[Sequence[int]]) -> list[list[float]]:
-        """Log-probabilities (nats) of tokens 1..n-1 of each sequence, batched by CTranslate2."""
+    def log_probs(
+        self, sequences: Sequence[Sequence[int]], first: Sequence[int] | None = None
+    ) -> list[list[float]]:
+        """Log-probabilities (nats) of tokens ``first .. n-1`` of each sequence, by CTranslate2."""
+        starts = _starts(sequences, first)
         out: list[list[float]] = [[] for _ in sequences]
-        todo = [i for i, s in enumerate(sequences) if len(s) >= 2]
+        todo = [i for i, s in enumerate(sequences) if len(s) > starts[i]]
         if not todo:
             return out
         tokens = [self.tokenizer.convert_ids_to_tokens(list(sequences[i])) for i in todo]
@@ -168,5 +207,6 @@ class CT2Engine:
             tokens, max_batch_size=self.batch_size, max_input_length=0
         )
         for i, result in zip(todo, results, strict=True):
-            out[i] = [float(v) for v in result.log_probs]
+            # ``log_probs[j]`` scores token j + 1: CTranslate2 never scores the first token.
+            out[i] = [float(v) for v in result.log_probs[starts[i] - 1 :]]
         return out

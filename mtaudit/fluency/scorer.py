@@ -132,12 +132,15 @@ class FluencyScorer:
             self._sequence(text, None if contexts is None else contexts[i])
             for i, text in enumerate(texts)
         ]
-        logps = self.engine.log_probs([p[0] for p in prepared])
+        # The sentence's token k sits at seq[first + k]; without a BOS token the very first
+        # token has nothing to be predicted from and is left unscored.
+        starts = [max(p[1], 1) for p in prepared]
+        logps = self.engine.log_probs([p[0] for p in prepared], starts)
         out: list[SentenceScore] = []
-        for text, (seq, first, offsets, truncated), lp in zip(texts, prepared, logps, strict=True):
-            # lp[j] scores seq[j + 1]; the sentence's token k sits at seq[first + k].
-            start = max(first, 1)
-            surprisal = [-lp[p - 1] / LN2 for p in range(start, len(seq))]
+        for text, (_, first, offsets, truncated), start, lp in zip(
+            texts, prepared, starts, logps, strict=True
+        ):
+            surprisal = [-v / LN2 for v in lp]
             token_offsets = offsets[start - first :]
             if truncated:
                 logger.warning(
