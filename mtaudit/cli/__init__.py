@@ -18,3 +18,10 @@ def main() -> None:
       mtaudit audit article.en.txt --source article.ar.txt --format json -o run.json
       mtaudit check feed.jsonl --max-flagged 5%
     """
+
+
+from mtaudit.cli.cache import cache  # noqa: E402
+from mtaudit.cli.models import models  # noqa: E402
+
+main.add_command(models)
+main.add_command(cache)
