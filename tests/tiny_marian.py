@@ -209,3 +209,7 @@ def _train(
         optimizer.step()
         optimizer.zero_grad()
     model.eval()  # type: ignore[attr-defined]
+    with torch.no_grad():
+        # the tied output projection trains the <pad> row; real opus-mt models keep it at zero
+        # (Marian itself has no <pad>: the decoder starts from a zero embedding)
+        model.get_input_embeddings().weight[model.config.pad_token_id].zero_()  # type: ignore[attr-defined]

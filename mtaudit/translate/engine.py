@@ -56,7 +56,21 @@ def choose_engine(config: Config, spec: ModelSpec) -> str:
 
 
 def open_backend(config: Config, spec: ModelSpec) -> Translator:
-    """Load the model for ``spec`` with the configured engine; raise if it is not on disk."""
+    """Load the model for ``spec`` with the configured engine; raise if it is not on disk.
+
+    A model that is on disk but cannot be loaded (damaged files) raises ``ModelMissingError``
+    with the commands that check and repair it.
+    """
+    try:
+        return _open_backend(config, spec)
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise ModelMissingError(
+            f"cannot load model {spec.name}: {type(exc).__name__}: {exc}",
+            fix=f"mtaudit models verify {spec.name}; mtaudit models pull --force {spec.name}",
+        ) from None
+
+
+def _open_backend(config: Config, spec: ModelSpec) -> Translator:
     engine = choose_engine(config, spec)
     settings = decoding(config)
     batch_size = int(config.number("translation.batch_size", 16))
