@@ -60,7 +60,13 @@ def test_numbers_understand_arabic_indic_digits_and_separators() -> None:
 
 def test_names_skip_sentence_initial_words_and_find_losses() -> None:
     text = "The Canadian Diabetes Association met in Ottawa. Then NATO said so."
-    assert [w for w, _, _ in names(text)] == ["Canadian", "Diabetes", "Association", "Ottawa", "NATO"]
+    assert [w for w, _, _ in names(text)] == [
+        "Canadian",
+        "Diabetes",
+        "Association",
+        "Ottawa",
+        "NATO",
+    ]
     lost = lost_names(text, "the canadian society of cecry met in ottawa; nato said so")
     assert [w for w, _, _ in lost] == ["Diabetes", "Association"]
     word, start, end = lost[0]

@@ -16,9 +16,17 @@ def words(text: str) -> int:
     ("text", "budget", "expected"),
     [
         ("short sentence.", 5, ["short sentence."]),
-        ("one two three, four five six, seven eight.", 4, ["one two three,", "four five six,", "seven eight."]),
+        (
+            "one two three, four five six, seven eight.",
+            4,
+            ["one two three,", "four five six,", "seven eight."],
+        ),
         ("a b c d e f g h", 3, ["a b c", "d e f", "g h"]),
-        ("قال الوزير، إن الحكومة ستدعم؛ المشاريع الجديدة", 3, ["قال الوزير،", "إن الحكومة ستدعم؛", "المشاريع الجديدة"]),
+        (
+            "قال الوزير، إن الحكومة ستدعم؛ المشاريع الجديدة",
+            3,
+            ["قال الوزير،", "إن الحكومة ستدعم؛", "المشاريع الجديدة"],
+        ),
         ("x, y, z.", 2, ["x, y,", "z."]),
     ],
 )

@@ -26,8 +26,12 @@ def sources(spec: ModelSpec, n: int = 8) -> list[str]:
     return [src for src, _ in parallel_lines(spec.source_lang, spec.target_lang, n, seed=7)]
 
 
-def test_transformers_en_ar_uses_the_target_language_token(tiny_models: Path, tmp_path: Path) -> None:
-    config = make_config(tiny_models, tmp_path / "c.sqlite3", **{"translation.engine": "transformers"})
+def test_transformers_en_ar_uses_the_target_language_token(
+    tiny_models: Path, tmp_path: Path
+) -> None:
+    config = make_config(
+        tiny_models, tmp_path / "c.sqlite3", **{"translation.engine": "transformers"}
+    )
     spec = engine_for(config, "en-ar")
     assert spec is not None and spec.target_token == ">>ara<<"
     tr = open_backend(config, spec)
@@ -92,15 +96,21 @@ def test_long_sentences_are_split_not_truncated(
 
 
 def test_the_model_limit_caps_the_budget(tiny_models: Path, tmp_path: Path) -> None:
-    config = make_config(tiny_models, tmp_path / "c.sqlite3", **{"translation.engine": "transformers"})
+    config = make_config(
+        tiny_models, tmp_path / "c.sqlite3", **{"translation.engine": "transformers"}
+    )
     spec = engine_for(config, "ar-en")
     assert spec is not None
     tr = open_backend(config, spec)
     assert tr.limit == 64 and tr.budget == 62  # max_position_embeddings of the tiny model
 
 
-def test_ct2_conversion_drops_pad_and_matches_transformers(tiny_models: Path, tmp_path: Path) -> None:
-    config = make_config(tiny_models, tmp_path / "c.sqlite3", **{"translation.engine": "transformers"})
+def test_ct2_conversion_drops_pad_and_matches_transformers(
+    tiny_models: Path, tmp_path: Path
+) -> None:
+    config = make_config(
+        tiny_models, tmp_path / "c.sqlite3", **{"translation.engine": "transformers"}
+    )
     spec = engine_for(config, "ar-en")
     assert spec is not None
     out = convert(tiny_models / spec.name, tmp_path / "f32", quantization="float32")
