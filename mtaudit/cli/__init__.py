@@ -18,3 +18,10 @@ def main() -> None:
       mtaudit audit article.en.txt --source article.ar.txt --format json -o run.json
       mtaudit check feed.jsonl --max-flagged 5%
     """
+
+
+from mtaudit.cli.apply import apply  # noqa: E402
+from mtaudit.cli.report import report  # noqa: E402
+
+main.add_command(report)
+main.add_command(apply)
