@@ -23,7 +23,9 @@ COMMENT_FORM = re.compile(
 FURNITURE = [
     (
         re.compile(
-            r"^(?:share|like) this:?$|click to share|^share on \w+$|^(?:tweet|print|email)$", _FLAGS
+            r"^(?:share|like) this:?$|click to share|^share on \w+$|"
+            r"^(?:tweet|print|e-?mail|twitter|facebook|whatsapp|telegram|linkedin|reddit)$",
+            _FLAGS,
         ),
         "share bar",
     ),

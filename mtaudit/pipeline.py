@@ -79,6 +79,39 @@ def _aligner_beads(
     return None
 
 
+def _groups(sentences: list[Sentence]) -> list[list[Sentence]]:
+    groups: dict[int, list[Sentence]] = {}
+    for sent in sentences:
+        groups.setdefault(sent.paragraph, []).append(sent)
+    return list(groups.values())
+
+
+def align(
+    source: list[Sentence],
+    target: list[Sentence],
+    config: Config,
+    signals: Sequence[Signal] = (),
+) -> list[Bead]:
+    """Align source and target sentences.
+
+    When both sides have the same number of paragraphs, paragraphs anchor the alignment and
+    sentences are aligned within each pair of paragraphs; otherwise the whole document is one
+    block. Within a block a signal's aligner (translation-based) is preferred when it can run,
+    and the length-based method is the fallback.
+    """
+    src_groups, tgt_groups = _groups(source), _groups(target)
+    if len(src_groups) != len(tgt_groups):
+        src_groups, tgt_groups = [source], [target]
+    beads: list[Bead] = []
+    for src, tgt in zip(src_groups, tgt_groups, strict=True):
+        local = _aligner_beads(signals, src, tgt) or align_lengths(
+            [len(s.text) for s in src], [len(s.text) for s in tgt], config
+        )
+        for s_idx, t_idx in local:
+            beads.append((tuple(src[i].index for i in s_idx), tuple(tgt[j].index for j in t_idx)))
+    return beads
+
+
 def prepare(document: Document, config: Config, signals: Sequence[Signal] = ()) -> Prepared:
     """Segment the target (and source) and pair every target sentence with its source."""
     sentences, blocks = segment_target(document, config)
@@ -87,6 +120,7 @@ def prepare(document: Document, config: Config, signals: Sequence[Signal] = ()) 
     for sent in sentences:
         prev = sentences[sent.index - 1] if sent.index else None
         previous[sent.index] = prev.text if prev and prev.paragraph == sent.paragraph else None
+
     def pair(
         target: Sentence, source: str | None, src: tuple[int, ...], tgt: tuple[int, ...]
     ) -> Pair:
@@ -106,9 +140,7 @@ def prepare(document: Document, config: Config, signals: Sequence[Signal] = ()) 
         return prepared
     source = split_sentences(document.source, document.source_lang)
     prepared.source_sentences = source
-    beads = _aligner_beads(signals, source, sentences) or align_lengths(
-        [len(s.text) for s in source], [len(s.text) for s in sentences], config
-    )
+    beads = align(source, sentences, config, signals)
     for src, tgt in beads:
         if not tgt:
             prepared.unaligned_source.extend(source[i] for i in src)
