@@ -2,7 +2,8 @@
 
 Beads of type 1-1, 1-2, 2-1, 1-0, 0-1 and 2-2 are found by dynamic programming over the cost
 ``penalty(type) - log P(delta)``, where ``delta`` measures how far the target length is from the
-source length times the expected ratio, in standard deviations.
+source length times the expected ratio, in standard deviations. A sentence left out on one side
+(1-0, 0-1) costs its penalty alone, so a long omitted sentence is not forced into a 2-1 bead.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from mtaudit.config import Config
 from mtaudit.types import Bead
 
 _STEPS = ((1, 1), (1, 2), (2, 1), (1, 0), (0, 1), (2, 2))
+# However far apart two lengths are, pairing them costs at most this much, so that a badly
+# translated sentence stays paired with its source rather than becoming a 1-0 plus a 0-1.
+MAX_LENGTH_COST = 6.0
 
 
 def _length_cost(source_len: int, target_len: int, ratio: float, variance: float) -> float:
@@ -23,7 +27,7 @@ def _length_cost(source_len: int, target_len: int, ratio: float, variance: float
     delta = (target_len - source_len * ratio) / math.sqrt(mean * variance)
     # Two-tailed probability of a standard normal deviation at least |delta|.
     prob = math.erfc(abs(delta) / math.sqrt(2))
-    return -math.log(max(prob, 1e-300))
+    return min(-math.log(max(prob, 1e-300)), MAX_LENGTH_COST)
 
 
 def align_lengths(source: Sequence[int], target: Sequence[int], config: Config) -> list[Bead]:
@@ -51,13 +55,11 @@ def align_lengths(source: Sequence[int], target: Sequence[int], config: Config) 
             for di, dj in _STEPS:
                 if di > i or dj > j or cost[i - di][j - dj] == inf:
                     continue
-                total = (
-                    cost[i - di][j - dj]
-                    + penalty[(di, dj)]
-                    + _length_cost(
+                total = cost[i - di][j - dj] + penalty[(di, dj)]
+                if di and dj:
+                    total += _length_cost(
                         sum(source[i - di : i]), sum(target[j - dj : j]), ratio, variance
                     )
-                )
                 if total < best:
                     best, step = total, (di, dj)
             cost[i][j], back[i][j] = best, step

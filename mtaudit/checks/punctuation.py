@@ -97,12 +97,10 @@ class TruncationCheck(Check):
         paragraph = [s for s in ctx.sentences if s.paragraph == pair.target.paragraph]
         heading = len(paragraph) == 1 and stripped[-1:] not in TERMINALS
         min_words = int(self.settings.get("min_words", 6))
-        if not heading and len(words) >= min_words and stripped[-1:] not in TERMINALS + ":":
-            end = len(text)
-            found.append(
-                self.finding("sentence does not end with punctuation: cut off?", (end - 1, end))
-            )
         last = _LAST_WORD.search(stripped)
+        if not heading and len(words) >= min_words and stripped[-1:] not in TERMINALS + ":":
+            where = last.span(1) if last else (len(text) - 1, len(text))
+            found.append(self.finding("sentence does not end with punctuation: cut off?", where))
         if last and last.group(1).lower() in _DANGLING and len(words) >= 2:
             found.append(
                 self.finding(f"sentence ends on “{last.group(1)}”: cut off?", last.span(1))
