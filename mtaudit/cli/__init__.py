@@ -10,7 +10,7 @@ from mtaudit import __version__
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="mtaudit")
 def main() -> None:
-    """Audit machine-translated articles and flag the broken sentences for a reviewer.
+    r"""Audit machine-translated articles and flag the broken sentences for a reviewer.
 
     \b
     Examples:
@@ -18,6 +18,17 @@ def main() -> None:
       mtaudit audit article.en.txt --source article.ar.txt --format json -o run.json
       mtaudit check feed.jsonl --max-flagged 5%
     """
+
+
+def _register() -> None:
+    from mtaudit.cli.audit import audit
+    from mtaudit.cli.check import check
+
+    main.add_command(audit)
+    main.add_command(check)
+
+
+_register()
 
 
 from mtaudit.cli.apply import apply  # noqa: E402

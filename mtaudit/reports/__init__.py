@@ -1,1 +1,1 @@
-"""Reports: render an audit (the JSON run object of docs/json-schema.md) for people and tools."""
+"""Reports: verdicts → JSON, terminal text (and, with the reviewer's report, HTML)."""
