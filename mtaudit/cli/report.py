@@ -39,4 +39,11 @@ def report(run_file: str, html_path: str) -> None:
         raise click.ClickException(str(exc)) from None
     documents = run.get("documents") or []
     sentences = sum(len(d.get("sentences") or []) for d in documents)
-    click.echo(f"wrote {path} ({len(documents)} articles, {sentences} sentences)", err=True)
+    click.echo(
+        f"wrote {path} ({_plural(len(documents), 'article')}, {_plural(sentences, 'sentence')})",
+        err=True,
+    )
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
