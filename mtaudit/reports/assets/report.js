@@ -9,7 +9,7 @@
 
   var SEVERITIES = ["critical", "major", "minor", "none"];
   var RTL = { ar: 1, arc: 1, ckb: 1, dv: 1, fa: 1, he: 1, iw: 1, ks: 1, ku: 0, ps: 1, sd: 1, ug: 1, ur: 1, yi: 1 };
-  var CHUNK = 120;
+  var CHUNK = 50;
   var CORRECTIONS_SCHEMA = "mtaudit.corrections/1";
   var PROGRESS_SCHEMA = "mtaudit.progress/1";
   var SVGNS = "http://www.w3.org/2000/svg";
