@@ -1,8 +1,8 @@
 """Run the deterministic checks on FLORES-dev ar→en: how many sentences each system gets flagged.
 
-Builds a JSONL feed per system (source = the Arabic sentence, target = the system's English), audits
-it with the checks only, and prints flagged sentences and findings per check for every system next to
-the human reference. Optionally writes the feeds.
+Builds a JSONL feed per system (source = the Arabic sentence, target = the system's English),
+audits it with the checks only, and prints flagged sentences and findings per check for every
+system next to the human reference. Optionally writes the feeds.
 
     python scripts/flores_checks.py [--data ../shared/data/flores-dev/ar-en] [--write-feeds DIR]
 """
