@@ -227,26 +227,26 @@ def audit(
     loaded = [load(name, config) for name in names]
     checks = build_checks(config)
     judge = Judge.from_config(config)
-    prepared: list[Prepared] = []
     results: list[DocumentResult] = []
+    jobs: list[tuple[Prepared, DocumentResult]] = []
     for item in items:
         if isinstance(item, InputError):
-            failed = Document(id=item.path or "<input>", target="", origin=str(item.path or ""))
-            if item.line is not None:
-                failed.id = f"{item.path}:{item.line}"
-            results.append(DocumentResult(failed, error=item.message))
+            where = item.path or "<input>"
+            failed = Document(
+                id=where if item.line is None else f"{where}:{item.line}", target="", origin=where
+            )
+            results.append(DocumentResult(failed, error=item.reason))
             continue
         doc = prepare(item, config, loaded)
-        prepared.append(doc)
-        results.append(
-            DocumentResult(doc.document, blocks=doc.blocks, unaligned_source=doc.unaligned_source)
+        result = DocumentResult(
+            doc.document, blocks=doc.blocks, unaligned_source=doc.unaligned_source
         )
-    all_pairs = [pair for doc in prepared for pair in doc.pairs]
+        results.append(result)
+        jobs.append((doc, result))
+    all_pairs = [pair for doc, _ in jobs for pair in doc.pairs]
     statuses, outputs = run_signals(loaded, all_pairs, strict)
     position = 0
-    live = iter(r for r in results if r.error is None)
-    for doc in prepared:
-        result = next(live)
+    for doc, result in jobs:
         found = run_checks(doc, checks)
         for pair in doc.pairs:
             findings = list(found[pair.target.index])

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections import Counter
+from collections.abc import Iterator
 
-from mtaudit.checks.base import Check, DocContext
-from mtaudit.types import Finding, Pair
+from mtaudit.checks.base import Check, DocContext, Hit
+from mtaudit.types import Sentence
 
 # Arabic-Indic (U+0660..) and Extended Arabic-Indic/Persian (U+06F0..) digits; Arabic decimal
 # and thousands separators; the Arabic comma is a list separator, never inside a number.
@@ -28,8 +30,13 @@ WORDS = {
 }  # fmt: skip
 # Arabic number words by stem, matched at a word start after an optional clitic (و ب ل ال).
 ARABIC_WORDS = {
-    "1": "واحد|أول|اول", "2": "اثن|ثاني|مرتين", "3": "ثلاث", "4": "أربع|اربع", "5": "خمس",
-    "6": r"ستة|ست(?!\w)|سادس", "7": "سبع", "8": "ثمان", "9": "تسع", "10": "عشر",
+    "1": "واحد|أول|اول", "2": "اثن|ثاني|مرتين", "3": "ثلاث|ثالث", "4": "أربع|اربع|رابع",
+    "5": "خمس|خامس", "6": r"ستة|ست(?!\w)|سادس", "7": "سبع|سابع", "8": "ثمان|ثامن",
+    "9": "تسع|تاسع", "10": "عشر|عاشر", "11": "أحد عشر|احد عشر|حادي عشر", "12": "اثن[اي] عشر",
+    "13": "ثلاث[ةه]? عشر", "14": "أربع[ةه]? عشر", "15": "خمس[ةه]? عشر", "16": "ست[ةه]? عشر",
+    "17": "سبع[ةه]? عشر", "18": "ثماني[ةه]? عشر", "19": "تسع[ةه]? عشر", "20": "عشر[يو]ن",
+    "30": "ثلاث[يو]ن", "40": "أربع[يو]ن", "50": "خمس[يو]ن", "60": "ست[يو]ن", "70": "سبع[يو]ن",
+    "80": "ثمان[يو]ن", "90": "تسع[يو]ن",
     "100": "مائة|مئة|مئات", "1000": "ألف|آلاف|الف", "1000000": "مليون|ملايين",
     "1000000000": "مليار",
 }  # fmt: skip
@@ -62,35 +69,48 @@ def numbers(text: str) -> list[tuple[str, tuple[int, int]]]:
 
 
 class NumbersCheck(Check):
-    """Numbers in the source missing from the target, and numbers the target made up."""
+    """Numbers in the source missing from the target, and numbers the target made up.
+
+    Numbers are compared per alignment bead: when one source sentence became two target
+    sentences, the two together must carry the source's numbers.
+    """
 
     id = "numbers"
 
-    def sentence(self, pair: Pair, ctx: DocContext) -> list[Finding]:
-        """Compare the digit groups of the aligned source and target."""
-        if not pair.source:
-            return []
-        target = numbers(pair.target.text)
-        source = Counter(n for n, _ in numbers(pair.source))
-        if not target and not source:
-            return []
-        target_count = Counter(n for n, _ in target)
-        found: list[Finding] = []
+    def document(self, ctx: DocContext) -> Iterator[Hit]:
+        """Compare the digit groups of each aligned source with its target sentences."""
+        for pair in ctx.pairs:
+            if pair.source and pair.target.index == min(pair.target_indices, default=-1):
+                group = [ctx.sentences[i] for i in pair.target_indices]
+                yield from self._compare(pair.source, group)
+
+    def _compare(self, source_text: str, group: list[Sentence]) -> Iterator[Hit]:
+        target = [(n, span, s.index) for s in group for n, span in numbers(_plain(s.text))]
+        source = Counter(n for n, _ in numbers(_plain(source_text)))
+        target_count = Counter(n for n, _, _ in target)
         extra = target_count - source
         missing = source - target_count
         if missing:
             # A number may be spelled out in the target ("seven times").
-            spelled = Counter(WORDS.get(w.lower()) for w in _WORD.findall(pair.target.text))
+            words = _WORD.findall(" ".join(s.text for s in group))
+            spelled = Counter(WORDS.get(w.lower()) for w in words)
             missing -= Counter({k: v for k, v in spelled.items() if k})
         for value in sorted(missing):
-            found.append(self.finding(f"number {value} in the source is missing from the target"))
-        reported: set[tuple[int, int]] = set()
-        for value, span in target:
-            spelled_in_source = value in _ARABIC_WORD and _ARABIC_WORD[value].search(pair.source)
-            if extra[value] > 0 and span not in reported and not spelled_in_source:
-                extra[value] -= 1
-                reported.add(span)
-                found.append(
-                    self.finding(f"number {value} in the target is not in the source", span)
-                )
-        return found
+            yield (
+                group[0].index,
+                self.finding(f"number {value} in the source is missing from the target"),
+            )
+        reported: set[tuple[int, tuple[int, int]]] = set()
+        for value, span, index in target:
+            if extra[value] <= 0 or (index, span) in reported:
+                continue
+            if value in _ARABIC_WORD and _ARABIC_WORD[value].search(source_text):
+                continue  # spelled out in the source
+            extra[value] -= 1
+            reported.add((index, span))
+            yield index, self.finding(f"number {value} in the target is not in the source", span)
+
+
+def _plain(text: str) -> str:
+    """Text with HTML entities decoded, so ``&#39;`` is not read as the number 39."""
+    return html.unescape(text) if "&" in text else text
