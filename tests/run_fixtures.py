@@ -352,9 +352,11 @@ def hostile_run() -> dict[str, Any]:
         origin="javascript:window.__pwned=1",
         metadata={"title": "<script>window.__pwned=1</script>"},
     )
+    broken = document("feed.jsonl:3 <svg onload=window.__pwned=1>", [], has_source=False)
+    broken.update(target="", error="undecodable bytes <script>window.__pwned=1</script>")
     sig = signature(text="</title><script>window.__pwned=1</script>|mtaudit:0.1.0")
     sig["signals"][2]["reason"] = "<img src=x onerror=\"window.__pwned=1\">"
-    return run([doc], sig)
+    return run([doc, broken], sig)
 
 
 _WORDS = ("the minister said that government officials in Baghdad would review the budget for "

@@ -198,6 +198,8 @@ def test_hostile_input_is_shown_as_text_and_never_runs(open_report: Callable[...
     assert "</textarea><img" in body
     assert "javascript:window.__pwned=1" in body
     assert "\u27e8U+202E\u27e9" in body
+    assert "1 article could not be audited" in body
+    assert "undecodable bytes <script>window.__pwned=1</script>" in body
     assert "\u202e" not in page.evaluate(
         "[...document.querySelectorAll('.txt, h3, .sig')].map(e => e.textContent).join('')"
     )

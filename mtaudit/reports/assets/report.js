@@ -193,7 +193,8 @@
       if (!obj || obj.schema !== PROGRESS_SCHEMA || !Array.isArray(obj.entries)) { return; }
       obj.entries.forEach(function (e) {
         var it = itemByKey[str(e.document) + "\u0000" + str(e.sentence)];
-        if (it && e.original === it.s.text) { decisions[it.key] = e; }
+        if (it && e && e.original === it.s.text && (e.decision === "fine" ||
+            (e.decision === "corrected" && typeof e.corrected === "string"))) { decisions[it.key] = e; }
       });
     } catch (err) {
       storageOk = false;
