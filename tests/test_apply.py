@@ -205,3 +205,30 @@ def test_cli_swapped_files_get_a_hint(tmp_path: Path) -> None:
     run_file, corr_file = write(tmp_path, run, corrections(run, [(DOC1, 1, "x")]))
     result = CliRunner().invoke(main, ["apply", str(run_file), "--run", str(corr_file)])
     assert result.exit_code == 1 and "give it with --run" in result.output
+
+
+def test_apply_on_a_real_audit_changes_only_the_corrected_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = Path(__file__).resolve().parents[1]
+    monkeypatch.chdir(root)
+    run_file = tmp_path / "run.json"
+    result = CliRunner().invoke(main, ["audit", "examples/article.en.txt", "--source",
+                                       "examples/article.ar.txt", "--format", "json",
+                                       "-o", str(run_file)])
+    assert result.exit_code == 0, result.output
+    run = json.loads(run_file.read_text(encoding="utf-8"))
+    doc = run["documents"][0]
+    sentence = doc["sentences"][1]
+    corr = corrections(run, [(doc["id"], 1, "A corrected sentence."), (doc["id"], 0, None)])
+    corr_file = tmp_path / "corrections.json"
+    corr_file.write_text(json.dumps(corr, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "fixed.txt"
+    result = CliRunner().invoke(main, ["apply", str(corr_file), "--run", str(run_file),
+                                       "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    original = (root / "examples" / "article.en.txt").read_text(encoding="utf-8")
+    expected = (original[: sentence["start"]] + "A corrected sentence."
+                + original[sentence["end"] :])
+    assert doc["target"] == original
+    assert out.read_text(encoding="utf-8") == expected
