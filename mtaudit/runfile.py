@@ -12,9 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from mtaudit.errors import InputError
-
-RUN_SCHEMA = "mtaudit.run/1"
-"""The run schema this version reads (fields added within a version are ignored safely)."""
+from mtaudit.reports.json_report import SCHEMA as RUN_SCHEMA
 
 
 def read_json(path: str | Path) -> Any:
