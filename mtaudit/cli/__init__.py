@@ -10,14 +10,14 @@ from mtaudit import __version__
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="mtaudit")
 def main() -> None:
-    r"""Audit machine-translated articles and flag the broken sentences for a reviewer.
+    """Audit machine-translated articles and flag the broken sentences for a reviewer.
 
     \b
     Examples:
       mtaudit audit examples/article.en.txt
       mtaudit audit article.en.txt --source article.ar.txt --format json -o run.json
       mtaudit check feed.jsonl --max-flagged 5%
-    """
+    """  # noqa: D301
 
 
 def _register() -> None:

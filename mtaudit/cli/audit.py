@@ -15,7 +15,7 @@ from mtaudit.cli.common import audit_options, emit, pass_audit
 def audit(
     run: dict[str, Any], fmt: str, output: str | None, show_all: bool, config_path: str | None
 ) -> None:
-    r"""Audit translated articles and list the sentences a reviewer should correct.
+    """Audit translated articles and list the sentences a reviewer should correct.
 
     INPUT is a translated article (plain text or Markdown), a JSONL feed (one record a
     document: id, target, source, source_lang, target_lang), a TSV/CSV bitext with a header
@@ -30,7 +30,7 @@ def audit(
       mtaudit audit article.en.txt --source article.ar.txt
       mtaudit audit feed.jsonl --format json -o run.json
       cat article.txt | mtaudit audit -
-    """
+    """  # noqa: D301
     emit(run, fmt, output, show_all)
     if run["summary"]["errors"]:
         raise SystemExit(2)

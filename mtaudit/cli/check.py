@@ -34,7 +34,7 @@ def check(
     max_flagged: str | None,
     max_flagged_per_doc: str | None,
 ) -> None:
-    r"""Audit like `audit`, then fail when flagged sentences exceed the budget.
+    """Audit like `audit`, then fail when flagged sentences exceed the budget.
 
     \b
     Exit status:
@@ -46,7 +46,7 @@ def check(
     Examples:
       mtaudit check feed.jsonl --max-flagged 5%
       mtaudit check articles/ --max-flagged 10 --max-flagged-per-doc 2
-    """
+    """  # noqa: D301
     try:
         default = str(Config.load(config_path).get("gate.max_flagged", "0"))
         per_run = Budget.parse(max_flagged if max_flagged is not None else default)
