@@ -125,3 +125,11 @@ def test_bad_config_value(tmp_path: Path) -> None:
     config.write_text("[checks.numbers]\nseverity = 'apocalyptic'\n", encoding="utf-8")
     code, _, err = run("audit", str(EXAMPLE), "--config", str(config))
     assert code == 2 and "severity" in err
+
+
+def test_audit_writes_the_html_report(tmp_path: Path) -> None:
+    page = tmp_path / "report.html"
+    code, _, _ = run("audit", str(EXAMPLE), "--source", str(EXAMPLE_SOURCE), "--html", str(page))
+    html = page.read_text(encoding="utf-8")
+    assert code == 0 and "Content-Security-Policy" in html
+    assert "controlled or controlled" in html and "<script>alert" not in html

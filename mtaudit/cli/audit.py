@@ -13,7 +13,12 @@ from mtaudit.cli.common import audit_options, emit, pass_audit
 @audit_options
 @pass_audit
 def audit(
-    run: dict[str, Any], fmt: str, output: str | None, show_all: bool, config_path: str | None
+    run: dict[str, Any],
+    fmt: str,
+    output: str | None,
+    show_all: bool,
+    html_path: str | None,
+    config_path: str | None,
 ) -> None:
     """Audit translated articles and list the sentences a reviewer should correct.
 
@@ -29,8 +34,9 @@ def audit(
       mtaudit audit examples/article.en.txt
       mtaudit audit article.en.txt --source article.ar.txt
       mtaudit audit feed.jsonl --format json -o run.json
+      mtaudit audit articles/ --html report.html
       cat article.txt | mtaudit audit -
     """  # noqa: D301
-    emit(run, fmt, output, show_all)
+    emit(run, fmt, output, show_all, html_path)
     if run["summary"]["errors"]:
         raise SystemExit(2)

@@ -30,6 +30,7 @@ def check(
     fmt: str,
     output: str | None,
     show_all: bool,
+    html_path: str | None,
     config_path: str | None,
     max_flagged: str | None,
     max_flagged_per_doc: str | None,
@@ -53,7 +54,7 @@ def check(
         per_doc = Budget.parse(max_flagged_per_doc) if max_flagged_per_doc else None
     except MtauditError as exc:
         raise CliError(str(exc)) from None
-    emit(run, fmt, output, show_all)
+    emit(run, fmt, output, show_all, html_path)
     result = evaluate(run, per_run, per_doc)
     for line in result.failures:
         click.echo(f"over budget: {line}", err=True)

@@ -14,6 +14,7 @@ from mtaudit.errors import MtauditError
 from mtaudit.io import FORMATS, read_inputs
 from mtaudit.pipeline import audit
 from mtaudit.reports import terminal
+from mtaudit.reports.html import write_html
 from mtaudit.reports.json_report import dumps, run_to_dict, write_atomic
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -84,6 +85,12 @@ def audit_options(func: F) -> F:
             help="Write the report to this file (atomically) instead of stdout.",
         ),
         click.option(
+            "--html",
+            "html_path",
+            type=click.Path(dir_okay=False),
+            help="Also write the reviewer's self-contained HTML report to this file.",
+        ),
+        click.option(
             "--all",
             "show_all",
             is_flag=True,
@@ -132,8 +139,15 @@ def run_audit(
     return run_to_dict(run)
 
 
-def emit(run: dict[str, Any], fmt: str, output: str | None, show_all: bool) -> None:
-    """Write the report in the chosen format to ``output`` or stdout."""
+def emit(
+    run: dict[str, Any], fmt: str, output: str | None, show_all: bool, html_path: str | None
+) -> None:
+    """Write the report in the chosen format to ``output`` or stdout, and the HTML if asked."""
+    if html_path:
+        try:
+            write_html(run, html_path)
+        except MtauditError as exc:
+            raise CliError(str(exc)) from None
     if fmt == "json":
         text = dumps(run)
     else:
