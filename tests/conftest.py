@@ -19,6 +19,9 @@ def _isolate(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathF
     monkeypatch.setenv("HF_HOME", str(home / "hf"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.delenv("MTAUDIT_CONFIG", raising=False)
+    # No test reads or writes the project's own models/ folder or translation cache.
+    monkeypatch.setenv("MTAUDIT_MODELS_DIR", str(home / "models"))
+    monkeypatch.setenv("MTAUDIT_TRANSLATION_CACHE", str(home / "cache.sqlite3"))
 
 
 @pytest.fixture

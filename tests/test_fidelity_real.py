@@ -21,7 +21,8 @@ FLORES = DATA / "flores-dev" / "ar-en"
 
 
 @pytest.mark.real_models
-def test_real_opus_mt_pair(tmp_path: Path) -> None:
+def test_real_opus_mt_pair(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MTAUDIT_MODELS_DIR", raising=False)  # the project's own models/
     config = Config.load().with_overrides({"translation.cache": str(tmp_path / "c.sqlite3")})
     specs = [engine_for(config, d) for d in ("ar-en", "en-ar")]
     if not all(s is not None and model_present(config, s) for s in specs):
