@@ -92,12 +92,15 @@ class Pair:
 
     ``source`` is the concatenation of the aligned source sentences, ``None`` when the document
     has no source, and ``""`` when the alignment left this target sentence with no source (0-1).
+    ``target_indices`` are all target sentences sharing that source (a 1-2 alignment gives two).
+    ``previous`` is the target sentence before this one in the same paragraph, if any.
     """
 
     doc_id: str
     target: Sentence
     source: str | None
     source_indices: tuple[int, ...] = ()
+    target_indices: tuple[int, ...] = ()
     previous: str | None = None
     source_lang: str = "ar"
     target_lang: str = "en"

@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_fluency_spans import is_cluster_boundary
+from tiny_gpt2 import tiny_gpt2, tiny_gpt2_ct2  # noqa: F401  (fixtures)
 
 from mtaudit.fluency import background as background_module
 from mtaudit.fluency.background import background_path, load_background
@@ -14,8 +16,6 @@ from mtaudit.fluency.convert import convert_to_ct2
 from mtaudit.fluency.loading import ScorerSpec, clear_cache, load_scorer
 from mtaudit.fluency.scorer import FluencyScorer
 from mtaudit.fluency.spans import window_span
-from tests.test_fluency_spans import is_cluster_boundary
-from tests.tiny_gpt2 import tiny_gpt2, tiny_gpt2_ct2  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.slow
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+import shutil
 from pathlib import Path
 
 import pytest
+from tiny_gpt2 import tiny_gpt2  # noqa: F401  (fixture)
 
 from mtaudit.config import Config
 from mtaudit.errors import ConfigError, ModelMissingError
@@ -13,7 +15,6 @@ from mtaudit.fluency import loading
 from mtaudit.signals import load
 from mtaudit.signals.fluency import FluencySignal, build, severity_for
 from mtaudit.types import Pair, Sentence, Severity
-from tests.tiny_gpt2 import tiny_gpt2  # noqa: F401  (fixture)
 
 
 def pair(text: str, lang: str = "en", previous: str | None = None, index: int = 0) -> Pair:
@@ -22,11 +23,14 @@ def pair(text: str, lang: str = "en", previous: str | None = None, index: int = 
 
 
 def config_for(model_dir: Path, tmp_path: Path, **fluency: object) -> Config:
+    """The default configuration with the tiny model as the fluency model."""
     overrides: dict[str, object] = {
-        "models.tiny.path": str(model_dir),
-        "models.tiny.kind": "causal-lm",
-        "models.tiny.languages": ["en"],
-        "fluency.model": "tiny",
+        "translation.models_dir": str(model_dir.parent),
+        f"models.{model_dir.name}.hub_id": "local/tiny-gpt2",
+        f"models.{model_dir.name}.revision": "none",
+        f"models.{model_dir.name}.kind": "causal-lm",
+        f"models.{model_dir.name}.languages": ["en"],
+        "fluency.model": model_dir.name,
         "fluency.background": str(tmp_path / "background.json"),
     }
     overrides.update({f"fluency.{k}": v for k, v in fluency.items()})
@@ -38,11 +42,17 @@ def test_registered_and_built_from_the_default_config() -> None:
     assert isinstance(signal, FluencySignal)
     assert signal.settings.model == "gpt2"
     assert signal.settings.languages == ("en",)
-    assert signal.settings.model_dir.parts[-2:] == ("models", "gpt2")
+    assert signal.settings.model_dir.name == "gpt2"
+
+
+@pytest.fixture(autouse=True)
+def _models_dir_from_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let ``translation.models_dir`` decide where models are (the suite sets the env var)."""
+    monkeypatch.delenv("MTAUDIT_MODELS_DIR", raising=False)
 
 
 def test_missing_model_is_skipped_with_reason_and_fix(tmp_path: Path) -> None:
-    config = Config.load().with_overrides({"models.gpt2.path": str(tmp_path / "nowhere")})
+    config = Config.load().with_overrides({"translation.models_dir": str(tmp_path / "nowhere")})
     signal = build(config)
     before = loading.loaded_count()
     (status,) = signal.status([pair("The council met on Tuesday.")])
@@ -56,9 +66,9 @@ def test_missing_model_is_skipped_with_reason_and_fix(tmp_path: Path) -> None:
 
 
 def test_model_without_weights_is_missing(tmp_path: Path) -> None:
-    (tmp_path / "half").mkdir()
-    (tmp_path / "half" / "config.json").write_text("{}", encoding="utf-8")
-    config = Config.load().with_overrides({"models.gpt2.path": str(tmp_path / "half")})
+    (tmp_path / "half" / "gpt2").mkdir(parents=True)
+    (tmp_path / "half" / "gpt2" / "config.json").write_text("{}", encoding="utf-8")
+    config = Config.load().with_overrides({"translation.models_dir": str(tmp_path / "half")})
     (status,) = build(config).status([])
     assert not status.ran and "no weights" in status.reason
 
@@ -67,7 +77,8 @@ def test_model_without_weights_is_missing(tmp_path: Path) -> None:
     ("overrides", "message"),
     [
         ({"fluency.model": "nope"}, "no [models.nope]"),
-        ({"models.gpt2.kind": "translation"}, "needs a causal-lm"),
+        ({"fluency.model": "opus-mt-ar-en"}, "fluency needs a causal-lm"),
+        ({"models.gpt2.kind": "translation"}, "models.gpt2.kind must be one of"),
         ({"fluency.window": 0}, "fluency.window"),
         ({"fluency.batch_size": "many"}, "fluency.batch_size"),
         ({"fluency.window_major_z": "high"}, "fluency.window_major_z"),
@@ -172,3 +183,49 @@ def test_thresholds_come_from_the_config(tiny_gpt2: Path, tmp_path: Path) -> Non
     assert lenient.score([pair(text)])[0].findings == []
     short = build(config_for(tiny_gpt2, tmp_path, window_minor_z=0.5, min_tokens=100))
     assert short.score([pair(text)])[0].findings == []
+
+
+def test_models_list_names_the_fluency_model(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from mtaudit.cli import main
+
+    config = tmp_path / "c.toml"
+    config.write_text(f'[translation]\nmodels_dir = "{tmp_path / "models"}"\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["models", "list", "-c", str(config)])
+    assert result.exit_code == 0, result.output
+    line = next(x for x in result.output.splitlines() if x.startswith("gpt2 "))
+    assert "missing" in line and "openai-community/gpt2@607a30d783df" in line
+    assert "fix: mtaudit models pull gpt2" in result.output
+
+
+@pytest.mark.slow
+def test_models_pull_fetches_and_converts_the_fluency_model(
+    tiny_gpt2: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    from mtaudit.modelstore import pull
+
+    config = Config.load().with_overrides({"translation.models_dir": str(tmp_path / "models")})
+    calls: list[dict[str, object]] = []
+
+    def download(**kwargs: object) -> str:
+        calls.append(kwargs)
+        shutil.copytree(tiny_gpt2, str(kwargs["local_dir"]), dirs_exist_ok=True)
+        return str(kwargs["local_dir"])
+
+    (state,) = pull(config, ["gpt2"], downloader=download)
+    (call,) = calls
+    assert call["repo_id"] == "openai-community/gpt2"
+    assert call["revision"] == "607a30d783dfa663caf39e06633721c8d4cfcd7e"
+    patterns = call["allow_patterns"]
+    assert isinstance(patterns, list)
+    assert "model.safetensors" in patterns and "pytorch_model.bin" not in patterns
+    assert state.hf and state.ct2 and state.ct2_path.name == "gpt2-ct2-int8"
+
+    signal = build(config.with_overrides({"fluency.engine": "ct2"}))
+    (status,) = signal.status([pair("The council met on Tuesday.")])
+    assert status.ran
+    (out,) = signal.score([pair("The city council approved a new budget on Tuesday.")])
+    assert out.values["tokens"] > 5
+    assert (tmp_path / "models" / "gpt2.fluency-background.json").is_file()

@@ -59,17 +59,17 @@ class FluencySettings:
     @classmethod
     def from_config(cls, config: Config) -> FluencySettings:
         """Read and validate the settings; raise ``ConfigError`` on bad values."""
+        from mtaudit.translate.specs import CAUSAL_LM, hf_dir, model_spec
+
         section = config.section("fluency")
         model = str(section.get("model", "gpt2"))
-        entry = config.section(f"models.{model}")
-        if not entry:
+        if not config.section(f"models.{model}"):
             raise ConfigError(f"fluency.model names {model!r}, but there is no [models.{model}]")
-        kind = entry.get("kind", "causal-lm")
-        if kind != "causal-lm":
-            raise ConfigError(f"[models.{model}] is a {kind!r} model; fluency needs a causal-lm")
-        languages = entry.get("languages", [])
-        if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
-            raise ConfigError(f"models.{model}.languages must be a list of language codes")
+        spec = model_spec(config, model)
+        if spec.kind != CAUSAL_LM:
+            raise ConfigError(
+                f"[models.{model}] is a {spec.kind!r} model; fluency needs a {CAUSAL_LM}"
+            )
 
         def integer(key: str, default: int, low: int) -> int:
             value = section.get(key, default)
@@ -86,8 +86,8 @@ class FluencySettings:
             raise ConfigError("fluency.sample_texts must be a table of language = path")
         return cls(
             model=model,
-            model_dir=_resolve(str(entry.get("path", f"models/{model}"))),
-            languages=tuple(languages),
+            model_dir=hf_dir(config, spec),
+            languages=spec.languages,
             engine=str(section.get("engine", "auto")),
             compute_type=str(section.get("compute_type", "int8")),
             batch_size=integer("batch_size", 16, 1),

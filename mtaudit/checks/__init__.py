@@ -1,0 +1,42 @@
+"""Deterministic, model-free checks: one module per family, registered here in one place."""
+
+from __future__ import annotations
+
+from mtaudit.checks.base import Check, DocContext, Hit
+from mtaudit.checks.casing import CasingCheck
+from mtaudit.checks.encoding import EncodingCheck
+from mtaudit.checks.glossary import GlossaryCheck
+from mtaudit.checks.length import LengthCheck
+from mtaudit.checks.numbers import NumbersCheck
+from mtaudit.checks.punctuation import BracketsCheck, TruncationCheck
+from mtaudit.checks.repetition import RepetitionCheck
+from mtaudit.checks.script import ScriptCheck
+from mtaudit.checks.segments import SegmentsCheck
+from mtaudit.config import Config
+
+CHECKS: dict[str, type[Check]] = {
+    cls.id: cls
+    for cls in (
+        NumbersCheck,
+        ScriptCheck,
+        RepetitionCheck,
+        LengthCheck,
+        BracketsCheck,
+        TruncationCheck,
+        CasingCheck,
+        EncodingCheck,
+        GlossaryCheck,
+        SegmentsCheck,
+    )
+}
+
+__all__ = ["CHECKS", "Check", "DocContext", "Hit", "build_checks"]
+
+
+def build_checks(config: Config) -> list[Check]:
+    """Instantiate every check the configuration enables, in registry order."""
+    return [
+        cls(config.section(f"checks.{name}"), config)
+        for name, cls in CHECKS.items()
+        if config.section(f"checks.{name}").get("enabled", True)
+    ]

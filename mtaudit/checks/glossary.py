@@ -1,0 +1,64 @@
+"""Glossary terms: a source term must come out as its required target term."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from mtaudit.checks.base import Check, DocContext
+from mtaudit.config import Config
+from mtaudit.errors import ConfigError
+from mtaudit.types import Finding, Pair
+
+_TASHKEEL = re.compile(r"[\u064b-\u065f\u0670\u0640]")
+_ALEF = str.maketrans("أإآٱى", "ااااي")
+
+
+def normalise(text: str) -> str:
+    """Fold case, Arabic diacritics, tatweel and letter variants for term matching."""
+    return _TASHKEEL.sub("", text).translate(_ALEF).casefold()
+
+
+def load_terms(settings: dict[str, object]) -> dict[str, str]:
+    """Terms from the config table plus an optional TSV file (source<TAB>target per line)."""
+    raw = settings.get("terms", {})
+    if not isinstance(raw, dict):
+        raise ConfigError("checks.glossary.terms must be a table of source = target")
+    terms = {str(k): str(v) for k, v in raw.items()}
+    file = settings.get("file")
+    if file:
+        try:
+            lines = Path(str(file)).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"glossary file {file}: {exc}") from None
+        for number, line in enumerate(lines, 1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            parts = line.split("\t")
+            if len(parts) != 2:
+                raise ConfigError(f"glossary file {file}:{number}: expected source<TAB>target")
+            terms[parts[0].strip()] = parts[1].strip()
+    return terms
+
+
+class GlossaryCheck(Check):
+    """Required translations of names and terms."""
+
+    id = "glossary"
+
+    def __init__(self, settings: dict[str, Any], config: Config) -> None:
+        super().__init__(settings, config)
+        self.terms = [(normalise(s), normalise(t), t) for s, t in load_terms(settings).items()]
+
+    def sentence(self, pair: Pair, ctx: DocContext) -> list[Finding]:
+        """Report each source term whose required translation is absent."""
+        if not pair.source or not self.terms:
+            return []
+        source = normalise(pair.source)
+        target = normalise(pair.target.text)
+        return [
+            self.finding(f"glossary: expected “{shown}” in the translation")
+            for term, required, shown in self.terms
+            if term in source and required not in target
+        ]

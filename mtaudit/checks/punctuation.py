@@ -1,0 +1,116 @@
+"""Unbalanced quotes and brackets; sentences cut off or missing their final punctuation."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from itertools import groupby
+
+from mtaudit.checks.base import Check, DocContext, Hit
+from mtaudit.segment import CLOSERS, TERMINALS
+from mtaudit.types import Finding, Pair
+
+OPENERS = {"(": ")", "[": "]", "{": "}", "“": "”", "«": "»"}
+CLOSING = {v: k for k, v in OPENERS.items()}
+_DANGLING = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "to",
+        "and",
+        "or",
+        "but",
+        "with",
+        "for",
+        "from",
+        "by",
+        "in",
+        "on",
+        "at",
+        "as",
+        "that",
+        "which",
+        "whose",
+        "than",
+        "into",
+        "ال",
+        "و",
+        "في",
+        "من",
+        "على",
+        "إلى",
+    ]
+)
+_LAST_WORD = re.compile(r"(\w+)\W*$")
+
+
+class BracketsCheck(Check):
+    """Quotes and brackets opened and never closed (or closed and never opened).
+
+    Balance is kept across the sentences of a paragraph, since a quotation may span several.
+    """
+
+    id = "brackets"
+    default_severity = "minor"
+
+    def document(self, ctx: DocContext) -> Iterator[Hit]:
+        """Walk each paragraph with a stack of open marks."""
+        for _, group in groupby(ctx.sentences, key=lambda s: s.paragraph):
+            stack: list[tuple[str, int, int]] = []  # mark, sentence index, offset
+            for sent in group:
+                for pos, char in enumerate(sent.text):
+                    if char == '"':
+                        if stack and stack[-1][0] == '"':
+                            stack.pop()
+                        else:
+                            stack.append((char, sent.index, pos))
+                    elif char in OPENERS:
+                        stack.append((char, sent.index, pos))
+                    elif char in CLOSING:
+                        if stack and stack[-1][0] == CLOSING[char]:
+                            stack.pop()
+                        else:
+                            yield (
+                                sent.index,
+                                self.finding(
+                                    f"“{char}” closes nothing that was opened", (pos, pos + 1)
+                                ),
+                            )
+            for mark, index, pos in stack:
+                yield index, self.finding(f"“{mark}” is opened but never closed", (pos, pos + 1))
+
+
+class TruncationCheck(Check):
+    """Sentences cut off: no final punctuation, a dangling last word, or a lower-case start."""
+
+    id = "truncation"
+    default_severity = "minor"
+
+    def sentence(self, pair: Pair, ctx: DocContext) -> list[Finding]:
+        """Look at how the sentence starts and ends."""
+        text = pair.target.text
+        found: list[Finding] = []
+        stripped = text.rstrip(CLOSERS + " ")
+        words = text.split()
+        paragraph = [s for s in ctx.sentences if s.paragraph == pair.target.paragraph]
+        heading = len(paragraph) == 1 and stripped[-1:] not in TERMINALS
+        min_words = int(self.settings.get("min_words", 6))
+        last = _LAST_WORD.search(stripped)
+        if not heading and len(words) >= min_words and stripped[-1:] not in TERMINALS + ":":
+            where = last.span(1) if last else (len(text) - 1, len(text))
+            found.append(self.finding("sentence does not end with punctuation: cut off?", where))
+        if last and last.group(1).lower() in _DANGLING and len(words) >= 2:
+            found.append(
+                self.finding(f"sentence ends on “{last.group(1)}”: cut off?", last.span(1))
+            )
+        first = words[0] if words else ""
+        if pair.target_lang == "en" and first[:1].islower() and first.isalpha():
+            found.append(
+                self.finding(
+                    f"sentence starts in lower case (“{first}”): a fragment of another sentence?",
+                    (0, len(first)),
+                )
+            )
+        return found

@@ -1,0 +1,161 @@
+"""``mtaudit models``: pull, list, verify and convert the configured models."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from mtaudit.config import Config
+from mtaudit.errors import MtauditError
+
+config_option = click.option(
+    "-c",
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="MTAUDIT_CONFIG",
+    help="Configuration file laid over the defaults (env: MTAUDIT_CONFIG).",
+)
+
+
+def load_config(path: Path | None) -> Config:
+    """Load the configuration, turning library errors into click errors."""
+    try:
+        return Config.load(path)
+    except MtauditError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.group("models")
+def models() -> None:
+    r"""Fetch, list and check the configured models (translators, fluency LM) under models/.
+
+    \b
+    Examples:
+      mtaudit models list
+      mtaudit models pull                      # every configured model
+      mtaudit models pull opus-mt-en-ar
+      mtaudit models verify
+    """
+
+
+@models.command("list")
+@config_option
+def list_models(config_path: Path | None) -> None:
+    r"""Show each configured model: present, converted, or missing (with the fix).
+
+    \b
+    Example:
+      mtaudit models list
+    """
+    from mtaudit.modelstore import states
+
+    config = load_config(config_path)
+    try:
+        rows = states(config)
+    except MtauditError as exc:
+        raise click.ClickException(str(exc)) from None
+    for state in rows:
+        spec = state.spec
+        if state.present:
+            forms = ", ".join(
+                f for f, ok in (("transformers", state.hf), ("ct2-int8", state.ct2)) if ok
+            )
+            mark = click.style("present", fg="green")
+            detail = f"{forms}  {state.hf_path if state.hf else state.ct2_path}"
+        else:
+            mark = click.style("missing", fg="red")
+            detail = f"fix: mtaudit models pull {spec.name}"
+        click.echo(
+            f"{spec.name:<20} {spec.direction:<6} {mark:<7}  {spec.hub_id}@{spec.revision[:12]}"
+        )
+        click.echo(f"{'':<20} {detail}")
+
+
+@models.command("pull")
+@click.argument("names", nargs=-1)
+@click.option("--no-convert", is_flag=True, help="Do not make the CTranslate2 int8 copy.")
+@click.option("--force", is_flag=True, help="Fetch and convert again even if present.")
+@config_option
+def pull_models(
+    names: tuple[str, ...], no_convert: bool, force: bool, config_path: Path | None
+) -> None:
+    r"""Fetch models from the Hugging Face Hub at their pinned revisions.
+
+    The only command that uses the network. Records the files' SHA-256 in models/manifest.toml
+    and converts each model to CTranslate2 int8.
+
+    \b
+    Examples:
+      mtaudit models pull
+      mtaudit models pull opus-mt-ar-en --no-convert
+    """
+    from mtaudit.modelstore import pull
+
+    config = load_config(config_path)
+    try:
+        pulled = pull(config, names, convert=not no_convert, force=force)
+    except MtauditError as exc:
+        raise click.ClickException(str(exc)) from None
+    for state in pulled:
+        click.echo(
+            f"{state.spec.name}: {state.hf_path}"
+            + (f" (+ {state.ct2_path.name})" if state.ct2 else "")
+        )
+
+
+@models.command("verify")
+@click.argument("names", nargs=-1)
+@config_option
+def verify_models(names: tuple[str, ...], config_path: Path | None) -> None:
+    r"""Check model files against the SHA-256 recorded at pull time; exit 1 on any mismatch.
+
+    \b
+    Example:
+      mtaudit models verify opus-mt-ar-en
+    """
+    from mtaudit.modelstore import verify
+
+    config = load_config(config_path)
+    try:
+        results = verify(config, names)
+    except MtauditError as exc:
+        raise click.ClickException(str(exc)) from None
+    bad = 0
+    for result in results:
+        if result.ok:
+            click.echo(f"{result.name}: ok ({result.checked} files)")
+            continue
+        bad += 1
+        click.echo(f"{result.name}: {len(result.problems)} problem(s)", err=True)
+        for problem in result.problems:
+            click.echo(f"  {problem}", err=True)
+        force = "" if result.checked == 0 else "--force "
+        click.echo(f"  fix: mtaudit models pull {force}{result.name}", err=True)
+    if bad:
+        raise SystemExit(1)
+
+
+@models.command("convert")
+@click.argument("names", nargs=-1)
+@click.option("--force", is_flag=True, help="Convert again even if a conversion exists.")
+@config_option
+def convert_models(names: tuple[str, ...], force: bool, config_path: Path | None) -> None:
+    r"""Convert pulled models to CTranslate2 int8 under models/<name>-ct2-int8/.
+
+    \b
+    Example:
+      mtaudit models convert opus-mt-ar-en
+    """
+    from mtaudit.translate.ct2 import convert
+    from mtaudit.translate.specs import configured_models, ct2_dir, hf_dir, model_spec
+
+    config = load_config(config_path)
+    try:
+        specs = [model_spec(config, n) for n in names] if names else configured_models(config)
+        for spec in specs:
+            out = convert(hf_dir(config, spec), ct2_dir(config, spec), force=force)
+            click.echo(f"{spec.name}: {out}")
+    except MtauditError as exc:
+        raise click.ClickException(str(exc)) from None

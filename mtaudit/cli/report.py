@@ -1,0 +1,49 @@
+"""``mtaudit report``: render a saved JSON run as the reviewer's HTML report."""
+
+from __future__ import annotations
+
+import click
+
+from mtaudit.errors import MtauditError
+from mtaudit.reports.html import write_html
+from mtaudit.runfile import load_run
+
+
+@click.command("report")
+@click.argument("run_file", metavar="RUN.json", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--html",
+    "html_path",
+    required=True,
+    metavar="FILE",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the reviewer's HTML report to FILE (one self-contained page).",
+)
+def report(run_file: str, html_path: str) -> None:
+    """Render a saved JSON run (from `mtaudit audit --format json`) as a report.
+
+    The HTML report is one self-contained file: summary and charts, every sentence with its
+    source, translation, back-translation or round trip and suggestion side by side, filters,
+    keyboard navigation (j/k between flagged sentences, f fine, e correct), and an export of the
+    reviewer's corrections for `mtaudit apply`. RUN.json may be - for standard input.
+
+    \b
+    Example:
+      mtaudit audit article.en.txt --format json -o run.json
+      mtaudit report run.json --html report.html
+    """  # noqa: D301 (click's \b marks a paragraph kept as written)
+    try:
+        run = load_run(run_file)
+        path = write_html(run, html_path)
+    except MtauditError as exc:
+        raise click.ClickException(str(exc)) from None
+    documents = run.get("documents") or []
+    sentences = sum(len(d.get("sentences") or []) for d in documents)
+    click.echo(
+        f"wrote {path} ({_plural(len(documents), 'article')}, {_plural(sentences, 'sentence')})",
+        err=True,
+    )
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"

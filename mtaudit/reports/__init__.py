@@ -1,0 +1,1 @@
+"""Reports: verdicts → JSON, terminal text (and, with the reviewer's report, HTML)."""

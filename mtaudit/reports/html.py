@@ -1,0 +1,199 @@
+"""The reviewer's HTML report: one self-contained file rendered from a JSON run object.
+
+The page holds the run (``docs/json-schema.md``) as JSON in a ``<script type="application/json">``
+block and a script (``assets/report.js``) that builds every element from it with
+``textContent``/``createElement``, never by parsing markup, so article text (untrusted input)
+can only ever appear as text. A Content-Security-Policy allows nothing but the page's own inline
+style and script, pinned by their SHA-256 hashes: no network, no injected script.
+
+``render_html`` works on the plain run dict, so the same code serves a live audit and a JSON run
+saved earlier (``mtaudit report run.json --html report.html``).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import math
+import os
+import re
+import tempfile
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from mtaudit import __version__
+from mtaudit.errors import InputError
+from mtaudit.runfile import validate_run
+
+STORAGE_PREFIX = "mtaudit.progress"
+"""Prefix of the browser ``localStorage`` key under which a report keeps a reviewer's progress."""
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_SCRIPT_ESCAPES = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+_SCRIPT_ESCAPE_RE = re.compile("[<>&\u2028\u2029]")
+
+
+def _asset(name: str) -> str:
+    return resources.files("mtaudit.reports").joinpath("assets", name).read_text(encoding="utf-8")
+
+
+def _csp_hash(text: str) -> str:
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def _finite(value: Any) -> Any:
+    """Copy ``value`` with non-finite floats (NaN, ±inf, invalid in JSON) replaced by ``None``."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {str(k): _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+def json_for_script(value: Any) -> str:
+    r"""Serialise ``value`` as JSON that is safe inside an HTML ``<script>`` element.
+
+    ``<``, ``>`` and ``&`` become ``\\u003c``/``\\u003e``/``\\u0026`` so that no ``</script>``
+    or ``<!--`` in article text can end the element; U+2028/U+2029 are escaped too, and lone
+    surrogates (undecodable input) become U+FFFD. These characters only ever occur inside JSON
+    strings, where the escapes mean the same characters, so ``JSON.parse`` returns the original.
+    """
+    text = json.dumps(_finite(value), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    text = _LONE_SURROGATE.sub("\ufffd", text)
+    return _SCRIPT_ESCAPE_RE.sub(lambda m: _SCRIPT_ESCAPES[m.group(0)], text)
+
+
+def documents_digest(run: dict[str, Any]) -> str:
+    """Return a short SHA-256 digest of the run's documents (ids and target texts, in order).
+
+    Two runs over the same articles share it whatever their settings; a corrections file records
+    it so that ``mtaudit apply`` can tell when it is applied to other articles.
+    """
+    h = hashlib.sha256()
+    for doc in run.get("documents") or []:
+        if not isinstance(doc, dict):
+            continue
+        for part in (str(doc.get("id", "")), str(doc.get("target") or "")):
+            data = part.encode("utf-8", "surrogatepass")
+            h.update(len(data).to_bytes(8, "big"))
+            h.update(data)
+    return h.hexdigest()[:16]
+
+
+def storage_key(run: dict[str, Any]) -> str:
+    """Return the ``localStorage`` key of a run: its settings signature plus documents digest."""
+    signature = run.get("signature") or {}
+    text = signature.get("text", "") if isinstance(signature, dict) else ""
+    return f"{STORAGE_PREFIX}:{text}:{documents_digest(run)}"
+
+
+_CONTROLS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def visible_controls(text: str) -> str:
+    """Replace bidi and other control characters by visible ``⟨U+XXXX⟩`` tokens."""
+    return _CONTROLS.sub(lambda m: f"\u27e8U+{ord(m.group(0)):04X}\u27e9", text)
+
+
+def _title(run: dict[str, Any]) -> str:
+    documents = run.get("documents") or []
+    if len(documents) == 1:
+        return visible_controls(f"mtaudit report: {documents[0].get('id', '')}")
+    return f"mtaudit report: {len(documents)} articles"
+
+
+def render_html(run: dict[str, Any]) -> str:
+    """Render a JSON run object (schema ``mtaudit.run/1``) as one self-contained HTML page.
+
+    Raises ``InputError`` when ``run`` is not a run object this version can read.
+    """
+    validate_run(run)
+    style = _asset("report.css")
+    script = _asset("report.js")
+    payload = {
+        "run": run,
+        "report": {
+            "storage_key": storage_key(run),
+            "documents_digest": documents_digest(run),
+            "generator": f"mtaudit {__version__}",
+        },
+    }
+    csp = (
+        "default-src 'none'; "
+        f"script-src {_csp_hash(script)}; "
+        f"style-src {_csp_hash(style)}; "
+        "base-uri 'none'; form-action 'none'"
+    )
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en" dir="ltr">\n<head>\n'
+        '<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{html.escape(csp)}">\n'
+        '<meta name="referrer" content="no-referrer">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta name="generator" content="{html.escape(payload["report"]["generator"])}">\n'
+        f"<title>{html.escape(_title(run))}</title>\n"
+        f"<style>{style}</style>\n"
+        "</head>\n<body>\n"
+        '<noscript><p class="noscript">This report is built by its own inline script; '
+        "allow JavaScript for this file to see it.</p></noscript>\n"
+        '<div id="app" aria-live="polite"></div>\n'
+        f'<script type="application/json" id="mtaudit-data">{json_for_script(payload)}</script>\n'
+        f"<script>{script}</script>\n"
+        "</body>\n</html>\n"
+    )
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_text_atomic(text: str, path: str | os.PathLike[str]) -> Path:
+    """Write ``text`` (UTF-8) to ``path`` through a temporary file and ``os.replace``.
+
+    A reader never sees a half-written file, and a failure leaves an existing file intact.
+    Raises ``InputError`` when the path cannot be written.
+    """
+    target = Path(path)
+    directory = target.parent if str(target.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror}", path=str(target)) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"cannot write: {exc.strerror}", path=str(target)) from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def write_html(run: dict[str, Any], path: str | os.PathLike[str]) -> Path:
+    """Render ``run`` and write it to ``path`` atomically (temporary file, then ``os.replace``).
+
+    A reader never sees a half-written report, and a failed render leaves an old one intact.
+    Returns the path written. Raises ``InputError`` for an unreadable run or an unwritable path.
+    """
+    return write_text_atomic(render_html(run), path)

@@ -1,0 +1,117 @@
+"""The JSON run report, schema ``mtaudit.run/1`` (documented in docs/json-schema.md)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from mtaudit.types import DocumentResult, Finding, RunResult, SentenceResult, Severity
+
+SCHEMA = "mtaudit.run/1"
+
+
+def _by_severity(sentences: list[SentenceResult]) -> dict[str, int]:
+    counts = Counter(s.verdict.severity for s in sentences)
+    return {level.label: counts.get(level, 0) for level in Severity}
+
+
+def _finding(found: Finding) -> dict[str, Any]:
+    return {
+        "id": found.check,
+        "severity": found.severity.label,
+        "message": found.message,
+        "span": list(found.span) if found.span else None,
+    }
+
+
+def sentence_to_dict(result: SentenceResult) -> dict[str, Any]:
+    """One target sentence's record."""
+    pair, verdict = result.pair, result.verdict
+    return {
+        "index": pair.target.index,
+        "text": pair.target.text,
+        "start": pair.target.start,
+        "end": pair.target.end,
+        "paragraph": pair.target.paragraph,
+        "source": pair.source,
+        "source_indices": list(pair.source_indices),
+        "risk": verdict.risk,
+        "severity": verdict.severity.label,
+        "flagged": verdict.flagged,
+        "reasons": verdict.reasons,
+        "spans": [list(span) for span in verdict.spans],
+        "checks": [_finding(f) for f in result.findings],
+        "signals": {k: round(v, 4) for k, v in result.signals.items()},
+        "texts": dict(result.texts),
+    }
+
+
+def document_to_dict(result: DocumentResult) -> dict[str, Any]:
+    """One document's record."""
+    doc = result.document
+    return {
+        "id": doc.id,
+        "origin": doc.origin,
+        "source_lang": doc.source_lang,
+        "target_lang": doc.target_lang,
+        "metadata": doc.metadata,
+        "error": result.error,
+        "target": doc.target,
+        "source": doc.source,
+        "summary": {
+            "sentences": len(result.sentences),
+            "flagged": result.flagged,
+            "by_severity": _by_severity(result.sentences),
+        },
+        "blocks": [
+            {"kind": b.kind, "start": b.start, "end": b.end, "text": b.text, "reason": b.reason}
+            for b in result.blocks
+        ],
+        "unaligned_source": [
+            {"index": s.index, "text": s.text, "start": s.start, "end": s.end}
+            for s in result.unaligned_source
+        ],
+        "sentences": [sentence_to_dict(s) for s in result.sentences],
+    }
+
+
+def run_to_dict(run: RunResult) -> dict[str, Any]:
+    """The whole run as a JSON-ready dictionary."""
+    every = [s for d in run.documents for s in d.sentences]
+    return {
+        "schema": SCHEMA,
+        "signature": run.signature,
+        "summary": {
+            "documents": len(run.documents),
+            "sentences": len(every),
+            "flagged": run.flagged_count,
+            "errors": sum(1 for d in run.documents if d.error),
+            "by_severity": _by_severity(every),
+        },
+        "documents": [document_to_dict(d) for d in run.documents],
+    }
+
+
+def dumps(data: dict[str, Any]) -> str:
+    """Serialise a run dictionary (UTF-8 text kept readable)."""
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_atomic(path: str | Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that readers see the old file or the new one, never half."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

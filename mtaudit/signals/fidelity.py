@@ -1,0 +1,322 @@
+"""The fidelity signal: does the translation say what the source says.
+
+Three parts, each one ``SignalStatus`` and its own values and findings:
+
+- ``fidelity.back_translation`` (pairs with a source): translate the target back into the
+  source language and compare it with the source.
+- ``fidelity.forward`` (pairs with a source): translate the source with an independent engine
+  and compare the target with it; that forward translation is offered as the suggestion.
+- ``fidelity.round_trip`` (pairs without a source, or left without one by the alignment):
+  translate the target into the source language and back, and compare it with the target.
+
+Numbers and names that the comparison text loses are findings too. A part can run when its
+models are on disk or when every translation it needs is already in the cache; ``status``
+checks that without loading any model. The signal also aligns source and target sentences with
+the back-translation (``align``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from mtaudit.config import Config
+from mtaudit.errors import ConfigError, ModelMissingError
+from mtaudit.signals.fidelity_align import align as align_beads
+from mtaudit.signals.fidelity_compare import Scores, chrf, compare, lost_names, lost_numbers
+from mtaudit.translate.cache import CachedTranslator, TranslationCache
+from mtaudit.translate.engine import cached_translator, translation_key
+from mtaudit.translate.specs import cache_path, engine_for, model_present, models_dir
+from mtaudit.types import Bead, Finding, Pair, Sentence, Severity, SignalOutput, SignalStatus
+
+log = logging.getLogger("mtaudit")
+
+PARTS = ("back_translation", "forward", "round_trip")
+_VALUE_SUFFIX = {"back_translation": "back", "forward": "forward", "round_trip": "round_trip"}
+
+
+@dataclass
+class _Check:
+    ran: bool
+    reason: str = ""
+    fix: str = ""
+
+
+def _needs_source(pair: Pair) -> bool:
+    return bool(pair.source and pair.source.strip())
+
+
+def ensure_all_ran(statuses: Sequence[SignalStatus]) -> None:
+    """Raise ``ModelMissingError`` naming every part that cannot run (for ``--strict``)."""
+    missing = [s for s in statuses if not s.ran]
+    if missing:
+        detail = "; ".join(f"{s.name}: {s.reason}" for s in missing)
+        fixes = " && ".join(dict.fromkeys(s.fix for s in missing if s.fix))
+        raise ModelMissingError(detail, fix=fixes or None)
+
+
+class FidelitySignal:
+    """Back-translation, forward translation and round trip, scored with sacrebleu."""
+
+    name = "fidelity"
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        enabled = config.get("fidelity.parts", list(PARTS))
+        unknown = [p for p in enabled if p not in PARTS]
+        if unknown:
+            raise ConfigError(f"fidelity.parts: unknown part(s) {unknown}; known: {list(PARTS)}")
+        self.parts: tuple[str, ...] = tuple(p for p in PARTS if p in enabled)
+        self._cache: TranslationCache | None = None
+        self._translators: dict[str, CachedTranslator] = {}
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def _cache_for_reading(self) -> TranslationCache | None:
+        if self._cache is None and not cache_path(self.config).exists():
+            return None
+        return self._open_cache()
+
+    def _open_cache(self) -> TranslationCache:
+        if self._cache is None:
+            self._cache = TranslationCache(cache_path(self.config))
+        return self._cache
+
+    def close(self) -> None:
+        """Close the translation cache (models are freed with the signal)."""
+        if self._cache is not None:
+            self._cache.close()
+            self._cache = None
+
+    def _translator(self, direction: str) -> CachedTranslator:
+        if direction not in self._translators:
+            spec = engine_for(self.config, direction)
+            if spec is None:
+                raise ModelMissingError(f"no translation model configured for {direction}")
+            self._translators[direction] = cached_translator(self.config, spec, self._open_cache())
+        return self._translators[direction]
+
+    def _available(self, direction: str, texts: Sequence[str]) -> _Check:
+        """Check that ``direction`` can translate ``texts``: model on disk or all cached."""
+        spec = engine_for(self.config, direction)
+        if spec is None:
+            return _Check(
+                False,
+                f"no translation model is configured for {direction}",
+                f'add {direction} = "<model name>" under [translation.engines] in your config',
+            )
+        if model_present(self.config, spec):
+            return _Check(True)
+        cache = self._cache_for_reading()
+        missing = cache.missing(translation_key(self.config, spec), texts) if cache else texts
+        distinct = len(set(t.strip() for t in texts if t.strip()))
+        if not missing:
+            return _Check(True)
+        return _Check(
+            False,
+            f"model {spec.name} ({spec.hub_id}) is not in {models_dir(self.config)} and "
+            f"{len(missing)} of {distinct} {direction} translations are not cached",
+            f"mtaudit models pull {spec.name}",
+        )
+
+    def _round_trip_check(self, src: str, tgt: str, targets: Sequence[str]) -> _Check:
+        first = self._available(f"{tgt}-{src}", targets)
+        if not first.ran:
+            return first
+        spec = engine_for(self.config, f"{src}-{tgt}")
+        if spec is not None and model_present(self.config, spec):
+            return _Check(True)
+        # second leg: only cached back-translations can be checked without a model
+        back_spec = engine_for(self.config, f"{tgt}-{src}")
+        cache = self._cache_for_reading()
+        back: dict[str, str] = {}
+        if cache is not None and back_spec is not None:
+            back = cache.get_many(translation_key(self.config, back_spec), targets)
+        if len(back) < len({t.strip() for t in targets if t.strip()}):
+            return self._available(f"{src}-{tgt}", targets)  # reports the missing model
+        return self._available(f"{src}-{tgt}", list(back.values()))
+
+    def _plan(self, pairs: Sequence[Pair]) -> dict[str, dict[tuple[str, str], list[int]]]:
+        plan: dict[str, dict[tuple[str, str], list[int]]] = {p: defaultdict(list) for p in PARTS}
+        for i, pair in enumerate(pairs):
+            if not pair.target.text.strip():
+                continue
+            langs = (pair.source_lang, pair.target_lang)
+            if _needs_source(pair):
+                plan["back_translation"][langs].append(i)
+                plan["forward"][langs].append(i)
+            else:
+                plan["round_trip"][langs].append(i)
+        return {part: dict(groups) for part, groups in plan.items() if part in self.parts}
+
+    def _checks(self, pairs: Sequence[Pair]) -> dict[str, dict[tuple[str, str], _Check]]:
+        checks: dict[str, dict[tuple[str, str], _Check]] = {}
+        for part, groups in self._plan(pairs).items():
+            checks[part] = {}
+            for (src, tgt), idx in groups.items():
+                targets = [pairs[i].target.text for i in idx]
+                if part == "back_translation":
+                    checks[part][(src, tgt)] = self._available(f"{tgt}-{src}", targets)
+                elif part == "forward":
+                    sources = [pairs[i].source or "" for i in idx]
+                    checks[part][(src, tgt)] = self._available(f"{src}-{tgt}", sources)
+                else:
+                    checks[part][(src, tgt)] = self._round_trip_check(src, tgt, targets)
+        return checks
+
+    # -- Signal protocol --------------------------------------------------------------------
+
+    def status(self, pairs: Sequence[Pair]) -> list[SignalStatus]:
+        """One status per part that these pairs need; parts no pair needs are left out."""
+        statuses = []
+        for part, groups in self._checks(pairs).items():
+            if not groups:
+                continue
+            failed = [c for c in groups.values() if not c.ran]
+            if failed:
+                statuses.append(
+                    SignalStatus(
+                        f"fidelity.{part}",
+                        False,
+                        "; ".join(dict.fromkeys(c.reason for c in failed)),
+                        " && ".join(dict.fromkeys(c.fix for c in failed if c.fix)),
+                    )
+                )
+            else:
+                statuses.append(SignalStatus(f"fidelity.{part}", True))
+        return statuses
+
+    def score(self, pairs: Sequence[Pair]) -> list[SignalOutput]:
+        """Score every pair with the parts that can run (translations batched per direction)."""
+        outputs = [SignalOutput() for _ in pairs]
+        plan = self._plan(pairs)
+        for part, groups in self._checks(pairs).items():
+            for langs, check in groups.items():
+                if not check.ran:
+                    continue
+                idx = plan[part][langs]
+                getattr(self, f"_score_{part}")(pairs, idx, langs, outputs)
+        return outputs
+
+    # -- the three parts --------------------------------------------------------------------
+
+    def _score_back_translation(
+        self, pairs: Sequence[Pair], idx: list[int], langs: tuple[str, str], out: list[SignalOutput]
+    ) -> None:
+        src, tgt = langs
+        backs = self._translator(f"{tgt}-{src}").translate([pairs[i].target.text for i in idx])
+        for i, back in zip(idx, backs, strict=True):
+            pair, result = pairs[i], out[i]
+            result.texts["back_translation"] = back
+            scores = compare(back, pair.source or "", src)
+            self._record(result, "back_translation", scores, pair)
+            self._numbers(result, pair.target.text, back, "the back-translation")
+
+    def _score_forward(
+        self, pairs: Sequence[Pair], idx: list[int], langs: tuple[str, str], out: list[SignalOutput]
+    ) -> None:
+        src, tgt = langs
+        forwards = self._translator(f"{src}-{tgt}").translate([pairs[i].source or "" for i in idx])
+        for i, forward in zip(idx, forwards, strict=True):
+            pair, result = pairs[i], out[i]
+            result.texts["forward_translation"] = forward
+            result.texts["suggestion"] = forward
+            scores = compare(pair.target.text, forward, tgt)
+            self._record(result, "forward", scores, pair)
+            self._names(result, pair.target.text, forward, tgt, "the independent translation")
+
+    def _score_round_trip(
+        self, pairs: Sequence[Pair], idx: list[int], langs: tuple[str, str], out: list[SignalOutput]
+    ) -> None:
+        src, tgt = langs
+        targets = [pairs[i].target.text for i in idx]
+        backs = self._translator(f"{tgt}-{src}").translate(targets)
+        trips = self._translator(f"{src}-{tgt}").translate(backs)
+        for i, back, trip in zip(idx, backs, trips, strict=True):
+            pair, result = pairs[i], out[i]
+            result.texts["back_translation"] = back
+            result.texts["round_trip"] = trip
+            scores = compare(trip, pair.target.text, tgt)
+            self._record(result, "round_trip", scores, pair)
+            self._numbers(result, pair.target.text, trip, "the round trip")
+            self._names(result, pair.target.text, trip, tgt, "the round trip")
+
+    # -- findings ---------------------------------------------------------------------------
+
+    def _record(self, result: SignalOutput, part: str, scores: Scores, pair: Pair) -> None:
+        suffix = _VALUE_SUFFIX[part]
+        result.values[f"chrf_{suffix}"] = round(scores.chrf, 2)
+        result.values[f"bleu_{suffix}"] = round(scores.bleu, 2)
+        result.values[f"ter_{suffix}"] = round(scores.ter, 2)
+        if len(pair.target.text.strip()) < self.config.number("fidelity.min_chars", 15):
+            return
+        major = self.config.number(f"fidelity.{part}.chrf_major")
+        minor = self.config.number(f"fidelity.{part}.chrf_minor")
+        severity = (
+            Severity.MAJOR
+            if scores.chrf < major
+            else Severity.MINOR
+            if scores.chrf < minor
+            else None
+        )
+        if severity is None:
+            return
+        what = {
+            "back_translation": "its back-translation differs from the source",
+            "forward": "it differs from an independent translation of the source",
+            "round_trip": "it does not survive a round trip through the source language",
+        }[part]
+        limit = major if severity is Severity.MAJOR else minor
+        result.findings.append(
+            Finding(
+                f"fidelity.{part}",
+                severity,
+                f"{what} (chrF {scores.chrf:.1f} < {limit:g})",
+            )
+        )
+
+    def _numbers(self, result: SignalOutput, target: str, other: str, where: str) -> None:
+        severity = Severity.parse(str(self.config.get("fidelity.numbers_severity", "major")))
+        for value, start, end in lost_numbers(target, other):
+            result.findings.append(
+                Finding(
+                    "fidelity.numbers", severity, f"{value} is missing from {where}", (start, end)
+                )
+            )
+
+    def _names(self, result: SignalOutput, target: str, other: str, lang: str, where: str) -> None:
+        if lang != "en":
+            return
+        severity = Severity.parse(str(self.config.get("fidelity.names_severity", "minor")))
+        limit = int(self.config.number("fidelity.max_name_findings", 3))
+        for word, start, end in lost_names(target, other)[:limit]:
+            result.findings.append(
+                Finding("fidelity.names", severity, f"{word!r} is not in {where}", (start, end))
+            )
+
+    # -- Aligner protocol -------------------------------------------------------------------
+
+    def align(self, source: Sequence[Sentence], target: Sequence[Sentence]) -> list[Bead] | None:
+        """Align with the back-translation of the target; ``None`` when it is not available."""
+        if not source or not target or "back_translation" not in self.parts:
+            return None
+        src = str(self.config.get("languages.source", "ar"))
+        tgt = str(self.config.get("languages.target", "en"))
+        texts = [s.text for s in target]
+        if not self._available(f"{tgt}-{src}", texts).ran:
+            return None
+        backs = self._translator(f"{tgt}-{src}").translate(texts)
+        return align_beads(
+            [s.text for s in source],
+            backs,
+            lambda hyp, ref: chrf(hyp, ref, src) / 100.0,
+            merge_penalty=self.config.number("fidelity.align_merge_penalty", 0.05),
+            band=int(self.config.number("fidelity.align_band", 10)),
+        )
+
+
+def build(config: Config) -> FidelitySignal:
+    """Registry factory: the fidelity signal for ``config``."""
+    return FidelitySignal(config)

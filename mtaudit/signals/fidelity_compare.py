@@ -1,0 +1,126 @@
+"""Comparing a text with its back-translation, forward translation or round trip.
+
+Sentence-level chrF, BLEU and TER from sacrebleu, after a normalisation that suits the language:
+for Arabic, diacritics and tatweel are dropped, alef/ya/ta-marbuta variants folded and
+Arabic-Indic digits mapped to ASCII, and BLEU uses the Unicode-aware ``intl`` tokenizer; TER
+runs with its normalisation on. Also: numbers and names that a comparison text lost.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from sacrebleu.metrics.bleu import BLEU
+from sacrebleu.metrics.chrf import CHRF
+from sacrebleu.metrics.ter import TER
+
+_DIGITS = {ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")}
+_DIGITS.update({ord(c): str(i) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹")})
+_DIGITS.update({ord("\u066b"): ".", ord("\u066c"): ","})  # Arabic decimal / thousands separators
+_ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_ARABIC_FOLD = str.maketrans(
+    {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "،": ",", "؛": ";", "؟": "?"}
+)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_NAME = re.compile(r"\b(?:[A-Z][a-z]+(?:[-'][A-Za-z]+)*|[A-Z]{2,})\b")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“‘(]\s*)$")
+# capitalised words that are not names when they appear mid-sentence
+_NOT_NAMES = frozenset({"I", "I'm", "I've", "OK", "TV"})
+
+
+def normalise(text: str, lang: str) -> str:
+    """Return ``text`` in the form the metrics compare (NFKC, ASCII digits, Arabic folded)."""
+    text = unicodedata.normalize("NFKC", text).translate(_DIGITS)
+    if lang == "ar":
+        text = _ARABIC_MARKS.sub("", text).translate(_ARABIC_FOLD)
+    return " ".join(text.split())
+
+
+@lru_cache(maxsize=8)
+def _metrics(lang: str) -> tuple[CHRF, BLEU, TER]:
+    tokenize = "intl" if lang in ("ar", "fa", "ur", "he") else "13a"
+    return CHRF(), BLEU(effective_order=True, tokenize=tokenize), TER(normalized=True)
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Sentence-level chrF, BLEU (both 0-100, higher is closer) and TER (edits per word)."""
+
+    chrf: float
+    bleu: float
+    ter: float
+
+
+def compare(hypothesis: str, reference: str, lang: str) -> Scores:
+    """Score ``hypothesis`` against ``reference``, both in language ``lang``."""
+    hyp, ref = normalise(hypothesis, lang), normalise(reference, lang)
+    if not hyp or not ref:
+        same = hyp == ref
+        return Scores(100.0 if same else 0.0, 100.0 if same else 0.0, 0.0 if same else 100.0)
+    chrf, bleu, ter = _metrics(lang)
+    return Scores(
+        chrf=chrf.sentence_score(hyp, [ref]).score,
+        bleu=bleu.sentence_score(hyp, [ref]).score,
+        ter=ter.sentence_score(hyp, [ref]).score,
+    )
+
+
+def chrf(hypothesis: str, reference: str, lang: str) -> float:
+    """Sentence chrF only (the cheap similarity the aligner uses)."""
+    hyp, ref = normalise(hypothesis, lang), normalise(reference, lang)
+    if not hyp or not ref:
+        return 0.0
+    return float(_metrics(lang)[0].sentence_score(hyp, [ref]).score)
+
+
+def _number_key(raw: str) -> str:
+    return raw.replace(",", "").rstrip(".")
+
+
+def numbers(text: str) -> list[tuple[str, int, int]]:
+    """Numbers in ``text`` as (normalised value, start, end); Arabic-Indic digits understood."""
+    ascii_text = unicodedata.normalize("NFKC", text).translate(_DIGITS)
+    if len(ascii_text) != len(text):  # NFKC changed lengths: offsets are approximate
+        ascii_text = text.translate(_DIGITS)
+    return [(_number_key(m.group()), m.start(), m.end()) for m in _NUMBER.finditer(ascii_text)]
+
+
+def lost_numbers(text: str, other: str) -> list[tuple[str, int, int]]:
+    """Numbers of ``text`` that do not occur in ``other`` (each value reported once)."""
+    kept = {value for value, _, _ in numbers(other)}
+    seen: set[str] = set()
+    lost = []
+    for value, start, end in numbers(text):
+        if value not in kept and value not in seen:
+            seen.add(value)
+            lost.append((value, start, end))
+    return lost
+
+
+def names(text: str) -> list[tuple[str, int, int]]:
+    """Capitalised words that are not sentence-initial, and acronyms, in Latin-script text."""
+    found = []
+    for m in _NAME.finditer(text):
+        word = m.group()
+        if word in _NOT_NAMES:
+            continue
+        if not word.isupper() and _SENTENCE_START.search(text[: m.start()]):
+            continue
+        found.append((word, m.start(), m.end()))
+    return found
+
+
+def lost_names(text: str, other: str) -> list[tuple[str, int, int]]:
+    """Names of ``text`` that do not occur (case-insensitively, as words) in ``other``."""
+    words = {w.lower() for w in re.findall(r"[\w'-]+", other)}
+    seen: set[str] = set()
+    lost = []
+    for word, start, end in names(text):
+        key = word.lower()
+        if key not in words and key not in seen:
+            seen.add(key)
+            lost.append((word, start, end))
+    return lost

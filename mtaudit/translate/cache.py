@@ -1,0 +1,220 @@
+"""The translation cache: SQLite in WAL mode, shared by concurrent audits, resumable.
+
+A row is keyed by (model, revision, direction, decoding settings, text). Rows are written per
+batch in their own transaction, so an interrupted run keeps what it translated and a rerun
+translates only what is missing. Imported translations (``mtaudit cache import``) are rows like
+any other, so a run uses them exactly as if the model had produced them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from mtaudit.errors import MtauditError
+from mtaudit.translate import TranslationKey, Translator
+
+log = logging.getLogger("mtaudit")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS translations (
+    model TEXT NOT NULL,
+    revision TEXT NOT NULL,
+    direction TEXT NOT NULL,
+    decoding TEXT NOT NULL,
+    text_hash TEXT NOT NULL,
+    text TEXT NOT NULL,
+    translation TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    created REAL NOT NULL,
+    PRIMARY KEY (model, revision, direction, decoding, text_hash)
+) WITHOUT ROWID;
+"""
+
+
+class CacheError(MtauditError):
+    """The translation cache cannot be opened or written."""
+
+    code = "E410"
+
+
+def normalise(text: str) -> str:
+    """Return the form of a text the cache stores and looks up (whitespace stripped)."""
+    return text.strip()
+
+
+def text_hash(text: str) -> str:
+    """Return the SHA-256 of the normalised text (the key column)."""
+    return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class CacheStats:
+    """One group of cached rows."""
+
+    model: str
+    revision: str
+    direction: str
+    decoding: str
+    origin: str
+    rows: int
+
+
+class TranslationCache:
+    """A SQLite file of translations; each process opens its own connection."""
+
+    def __init__(self, path: Path, *, timeout: float = 60.0) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+            self.conn.executescript(SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise CacheError(f"cannot open the translation cache {path}: {exc}") from None
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+
+    def __enter__(self) -> TranslationCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def get_many(self, key: TranslationKey, texts: Iterable[str]) -> dict[str, str]:
+        """Return ``{normalised text: translation}`` for the texts that are cached."""
+        wanted = {text_hash(t): normalise(t) for t in texts}
+        found: dict[str, str] = {}
+        hashes = list(wanted)
+        for start in range(0, len(hashes), 500):
+            chunk = hashes[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                "SELECT text_hash, translation FROM translations WHERE model=? AND revision=? "
+                f"AND direction=? AND decoding=? AND text_hash IN ({marks})",
+                (key.model, key.revision, key.direction, key.decoding, *chunk),
+            ).fetchall()
+            for h, translation in rows:
+                found[wanted[h]] = translation
+        return found
+
+    def missing(self, key: TranslationKey, texts: Iterable[str]) -> list[str]:
+        """Return the distinct non-empty texts (normalised) that are not cached, in order."""
+        distinct = list(dict.fromkeys(normalise(t) for t in texts if normalise(t)))
+        found = self.get_many(key, distinct)
+        return [t for t in distinct if t not in found]
+
+    def put_many(
+        self, key: TranslationKey, pairs: Iterable[tuple[str, str]], origin: str = "model"
+    ) -> int:
+        """Store (text, translation) pairs in one transaction; return how many were written."""
+        now = time.time()
+        rows = [
+            (
+                key.model,
+                key.revision,
+                key.direction,
+                key.decoding,
+                text_hash(t),
+                normalise(t),
+                tr,
+                origin,
+                now,
+            )
+            for t, tr in pairs
+            if normalise(t)
+        ]
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                self.conn.executemany(
+                    "INSERT OR REPLACE INTO translations VALUES (?,?,?,?,?,?,?,?,?)", rows
+                )
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise CacheError(f"cannot write to the translation cache {self.path}: {exc}") from None
+        return len(rows)
+
+    def stats(self) -> list[CacheStats]:
+        """Row counts grouped by model, revision, direction, decoding and origin."""
+        rows = self.conn.execute(
+            "SELECT model, revision, direction, decoding, origin, COUNT(*) FROM translations "
+            "GROUP BY model, revision, direction, decoding, origin ORDER BY model, direction"
+        ).fetchall()
+        return [CacheStats(*row) for row in rows]
+
+    def clear(self, model: str | None = None, direction: str | None = None) -> int:
+        """Delete rows (all, or those of one model and/or direction); return how many."""
+        where, args = [], []
+        if model:
+            where.append("model=?")
+            args.append(model)
+        if direction:
+            where.append("direction=?")
+            args.append(direction)
+        sql = "DELETE FROM translations" + (" WHERE " + " AND ".join(where) if where else "")
+        cur = self.conn.execute(sql, args)
+        return cur.rowcount
+
+
+class CachedTranslator:
+    """A translator that answers from the cache and sends only misses to the model.
+
+    ``factory`` builds the real backend; it is called at most once, on the first miss, so a run
+    whose translations are all cached never loads (or needs) the model. Misses are translated
+    and committed batch by batch.
+    """
+
+    def __init__(
+        self,
+        key: TranslationKey,
+        cache: TranslationCache,
+        factory: Callable[[], Translator],
+        *,
+        batch_size: int = 16,
+    ) -> None:
+        self.key = key
+        self.cache = cache
+        self.factory = factory
+        self.batch_size = max(1, batch_size)
+        self._backend: Translator | None = None
+        self.translated = 0
+
+    @property
+    def backend(self) -> Translator:
+        """The real model backend, loaded on first use."""
+        if self._backend is None:
+            self._backend = self.factory()
+        return self._backend
+
+    def complete(self, texts: Sequence[str]) -> bool:
+        """Whether every text is already cached (no model needed)."""
+        return not self.cache.missing(self.key, texts)
+
+    def translate(self, texts: Sequence[str]) -> list[str]:
+        """Return one translation per text, translating and caching the misses."""
+        missing = self.cache.missing(self.key, texts)
+        if missing:
+            log.info("%s: %d texts not cached, translating", self.key.describe(), len(missing))
+            # sort by length so batches are of similar lengths; commit each batch
+            missing.sort(key=len)
+            step = self.batch_size * 4
+            for start in range(0, len(missing), step):
+                chunk = missing[start : start + step]
+                out = self.backend.translate(chunk)
+                self.cache.put_many(self.key, zip(chunk, out, strict=True))
+                self.translated += len(chunk)
+        found = self.cache.get_many(self.key, texts)
+        return [found.get(normalise(t), "") if normalise(t) else "" for t in texts]

@@ -1,0 +1,228 @@
+"""Each check as a table of (target, source, expected findings)."""
+
+from __future__ import annotations
+
+import pytest
+
+from mtaudit.checks import CHECKS
+from mtaudit.config import Config
+from mtaudit.pipeline import prepare, run_checks
+from mtaudit.types import Document
+
+CONFIG = Config.load().with_overrides({"checks.glossary.terms": {"الكاظمي": "Al-Kazemi"}})
+
+
+def findings(
+    check: str, target: str, source: str | None = None, tl: str = "en", sl: str = "ar"
+) -> list[tuple[str, str | None]]:
+    """Run one check; return (message start, highlighted text) per finding."""
+    doc = Document("d", target, source, source_lang=sl, target_lang=tl)
+    prepared = prepare(doc, CONFIG)
+    instance = CHECKS[check](CONFIG.section(f"checks.{check}"), CONFIG)
+    out = []
+    for index, found in sorted(run_checks(prepared, [instance]).items()):
+        text = prepared.sentences[index].text
+        for f in found:
+            assert f.check == check
+            out.append((f.message, text[f.span[0] : f.span[1]] if f.span else None))
+    return out
+
+
+def spans(result: list[tuple[str, str | None]]) -> list[str | None]:
+    return [span for _, span in result]
+
+
+@pytest.mark.parametrize(
+    ("target", "source", "expected"),
+    [
+        ("They paid 250 dinars in 2021.", "دفعوا 250 دينارا في عام ٢٠٢١.", []),
+        ("It will include 14 new stations.", "وستشمل 12 محطة جديدة.", [None, "14"]),
+        ("The total was 1,000.5 dinars.", "بلغ المجموع ١٬٠٠٠٫٥ دينار.", []),
+        ("At 9:30 on 31/7/2021 they met.", "اجتمعوا الساعة 9.30 يوم 2021-07-31.", []),
+        ("Bases were attacked seven times in July.", "هوجمت القواعد 7 مرات في تموز.", []),
+        ("Bases were attacked 7 times.", "هوجمت القواعد سبع مرات.", []),
+        ("He met 3 ministers.", None, []),
+        ("The 2021 plan.", "", []),
+    ],
+)
+def test_numbers(target: str, source: str | None, expected: list[str | None]) -> None:
+    assert spans(findings("numbers", target, source)) == expected
+
+
+@pytest.mark.parametrize(
+    ("target", "tl", "sl", "source", "expected"),
+    [
+        ("Residents of الدورة complained.", "en", "ar", None, ["الدورة"]),
+        ("Residents of Al-Dora complained.", "en", "ar", None, []),
+        ("A single letter ب is fine.", "en", "ar", None, []),
+        (
+            "قال إن the meeting كان مهماً.",
+            "ar",
+            "en",
+            "He said the meeting was important.",
+            ["the", "meeting"],
+        ),
+        ("قالت وكالة UTC إن الاجتماع مهم.", "ar", "en", "UTC said the meeting matters.", []),
+    ],
+)
+def test_script(target: str, tl: str, sl: str, source: str | None, expected: list[str]) -> None:
+    assert spans(findings("script", target, source, tl, sl)) == expected
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("Institutions controlled or controlled by them.", ["controlled or controlled"]),
+        ("He said the the report was late.", ["the the"]),
+        ("More and more people came again and again.", []),
+        ("He had had enough of it.", []),
+        ("They met in the city in the city centre.", ["in the city in the city"]),
+        (
+            "The war the war the war the war goes on.",
+            ["The war the war the war the war", "The war the war the war the war"],
+        ),
+        ("Prices rose by 5 5 percent.", []),
+        ("We will fight, and we will win.", []),
+    ],
+)
+def test_repetition(target: str, expected: list[str]) -> None:
+    assert spans(findings("repetition", target)) == expected
+
+
+@pytest.mark.parametrize(
+    ("target", "source", "expected"),
+    [
+        (
+            "The governor welcomed the decision.",
+            "ورحب المحافظ بالقرار، وشكر وزارة البلديات على دعمها، وتعهد بمتابعة تنفيذ المشاريع "
+            "ومحاسبة الشركات المتلكئة في العمل.",
+            ["part of the source may be missing"],
+        ),
+        (
+            "The council approved the budget on Tuesday after a long debate.",
+            "وافق المجلس على الموازنة يوم الثلاثاء بعد نقاش طويل.",
+            [],
+        ),
+        (
+            "The council approved the budget on Tuesday after a long debate, and the minister "
+            "said that the people of the city will see results, and that nothing will stop it.",
+            "وافق المجلس.",
+            ["it may add text"],
+        ),
+        ("Yes.", "نعم.", []),
+    ],
+)
+def test_length(target: str, source: str, expected: list[str]) -> None:
+    messages = [m for m, _ in findings("length", target, source)]
+    assert len(messages) == len(expected)
+    for message, part in zip(messages, expected, strict=True):
+        assert part in message
+
+
+def test_overlong_sentence() -> None:
+    long = "word " * 300 + "end."
+    [(message, _)] = findings("length", long)
+    assert "characters long" in message
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("He called it “equivalent to ISIS, and left.", ["“"]),
+        ("He said (in a statement that it was over.", ["("]),
+        ("It was over) he said.", [")"]),
+        ("“It is over. We are done,” he said.", []),
+        ('He said "it is over" and left.', []),
+        ('He said "it is over and left.', ['"']),
+        ("It’s the minister’s view.", []),
+        ("قال «انتهى الأمر» ثم غادر.", []),
+    ],
+)
+def test_brackets(target: str, expected: list[str]) -> None:
+    assert spans(findings("brackets", target)) == expected
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("It began. The report said the militias were responsible for the", ["the", "the"]),
+        ("Headline without a full stop but many words here\n\nBody sentence here.", []),
+        ("First sentence here.\nand a fragment follows it here.", ["and"]),
+        ("He met the prime minister and.", ["and"]),
+        ("The report was published on Monday.", []),
+        ("Short line\nAnother short line.", []),
+    ],
+)
+def test_truncation(target: str, expected: list[str]) -> None:
+    assert spans(findings("truncation", target)) == expected
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("It is, in addition to To the broader issue, a signal.", ["To"]),
+        ("He flew to Baghdad on Monday.", []),
+        ("The Bank Of America reported.", []),
+        ("He said: The matter is closed.", []),
+        ("They want plan A to work.", []),
+    ],
+)
+def test_casing(target: str, expected: list[str]) -> None:
+    assert spans(findings("casing", target)) == expected
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("The minister&#39;s office called.", ["&#39;"]),
+        ("Citizens must &quot;rationalize&quot; use.", ["&quot;"]),
+        ("The cafÃ© closed.", ["fÃ©"]),
+        ("Ordinary text with “curly quotes” and Iraq’s name.", []),
+        ("Hidden \u202eevil text.", ["\u202e"]),
+        ("Bell \x07 rings.", ["\x07"]),
+        ("Text <b>bold</b> here.", ["<b>"]),
+        ("The result was 3 < 5 and 7 > 2.", []),
+    ],
+)
+def test_encoding(target: str, expected: list[str]) -> None:
+    assert spans(findings("encoding", target)) == expected
+
+
+def test_bidi_override_is_critical() -> None:
+    doc = Document("d", "Hidden \u202eevil text.")
+    prepared = prepare(doc, CONFIG)
+    check = CHECKS["encoding"](CONFIG.section("checks.encoding"), CONFIG)
+    [found] = run_checks(prepared, [check])[0]
+    assert found.severity.label == "critical"
+
+
+@pytest.mark.parametrize(
+    ("target", "source", "expected"),
+    [
+        ("Al-Kazemi met the envoy.", "التقى الكاظمي المبعوث.", 0),
+        ("Al-Kadhimi met the envoy.", "التقى الكاظمي المبعوث.", 1),
+        ("Al-Kadhimi met the envoy.", "التقى الكاظِمي المبعوث.", 1),
+        ("The envoy left.", "غادر المبعوث.", 0),
+    ],
+)
+def test_glossary(target: str, source: str, expected: int) -> None:
+    assert len(findings("glossary", target, source)) == expected
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("The council met today in Baghdad. It ended. The council met today in Baghdad.", 1),
+        ("It ended. It ended.", 0),
+        ("Fine.\n\n—\n\nAlso fine.", 1),
+    ],
+)
+def test_segments(target: str, expected: int) -> None:
+    assert len(findings("segments", target)) == expected
+
+
+def test_every_check_survives_hostile_and_odd_input() -> None:
+    hostile = "<script>alert('x')</script> \u202e&#0; ؟؟ ((( ”” " + "ab " * 50
+    for name in CHECKS:
+        for source in (None, "", hostile):
+            findings(name, hostile, source)

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from mtaudit.signals.fidelity_align import align
+from mtaudit.signals.fidelity_compare import (
+    chrf,
+    compare,
+    lost_names,
+    lost_numbers,
+    names,
+    normalise,
+    numbers,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("أَحْمَد", "ar", "احمد"),  # diacritics dropped, hamza-alef folded
+        ("مدرسة إلى", "ar", "مدرسه الي"),
+        ("عام ٢٠٢١", "ar", "عام 2021"),
+        ("كتـــاب", "ar", "كتاب"),  # tatweel
+        ("Hello   world", "en", "Hello world"),
+    ],
+)
+def test_normalise(text: str, lang: str, expected: str) -> None:
+    assert normalise(text, lang) == expected
+
+
+def test_shuffled_and_wrong_translations_score_worse() -> None:
+    ref = "The minister said on Monday that the government will support new projects in Basra."
+    words = ref.split()
+    random.Random(0).shuffle(words)
+    shuffled = " ".join(words)
+    wrong = "Heavy rain flooded the streets of the capital overnight."
+    good = compare(ref, ref, "en")
+    bad = compare(shuffled, ref, "en")
+    worse = compare(wrong, ref, "en")
+    assert good.chrf == pytest.approx(100.0) and good.ter == pytest.approx(0.0)
+    assert good.bleu > bad.bleu > worse.bleu
+    assert bad.chrf > worse.chrf
+    assert worse.ter > bad.ter > good.ter
+
+
+def test_arabic_comparison_ignores_spelling_variants() -> None:
+    a = "قالَ الوزيرُ إنّ المدرسة ستفتح عام ٢٠٢١"
+    b = "قال الوزير ان المدرسه ستفتح عام 2021"
+    assert compare(a, b, "ar").chrf == pytest.approx(100.0)
+    assert chrf("", b, "ar") == 0.0
+
+
+def test_numbers_understand_arabic_indic_digits_and_separators() -> None:
+    assert [n for n, _, _ in numbers("قتل ١٢ وجرح 1,500 في ٢٠٢١.")] == ["12", "1500", "2021"]
+    lost = lost_numbers("Prices rose 12 percent in 2021.", "ارتفعت الأسعار ١٢ بالمئة في ٢٠٢٠")
+    assert [(v, s, e) for v, s, e in lost] == [("2021", 26, 30)]
+
+
+def test_names_skip_sentence_initial_words_and_find_losses() -> None:
+    text = "The Canadian Diabetes Association met in Ottawa. Then NATO said so."
+    assert [w for w, _, _ in names(text)] == [
+        "Canadian",
+        "Diabetes",
+        "Association",
+        "Ottawa",
+        "NATO",
+    ]
+    lost = lost_names(text, "the canadian society of cecry met in ottawa; nato said so")
+    assert [w for w, _, _ in lost] == ["Diabetes", "Association"]
+    word, start, end = lost[0]
+    assert text[start:end] == word
+
+
+def test_align_finds_merged_and_dropped_sentences() -> None:
+    def sim(hyp: str, ref: str) -> float:
+        return chrf(hyp, ref, "en") / 100.0
+
+    source = [
+        "the army attacked the city at night",
+        "many people were wounded",
+        "the hospital was full",
+        "the minister visited Basra on Monday",
+        "an unrelated sentence about football scores",
+    ]
+    # the back-translations of 3 target sentences: 1-1, 2-1 (merged), 1-1, and one source dropped
+    back = [
+        "the army attacked the city at night",
+        "many people were wounded and the hospital was full",
+        "the minister visited Basra on Monday",
+    ]
+    beads = align(source, back, sim)
+    assert beads[:3] == [((0,), (0,)), ((1, 2), (1,)), ((3,), (2,))]
+    assert beads[3:] == [((4,), ())]
+    covered_src = [i for s, _ in beads for i in s]
+    covered_tgt = [j for _, t in beads for j in t]
+    assert covered_src == list(range(5)) and covered_tgt == list(range(3))

@@ -1,0 +1,113 @@
+"""Alignment, judge and gate as small tables; the pipeline on hand-made documents."""
+
+from __future__ import annotations
+
+import pytest
+
+from mtaudit.align import align_lengths
+from mtaudit.config import Config
+from mtaudit.errors import InputError, UsageError
+from mtaudit.gate import Budget, evaluate
+from mtaudit.judge import Judge
+from mtaudit.pipeline import audit
+from mtaudit.reports.json_report import run_to_dict
+from mtaudit.types import Document, Finding, Severity
+
+CONFIG = Config.load()
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "expected"),
+    [
+        ([100, 50, 80], [112, 56, 90], [((0,), (0,)), ((1,), (1,)), ((2,), (2,))]),
+        ([100, 100], [56, 56, 112], [((0,), (0, 1)), ((1,), (2,))]),
+        ([50, 50, 100], [112, 112], [((0, 1), (0,)), ((2,), (1,))]),
+        ([100, 120, 100], [112, 112], [((0,), (0,)), ((1,), ()), ((2,), (1,))]),
+        ([100, 4, 100], [112, 112], [((0, 1), (0,)), ((2,), (1,))]),
+        ([], [30], [((), (0,))]),
+        ([], [], []),
+    ],
+)
+def test_align_lengths(source: list[int], target: list[int], expected: list[object]) -> None:
+    assert align_lengths(source, target, CONFIG) == expected
+
+
+def test_judge_combines_findings() -> None:
+    judge = Judge.from_config(CONFIG)
+    assert judge.verdict([]).severity is Severity.NONE
+    minor = judge.verdict([Finding("x", Severity.MINOR, "m", (0, 2))])
+    assert minor.severity is Severity.MINOR and not minor.flagged
+    two = judge.verdict(
+        [Finding("x", Severity.MAJOR, "a", (4, 6)), Finding("y", Severity.MAJOR, "b", (0, 2))]
+    )
+    assert two.flagged and two.severity is Severity.MAJOR and two.risk == pytest.approx(0.84)
+    assert two.spans == [(0, 2), (4, 6)]
+    critical = judge.verdict([Finding("z", Severity.CRITICAL, "c")])
+    assert critical.severity is Severity.CRITICAL and 0 <= critical.risk <= 1
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged", "sentences", "allowed"),
+    [("3", 0, 10, 3), ("10%", 0, 25, 2), ("0", 0, 5, 0), ("100%", 0, 7, 7), ("5%", 0, 0, 0)],
+)
+def test_budget(text: str, flagged: int, sentences: int, allowed: int) -> None:
+    assert Budget.parse(text).allows(flagged, sentences) == allowed
+
+
+@pytest.mark.parametrize("bad", ["", "x", "-1", "1.5", "150%", "5 %%"])
+def test_bad_budget(bad: str) -> None:
+    with pytest.raises(UsageError):
+        Budget.parse(bad)
+
+
+def _run(*docs: Document | InputError) -> dict[str, object]:
+    return run_to_dict(audit(list(docs), CONFIG, signals=[]))
+
+
+def test_gate_per_run_and_per_document() -> None:
+    run = _run(
+        Document("bad", "Institutions controlled or controlled by them. Fine text here."),
+        Document("good", "All is well in the city today. Nothing more."),
+    )
+    assert evaluate(run, Budget.parse("1"), None).passed  # type: ignore[arg-type]
+    assert not evaluate(run, Budget.parse("0"), None).passed  # type: ignore[arg-type]
+    result = evaluate(run, None, Budget.parse("25%"))  # type: ignore[arg-type]
+    assert not result.passed and result.failures[0].startswith("bad:")
+
+
+def test_failed_documents_pass_through() -> None:
+    run = _run(InputError("malformed JSON", "feed.jsonl", 7), Document("ok", "Fine."))
+    docs = run["documents"]  # type: ignore[index]
+    assert docs[0]["id"] == "feed.jsonl:7" and "malformed" in docs[0]["error"]
+    assert docs[1]["error"] is None and run["summary"]["errors"] == 1  # type: ignore[index]
+
+
+def test_empty_target_document() -> None:
+    run = _run(Document("empty", "   "))
+    assert run["summary"]["sentences"] == 0  # type: ignore[index]
+
+
+def test_unaligned_source_is_reported() -> None:
+    doc = Document(
+        "d",
+        "The council met on Tuesday in the capital.",
+        "اجتمع المجلس يوم الثلاثاء في العاصمة. وقال الرئيس إن الاجتماع كان طويلا جدا "
+        "وناقش فيه الأعضاء قضايا كثيرة تتعلق بالمياه والكهرباء والطرق.",
+    )
+    run = _run(doc)
+    [result] = run["documents"]  # type: ignore[index]
+    assert len(result["unaligned_source"]) == 1
+
+
+def test_signature_names_checks_and_config() -> None:
+    run = _run(Document("d", "Fine."))
+    signature = run["signature"]  # type: ignore[index]
+    assert signature["checks"][0] == "numbers" and len(signature["config_digest"]) == 12
+    assert signature["text"].startswith("mtaudit:")
+
+
+def test_unknown_signal_is_a_config_error() -> None:
+    from mtaudit.errors import ConfigError
+
+    with pytest.raises(ConfigError):
+        audit([Document("d", "x")], CONFIG, signals=["telepathy"])
