@@ -100,8 +100,9 @@ def test_nothing_is_applied_when_anything_mismatches(tmp_path: Path) -> None:
     corr["corrections"][1]["original"] = "changed"
     run_file, corr_file = write(tmp_path, run, corr)
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["apply", str(corr_file), "--run", str(run_file),
-                                       "-d", str(out)])
+    result = CliRunner().invoke(
+        main, ["apply", str(corr_file), "--run", str(run_file), "-d", str(out)]
+    )
     assert result.exit_code == 1 and "do not match this run" in result.output
     assert not out.exists() or not any(out.iterdir())
 
@@ -114,12 +115,39 @@ def test_nothing_is_applied_when_anything_mismatches(tmp_path: Path) -> None:
         ({"schema": "mtaudit.run/1", "documents": []}, "give it with --run"),
         ({"schema": "mtaudit.corrections/1"}, "no 'corrections' list"),
         ({"schema": "mtaudit.corrections/1", "corrections": [{"document": "a"}]}, "lacks"),
-        ({"schema": "mtaudit.corrections/1", "corrections": [
-            {"document": "a", "sentence": 0, "start": 0, "end": 1, "original": "x",
-             "decision": "maybe"}]}, "decision 'maybe'"),
-        ({"schema": "mtaudit.corrections/1", "corrections": [
-            {"document": "a", "sentence": 0, "start": 0, "end": 1, "original": "x",
-             "decision": "corrected", "corrected": None}]}, "not a string"),
+        (
+            {
+                "schema": "mtaudit.corrections/1",
+                "corrections": [
+                    {
+                        "document": "a",
+                        "sentence": 0,
+                        "start": 0,
+                        "end": 1,
+                        "original": "x",
+                        "decision": "maybe",
+                    }
+                ],
+            },
+            "decision 'maybe'",
+        ),
+        (
+            {
+                "schema": "mtaudit.corrections/1",
+                "corrections": [
+                    {
+                        "document": "a",
+                        "sentence": 0,
+                        "start": 0,
+                        "end": 1,
+                        "original": "x",
+                        "decision": "corrected",
+                        "corrected": None,
+                    }
+                ],
+            },
+            "not a string",
+        ),
     ],
 )
 def test_malformed_corrections(obj: Any, message: str) -> None:
@@ -160,8 +188,9 @@ def test_cli_single_reviewed_article_to_stdout_and_file(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "It went on." in result.stdout
     out = tmp_path / "fixed.txt"
-    result = CliRunner().invoke(main, ["apply", str(corr_file), "--run", str(run_file),
-                                       "-o", str(out)])
+    result = CliRunner().invoke(
+        main, ["apply", str(corr_file), "--run", str(run_file), "-o", str(out)]
+    )
     assert result.exit_code == 0, result.output
     assert out.read_text(encoding="utf-8").startswith("Therefore, the report")
     assert "shafaq-excerpt: 1 corrected, 0 fine" in result.output
@@ -174,13 +203,15 @@ def test_cli_several_articles_need_a_directory(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["apply", str(corr_file), "--run", str(run_file)])
     assert result.exit_code == 1 and "--out-dir" in result.output
     out = tmp_path / "corrected"
-    result = CliRunner().invoke(main, ["apply", str(corr_file), "--run", str(run_file),
-                                       "-d", str(out)])
+    result = CliRunner().invoke(
+        main, ["apply", str(corr_file), "--run", str(run_file), "-d", str(out)]
+    )
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == [f"{DOC1}.txt", f"{DOC2}.txt"]
     assert "Fixed." in (out / f"{DOC1}.txt").read_text(encoding="utf-8")
-    result = CliRunner().invoke(main, ["apply", str(corr_file), "--run", str(run_file),
-                                       "--document", DOC1])
+    result = CliRunner().invoke(
+        main, ["apply", str(corr_file), "--run", str(run_file), "--document", DOC1]
+    )
     assert result.exit_code == 0 and "Fixed." in result.stdout
 
 
@@ -213,9 +244,19 @@ def test_apply_on_a_real_audit_changes_only_the_corrected_sentence(
     root = Path(__file__).resolve().parents[1]
     monkeypatch.chdir(root)
     run_file = tmp_path / "run.json"
-    result = CliRunner().invoke(main, ["audit", "examples/article.en.txt", "--source",
-                                       "examples/article.ar.txt", "--format", "json",
-                                       "-o", str(run_file)])
+    result = CliRunner().invoke(
+        main,
+        [
+            "audit",
+            "examples/article.en.txt",
+            "--source",
+            "examples/article.ar.txt",
+            "--format",
+            "json",
+            "-o",
+            str(run_file),
+        ],
+    )
     assert result.exit_code == 0, result.output
     run = json.loads(run_file.read_text(encoding="utf-8"))
     doc = run["documents"][0]
@@ -224,11 +265,11 @@ def test_apply_on_a_real_audit_changes_only_the_corrected_sentence(
     corr_file = tmp_path / "corrections.json"
     corr_file.write_text(json.dumps(corr, ensure_ascii=False), encoding="utf-8")
     out = tmp_path / "fixed.txt"
-    result = CliRunner().invoke(main, ["apply", str(corr_file), "--run", str(run_file),
-                                       "-o", str(out)])
+    result = CliRunner().invoke(
+        main, ["apply", str(corr_file), "--run", str(run_file), "-o", str(out)]
+    )
     assert result.exit_code == 0, result.output
     original = (root / "examples" / "article.en.txt").read_text(encoding="utf-8")
-    expected = (original[: sentence["start"]] + "A corrected sentence."
-                + original[sentence["end"] :])
+    expected = original[: sentence["start"]] + "A corrected sentence." + original[sentence["end"] :]
     assert doc["target"] == original
     assert out.read_text(encoding="utf-8") == expected

@@ -264,3 +264,15 @@ def test_normalised_scores_separate_fluent_from_broken(
 
 def teardown_module() -> None:
     clear_cache()
+
+
+def test_typographic_quotes_score_as_plain_ones(hf: FluencyScorer) -> None:
+    plain = 'The minister said the country\'s plan was "fair" to all.'
+    curly = "The minister said the country\u2019s plan was \u201cfair\u201d to all."
+    a, b = hf.score([plain, curly], ['It\'s "new".', "It\u2019s \u201cnew\u201d."])
+    assert b.surprisal == pytest.approx(a.surprisal, abs=1e-6)
+    assert b.offsets == a.offsets  # one character for one: offsets hold in the original
+    assert b.span_text == curly[a.span[0] : a.span[1]]
+    literal = FluencyScorer(hf.tokenizer, hf.engine, plain_quotes=False)
+    (c,) = literal.score([curly], ["It\u2019s \u201cnew\u201d."])
+    assert c.surprisal != pytest.approx(a.surprisal, abs=1e-3)

@@ -44,8 +44,9 @@ def embedded(page: str) -> dict[str, Any]:
 
 def markup_outside_data(page: str) -> str:
     """The page with the JSON data block's content removed."""
-    return re.sub(r'(<script type="application/json"[^>]*>).*?(</script>)', r"\1\2", page,
-                  flags=re.S)
+    return re.sub(
+        r'(<script type="application/json"[^>]*>).*?(</script>)', r"\1\2", page, flags=re.S
+    )
 
 
 @pytest.mark.parametrize(
@@ -141,8 +142,10 @@ def test_storage_key_depends_on_signature_and_documents() -> None:
         ({"schema": "mtaudit.run/2", "documents": []}, "unsupported run schema"),
         ({"schema": "mtaudit.run/1"}, "no 'documents' list"),
         ({"schema": "mtaudit.run/1", "documents": [{"sentences": []}]}, "no string 'id'"),
-        ({"schema": "mtaudit.run/1", "documents": [{"id": "a", "sentences": [{"text": "x"}]}]},
-         "no integer 'index'"),
+        (
+            {"schema": "mtaudit.run/1", "documents": [{"id": "a", "sentences": [{"text": "x"}]}]},
+            "no integer 'index'",
+        ),
     ],
 )
 def test_render_rejects_what_is_not_a_run(run: Any, message: str) -> None:
@@ -202,8 +205,9 @@ def test_cli_report_from_saved_run(tmp_path: Path) -> None:
 
 def test_cli_report_reads_stdin(tmp_path: Path) -> None:
     out = tmp_path / "report.html"
-    result = CliRunner().invoke(main, ["report", "-", "--html", str(out)],
-                                input=json.dumps(hostile_run()))
+    result = CliRunner().invoke(
+        main, ["report", "-", "--html", str(out)], input=json.dumps(hostile_run())
+    )
     assert result.exit_code == 0, result.output
     assert out.is_file()
 

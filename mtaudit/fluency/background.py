@@ -212,6 +212,7 @@ def background_key(
             f"w{scorer.window}",
             f"ctx{int(context)}",
             f"max{scorer.max_length}",
+            f"q{int(scorer.plain_quotes)}",
             model_fingerprint(model_dir),
             text[:16],
         ]

@@ -85,6 +85,7 @@ class ScorerSpec:
     window: int = 4
     max_tokens: int | None = None
     ct2_dir: Path | None = None
+    plain_quotes: bool = True
 
 
 _CACHE: dict[ScorerSpec, FluencyScorer] = {}
@@ -129,6 +130,7 @@ def _build(spec: ScorerSpec) -> FluencyScorer:
         window=spec.window,
         max_tokens=spec.max_tokens,
         name=spec.model_dir.name,
+        plain_quotes=spec.plain_quotes,
     )
 
 

@@ -24,6 +24,24 @@ logger = logging.getLogger("mtaudit")
 
 LN2 = math.log(2.0)
 
+# Typographic quotes and apostrophes, read as their plain forms: one character for one, so every
+# offset into the scored copy is an offset into the original. LMs trained on web text have seen
+# the plain forms far more often, and a curly apostrophe is not a fluency problem.
+_PLAIN_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+    }
+)
+
 
 @dataclass(frozen=True)
 class SentenceScore:
@@ -71,6 +89,7 @@ class FluencyScorer:
         window: int = 4,
         max_tokens: int | None = None,
         name: str = "",
+        plain_quotes: bool = True,
     ) -> None:
         if window < 1:
             raise ValueError("the worst window must cover at least one token")
@@ -78,6 +97,7 @@ class FluencyScorer:
         self.engine = engine
         self.window = window
         self.name = name
+        self.plain_quotes = plain_quotes
         limit = engine.max_length if max_tokens is None else min(max_tokens, engine.max_length)
         self.max_length = max(2, limit)
         bos = getattr(tokenizer, "bos_token_id", None)
@@ -92,6 +112,8 @@ class FluencyScorer:
         offsets still refer to ``text`` itself.
         """
         shift = 1 if after_context else 0
+        if self.plain_quotes:
+            text = text.translate(_PLAIN_QUOTES)
         source = " " + text if after_context else text
         if getattr(self.tokenizer, "is_fast", False):
             enc = self.tokenizer(source, add_special_tokens=False, return_offsets_mapping=True)
@@ -111,6 +133,8 @@ class FluencyScorer:
         ids, offsets = self.encode(text, after_context=use_context)
         ctx_ids: list[int] = []
         if use_context and context is not None:
+            if self.plain_quotes:
+                context = context.translate(_PLAIN_QUOTES)
             ctx_ids = list(self.tokenizer(context, add_special_tokens=False)["input_ids"])
         head = [] if self.bos_id is None else [self.bos_id]
         truncated = False

@@ -47,6 +47,7 @@ class FluencySettings:
     padding_side: str
     window: int
     context: bool
+    plain_quotes: bool
     max_tokens: int
     min_tokens: int
     sentence_minor_z: float
@@ -95,6 +96,7 @@ class FluencySettings:
             padding_side=str(section.get("padding_side", "right")),
             window=integer("window", 4, 1),
             context=bool(section.get("context", True)),
+            plain_quotes=bool(section.get("plain_quotes", True)),
             max_tokens=integer("max_tokens", 512, 8),
             min_tokens=integer("min_tokens", 4, 1),
             sentence_minor_z=number("sentence_minor_z", 2.5),
@@ -191,6 +193,7 @@ class FluencySignal:
             padding_side=s.padding_side,
             window=s.window,
             max_tokens=s.max_tokens,
+            plain_quotes=s.plain_quotes,
         )
 
     def score(self, pairs: Sequence[Pair]) -> list[SignalOutput]:

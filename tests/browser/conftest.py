@@ -66,8 +66,9 @@ def new_context(chromium: Any) -> Iterator[Callable[[], Any]]:
 def open_report(new_context: Callable[[], Any], tmp_path: Path) -> Callable[..., Any]:
     """Write a run's report to a file and open it; page errors fail the test."""
 
-    def open_(run: dict[str, Any] | None = None, *, path: Path | None = None,
-              context: Any = None) -> Any:
+    def open_(
+        run: dict[str, Any] | None = None, *, path: Path | None = None, context: Any = None
+    ) -> Any:
         if path is None:
             path = tmp_path / "report.html"
         if run is not None:

@@ -261,9 +261,7 @@ def test_five_thousand_sentences_load_and_filter_quickly(
     assert page.locator("article.sent.current").get_attribute("data-flagged") == "true"
     before = int(page.get_attribute("#list", "data-rendered"))
     page.mouse.wheel(0, 60_000)  # scrolling to the end renders the next chunk
-    page.wait_for_function(
-        "n => +document.getElementById('list').dataset.rendered > n", arg=before
-    )
+    page.wait_for_function("n => +document.getElementById('list').dataset.rendered > n", arg=before)
     # generous bounds: the benchmark script measures; this guards against freezing
     assert load_s < 15 and filter_ms < 2000
     assert page.errors == []
