@@ -183,6 +183,19 @@ def test_thresholds_come_from_the_config(tiny_gpt2: Path, tmp_path: Path) -> Non
     assert lenient.score([pair(text)])[0].findings == []
     short = build(config_for(tiny_gpt2, tmp_path, window_minor_z=0.5, min_tokens=100))
     assert short.score([pair(text)])[0].findings == []
+    whole = build(
+        config_for(
+            tiny_gpt2,
+            tmp_path,
+            window_minor_z=50.0,
+            window_major_z=60.0,
+            sentence_minor_z=-50.0,
+            sentence_major_z=50.0,
+        )
+    )
+    (finding,) = whole.score([pair(text)])[0].findings
+    assert finding.check == "fluency.sentence" and finding.severity is Severity.MINOR
+    assert "as a whole" in finding.message and finding.span is not None
 
 
 def test_models_list_names_the_fluency_model(tmp_path: Path) -> None:

@@ -247,13 +247,20 @@ class FluencySignal:
         if severity is Severity.NONE:
             return out
         words = result.span_text
-        message = (
-            f"reads unnaturally around \u201c{words}\u201d "
-            f"(worst {s.window}-token stretch z={norm['window_z']:.1f}, "
-            f"more surprising than {norm['window_pct']:.0f}% of fluent text; "
-            f"whole sentence z={norm['surprisal_z']:.1f})"
+        window = (
+            f"worst {s.window}-token stretch z={norm['window_z']:.1f}, "
+            f"more surprising than {norm['window_pct']:.0f}% of fluent text"
         )
-        check = "fluency.span" if window_sev >= sentence_sev else "fluency.sentence"
+        whole = f"whole sentence z={norm['surprisal_z']:.1f}"
+        if window_sev >= sentence_sev:
+            check = "fluency.span"
+            message = f"reads unnaturally around \u201c{words}\u201d ({window}; {whole})"
+        else:
+            check = "fluency.sentence"
+            message = (
+                f"the sentence as a whole reads unnaturally ({whole}, more surprising than "
+                f"{norm['surprisal_pct']:.0f}% of fluent text); hardest words: \u201c{words}\u201d"
+            )
         out.findings.append(
             Finding(check=check, severity=severity, message=message, span=result.span)
         )
