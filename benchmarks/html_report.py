@@ -33,8 +33,16 @@ from run_fixtures import large_run  # noqa: E402
 from mtaudit.reports.html import render_html, write_html  # noqa: E402
 
 CHROMIUM = os.environ.get("MTAUDIT_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 FILTER_JS = """async () => {
     const frame = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
@@ -100,27 +108,38 @@ def main() -> None:
                 renders.append((time.perf_counter() - t) * 1000)
             path = write_html(run, Path(tmp) / f"report-{n}.html")
             m = measure(browser, path, args.repeat)
-            rows.append({
-                "n": n, "size": path.stat().st_size / 1e6,
-                "render": statistics.median(renders),
-                **{k: statistics.median(v) for k, v in m.items()},
-            })
+            rows.append(
+                {
+                    "n": n,
+                    "size": path.stat().st_size / 1e6,
+                    "render": statistics.median(renders),
+                    **{k: statistics.median(v) for k, v in m.items()},
+                }
+            )
         browser.close()
 
-    print(f"HTML report benchmark: {args.repeat} repetitions, medians; Chromium {version}, "
-          f"Python {platform.python_version()}, {os.cpu_count()} CPUs")
+    print(
+        f"HTML report benchmark: {args.repeat} repetitions, medians; Chromium {version}, "
+        f"Python {platform.python_version()}, {os.cpu_count()} CPUs"
+    )
     print()
-    print("| sentences | file MB | render (Python) ms | load ms | load (wall) ms "
-          "| filter: hide 'none' ms | filter: show all ms |")
+    print(
+        "| sentences | file MB | render (Python) ms | load ms | load (wall) ms "
+        "| filter: hide 'none' ms | filter: show all ms |"
+    )
     print("|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
-        print(f"| {r['n']:,} | {r['size']:.1f} | {r['render']:.0f} | {r['load']:.0f} "
-              f"| {r['wall']:.0f} | {r['hide']:.1f} | {r['show']:.1f} |")
+        print(
+            f"| {r['n']:,} | {r['size']:.1f} | {r['render']:.0f} | {r['load']:.0f} "
+            f"| {r['wall']:.0f} | {r['hide']:.1f} | {r['show']:.1f} |"
+        )
     base, big = rows[0], rows[-1]
     print()
-    print(f"{big['n']:,} vs {base['n']:,} sentences: load x{big['load'] / base['load']:.2f}, "
-          f"filter (hide) x{big['hide'] / base['hide']:.2f}; "
-          f"filter takes {100 * big['hide'] / big['load']:.1f}% of the load time.")
+    print(
+        f"{big['n']:,} vs {base['n']:,} sentences: load x{big['load'] / base['load']:.2f}, "
+        f"filter (hide) x{big['hide'] / base['hide']:.2f}; "
+        f"filter takes {100 * big['hide'] / big['load']:.1f}% of the load time."
+    )
 
 
 if __name__ == "__main__":

@@ -116,11 +116,17 @@ def parse_corrections(obj: Any, origin: str | None = None) -> Corrections:
         if decision == "corrected" and not isinstance(corrected, str):
             problems.append(f"{where} is 'corrected' but its 'corrected' text is not a string")
             continue
-        entries.append(Correction(
-            document=e["document"], sentence=e["sentence"], start=e["start"], end=e["end"],
-            original=e["original"], corrected=corrected if decision == "corrected" else None,
-            decision=decision,
-        ))
+        entries.append(
+            Correction(
+                document=e["document"],
+                sentence=e["sentence"],
+                start=e["start"],
+                end=e["end"],
+                original=e["original"],
+                corrected=corrected if decision == "corrected" else None,
+                decision=decision,
+            )
+        )
     if problems:
         raise InputError(_listing("malformed corrections", problems), path=origin)
     run_info = obj.get("run")
@@ -190,19 +196,21 @@ def apply_corrections(
             continue
         seen[c.sentence] = c
     if problems:
-        raise InputError(
-            _listing("the corrections do not match this run", problems), path=origin
-        )
+        raise InputError(_listing("the corrections do not match this run", problems), path=origin)
 
     notes: list[str] = []
     digest = documents_digest(run)
     if corrections.documents_digest and corrections.documents_digest != digest:
-        notes.append("the corrections were exported from a report of other articles; "
-                     "every corrected sentence still matches this run")
+        notes.append(
+            "the corrections were exported from a report of other articles; "
+            "every corrected sentence still matches this run"
+        )
     signature = str((run.get("signature") or {}).get("text") or "")
     if corrections.run_signature and signature and corrections.run_signature != signature:
-        notes.append("the run's settings differ from those the reviewer saw; "
-                     "the sentences match, so the corrections apply")
+        notes.append(
+            "the run's settings differ from those the reviewer saw; "
+            "the sentences match, so the corrections apply"
+        )
 
     out: list[CorrectedDocument] = []
     for doc_id, doc in docs.items():
