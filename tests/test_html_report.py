@@ -179,9 +179,14 @@ def test_write_html_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]
 
 
-def test_write_html_to_a_missing_directory_is_a_clear_error(tmp_path: Path) -> None:
+def test_write_html_creates_the_folder(tmp_path: Path) -> None:
+    assert write_html(arabic_run(), tmp_path / "new" / "report.html").is_file()
+
+
+def test_write_html_under_a_file_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "plain").write_text("x", encoding="utf-8")
     with pytest.raises(InputError, match="cannot write"):
-        write_html(arabic_run(), tmp_path / "missing" / "report.html")
+        write_html(arabic_run(), tmp_path / "plain" / "report.html")
 
 
 def test_written_file_respects_umask(tmp_path: Path) -> None:

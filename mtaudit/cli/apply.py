@@ -14,8 +14,8 @@ from mtaudit.apply import (
     output_name,
     parse_corrections,
 )
+from mtaudit.atomic import write_text_atomic
 from mtaudit.errors import MtauditError, UsageError
-from mtaudit.reports.html import write_text_atomic
 from mtaudit.runfile import load_run, read_json
 
 

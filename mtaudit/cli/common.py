@@ -9,13 +9,14 @@ from typing import Any, TypeVar
 
 import click
 
+from mtaudit.atomic import write_text_atomic
 from mtaudit.config import Config
 from mtaudit.errors import MtauditError
 from mtaudit.io import FORMATS, read_inputs
 from mtaudit.pipeline import audit
 from mtaudit.reports import terminal
 from mtaudit.reports.html import write_html
-from mtaudit.reports.json_report import dumps, run_to_dict, write_atomic
+from mtaudit.reports.json_report import dumps, run_to_dict
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -155,9 +156,9 @@ def emit(
         text = terminal.render(run, colour=colour, show_all=show_all) + "\n"
     if output:
         try:
-            write_atomic(output, text)
-        except OSError as exc:
-            raise CliError(f"{output}: cannot write the report ({exc.strerror})") from None
+            write_text_atomic(text, output)
+        except MtauditError as exc:
+            raise CliError(str(exc)) from None
     else:
         click.echo(text, nl=False)
     for doc in run["documents"]:

@@ -19,16 +19,15 @@ import hashlib
 import json
 import logging
 import math
-import os
 import statistics
-import tempfile
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from mtaudit.errors import ConfigError
+from mtaudit.atomic import write_text_atomic
+from mtaudit.errors import ConfigError, MtauditError
 from mtaudit.fluency.scorer import FluencyScorer, SentenceScore
 
 logger = logging.getLogger("mtaudit")
@@ -263,12 +262,8 @@ def _read_store(path: Path) -> dict[str, Any]:
 def _write_store(path: Path, entries: dict[str, Any]) -> None:
     blob = json.dumps({"format": FORMAT, "entries": entries}, indent=1, ensure_ascii=False)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(blob + "\n")
-        os.replace(tmp, path)
-    except OSError as exc:
+        write_text_atomic(blob + "\n", path)
+    except MtauditError as exc:
         logger.warning(
             "fluency: cannot store the background in %s (%s); it will be recomputed next run",
             path,

@@ -19,13 +19,12 @@ import json
 import math
 import os
 import re
-import tempfile
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from mtaudit import __version__
-from mtaudit.errors import InputError
+from mtaudit.atomic import write_text_atomic
 from mtaudit.runfile import validate_run
 
 STORAGE_PREFIX = "mtaudit.progress"
@@ -156,38 +155,6 @@ def render_html(run: dict[str, Any]) -> str:
         f"<script>{script}</script>\n"
         "</body>\n</html>\n"
     )
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def write_text_atomic(text: str, path: str | os.PathLike[str]) -> Path:
-    """Write ``text`` (UTF-8) to ``path`` through a temporary file and ``os.replace``.
-
-    A reader never sees a half-written file, and a failure leaves an existing file intact.
-    Raises ``InputError`` when the path cannot be written.
-    """
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise InputError(f"cannot write: {exc.strerror}", path=str(target)) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, target)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise InputError(f"cannot write: {exc.strerror}", path=str(target)) from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
 
 
 def write_html(run: dict[str, Any], path: str | os.PathLike[str]) -> Path:

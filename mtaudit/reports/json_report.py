@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 from mtaudit.types import DocumentResult, Finding, RunResult, SentenceResult, Severity
@@ -99,19 +96,3 @@ def run_to_dict(run: RunResult) -> dict[str, Any]:
 def dumps(data: dict[str, Any]) -> str:
     """Serialise a run dictionary (UTF-8 text kept readable)."""
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-
-
-def write_atomic(path: str | Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that readers see the old file or the new one, never half."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
