@@ -17,14 +17,13 @@ from sacrebleu.metrics.bleu import BLEU
 from sacrebleu.metrics.chrf import CHRF
 from sacrebleu.metrics.ter import TER
 
-_DIGITS = {ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")}
-_DIGITS.update({ord(c): str(i) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹")})
-_DIGITS.update({ord("\u066b"): ".", ord("\u066c"): ","})  # Arabic decimal / thousands separators
+from mtaudit.checks.numbers import normalise as ascii_digits
+from mtaudit.checks.numbers import numbers as number_groups
+
 _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _ARABIC_FOLD = str.maketrans(
     {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "،": ",", "؛": ";", "؟": "?"}
 )
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NAME = re.compile(r"\b(?:[A-Z][a-z]+(?:[-'][A-Za-z]+)*|[A-Z]{2,})\b")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“‘(]\s*)$")
 # capitalised words that are not names when they appear mid-sentence
@@ -33,7 +32,7 @@ _NOT_NAMES = frozenset({"I", "I'm", "I've", "OK", "TV"})
 
 def normalise(text: str, lang: str) -> str:
     """Return ``text`` in the form the metrics compare (NFKC, ASCII digits, Arabic folded)."""
-    text = unicodedata.normalize("NFKC", text).translate(_DIGITS)
+    text = ascii_digits(unicodedata.normalize("NFKC", text))
     if lang == "ar":
         text = _ARABIC_MARKS.sub("", text).translate(_ARABIC_FOLD)
     return " ".join(text.split())
@@ -76,16 +75,13 @@ def chrf(hypothesis: str, reference: str, lang: str) -> float:
     return float(_metrics(lang)[0].sentence_score(hyp, [ref]).score)
 
 
-def _number_key(raw: str) -> str:
-    return raw.replace(",", "").rstrip(".")
-
-
 def numbers(text: str) -> list[tuple[str, int, int]]:
-    """Numbers in ``text`` as (normalised value, start, end); Arabic-Indic digits understood."""
-    ascii_text = unicodedata.normalize("NFKC", text).translate(_DIGITS)
-    if len(ascii_text) != len(text):  # NFKC changed lengths: offsets are approximate
-        ascii_text = text.translate(_DIGITS)
-    return [(_number_key(m.group()), m.start(), m.end()) for m in _NUMBER.finditer(ascii_text)]
+    """Numbers in ``text`` as (value, start, end), read as the ``numbers`` check reads them.
+
+    Arabic-Indic digits and separators are understood; a number with separators gives one value
+    per digit group (``9:30`` and ``9.30`` both give 9 and 30), each with the whole number's span.
+    """
+    return [(value, start, end) for value, (start, end) in number_groups(text)]
 
 
 def lost_numbers(text: str, other: str) -> list[tuple[str, int, int]]:
