@@ -28,21 +28,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
+from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from run_fixtures import large_run  # noqa: E402
 
 from mtaudit.reports.html import render_html, write_html  # noqa: E402
-
-CHROMIUM = os.environ.get("MTAUDIT_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 FILTER_JS = """async () => {
     const frame = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
@@ -92,12 +81,12 @@ def main() -> None:
         from playwright.sync_api import sync_playwright
     except ImportError:
         raise SystemExit("needs the playwright package (pip install playwright)") from None
-    if not Path(CHROMIUM).exists():
+    if not CHROMIUM.exists():
         raise SystemExit(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         version = browser.version
         for n in (args.baseline, args.sentences):
             run = large_run(n, n_documents=max(1, n // 200))

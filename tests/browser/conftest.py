@@ -6,7 +6,6 @@ Playwright never downloads one. Every test here skips, saying why, when either i
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,19 +15,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for run_fixtures
 
+from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
 from mtaudit.reports.html import write_html  # noqa: E402
 
-CHROMIUM = Path(os.environ.get("MTAUDIT_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 VIEWPORT = {"width": 1400, "height": 1000}
 
 
