@@ -54,3 +54,15 @@ class ModelMissingError(MtauditError):
     def __init__(self, message: str, fix: str | None = None) -> None:
         super().__init__(message if fix is None else f"{message} (fix: {fix})")
         self.fix = fix
+
+
+class CacheError(MtauditError):
+    """The translation cache cannot be opened or written."""
+
+    code = "E410"
+
+
+class PullError(MtauditError):
+    """A model could not be fetched."""
+
+    code = "E420"

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from mtaudit.config import Config
-from mtaudit.errors import ConfigError, MtauditError
+from mtaudit.errors import ConfigError, PullError
 from mtaudit.translate.specs import (
     ModelSpec,
     configured_models,
@@ -43,12 +43,6 @@ ALLOW_PATTERNS = [
     "model.safetensors",
     "pytorch_model.bin",
 ]
-
-
-class PullError(MtauditError):
-    """A model could not be fetched."""
-
-    code = "E420"
 
 
 @dataclass

@@ -109,7 +109,7 @@ def test_two_processes_write_at_once(tmp_path: Path) -> None:
 
 
 def test_unwritable_cache_is_a_clear_error(tmp_path: Path) -> None:
-    from mtaudit.translate.cache import CacheError
+    from mtaudit.errors import CacheError
 
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from mtaudit.errors import MtauditError
+from mtaudit.errors import CacheError
 from mtaudit.translate import TranslationKey, Translator
 
 log = logging.getLogger("mtaudit")
@@ -35,12 +35,6 @@ CREATE TABLE IF NOT EXISTS translations (
     PRIMARY KEY (model, revision, direction, decoding, text_hash)
 ) WITHOUT ROWID;
 """
-
-
-class CacheError(MtauditError):
-    """The translation cache cannot be opened or written."""
-
-    code = "E410"
 
 
 def normalise(text: str) -> str:
