@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from bisect import bisect_right
+from dataclasses import dataclass, field, replace
 
 from mtaudit import __version__
 from mtaudit.align import align_lengths
@@ -25,6 +26,7 @@ from mtaudit.types import (
     DocumentResult,
     Finding,
     Pair,
+    Place,
     RunResult,
     Sentence,
     SentenceResult,
@@ -49,8 +51,48 @@ class Prepared:
     unaligned_source: list[Sentence] = field(default_factory=list)
 
 
+def segment_units(document: Document) -> list[Sentence]:
+    """The target's segments when the input fixes them (``Document.segmented``): never re-split.
+
+    Each place is one segment; a document without places is one segment as a whole.
+    """
+    places = document.places or [Place(0, len(document.target))]
+    return [
+        Sentence(
+            i,
+            document.target[p.start : p.end],
+            p.start,
+            p.end,
+            paragraph=i,
+            unit=p.unit,
+            element=p.element,
+            metadata=p.metadata,
+        )
+        for i, p in enumerate(places)
+    ]
+
+
+def locate(sentences: list[Sentence], places: Sequence[Place]) -> list[Sentence]:
+    """Give each sentence the unit, element and metadata of the place it starts in."""
+    if not places:
+        return sentences
+    starts = [p.start for p in places]
+    out: list[Sentence] = []
+    for sent in sentences:
+        i = bisect_right(starts, sent.start) - 1
+        place = places[i] if i >= 0 and sent.start < places[i].end else None
+        out.append(
+            sent
+            if place is None
+            else replace(sent, unit=place.unit, element=place.element, metadata=place.metadata)
+        )
+    return out
+
+
 def segment_target(document: Document, config: Config) -> tuple[list[Sentence], list[Block]]:
     """Split the target into prose sentences and non-prose blocks."""
+    if document.segmented:
+        return segment_units(document), list(document.blocks)
     text = document.target
     paras = paragraphs(text)
     blocks: dict[int, Block] = {}
@@ -64,7 +106,8 @@ def segment_target(document: Document, config: Config) -> tuple[list[Sentence], 
                     text, para.start, para.end, document.target_lang, para.index, len(sentences)
                 )
             )
-    return sentences, merge_blocks(list(blocks.values()), text)
+    merged = merge_blocks(list(blocks.values()), text) + document.blocks
+    return locate(sentences, document.places), sorted(merged, key=lambda b: b.start)
 
 
 def _aligner_beads(
@@ -137,6 +180,16 @@ def prepare(document: Document, config: Config, signals: Sequence[Signal] = ()) 
 
     if document.source is None:
         prepared.pairs = [pair(s, None, (), (s.index,)) for s in sentences]
+        return prepared
+    if document.segmented:
+        whole = Place(0, len(document.target), source_start=0, source_end=len(document.source))
+        for sent, place in zip(sentences, document.places or [whole], strict=True):
+            # A unit without a source of its own is paired with nothing (0-1), never guessed.
+            start = place.source_start or 0
+            end = start if place.source_end is None else place.source_end
+            text = document.source[start:end]
+            prepared.source_sentences.append(Sentence(sent.index, text, start, end, sent.index))
+            prepared.pairs.append(pair(sent, text, (sent.index,), (sent.index,)))
         return prepared
     source = split_sentences(document.source, document.source_lang)
     prepared.source_sentences = source

@@ -33,9 +33,35 @@ class Severity(IntEnum):
             raise ValueError(f"unknown severity {name!r}") from None
 
 
+@dataclass(frozen=True)
+class Place:
+    """Where a stretch of a document's target came from in the input file.
+
+    ``start``/``end`` are offsets into ``Document.target``; ``source_start``/``source_end`` are
+    offsets into ``Document.source`` when the input pairs the two (an XLIFF unit, a TMX unit).
+    ``unit`` is the input's unit id, ``element`` the element path (an XPath into the page),
+    ``metadata`` what the input says of the unit (notes, state, inline tags, line).
+    """
+
+    start: int
+    end: int
+    unit: str | None = None
+    element: str | None = None
+    source_start: int | None = None
+    source_end: int | None = None
+    metadata: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
 @dataclass
 class Document:
-    """One translated article: its target text and, when there is one, its source text."""
+    """One translated article: its target text and, when there is one, its source text.
+
+    ``places`` map stretches of the target back to the input (page elements, file units).
+    ``segmented`` says the input already fixes the segments: each place (or, with no places,
+    the whole target) is one segment, audited as one unit, paired 1-1 with its own source and
+    never re-split. ``blocks`` are non-prose blocks the reader already set apart (page furniture
+    an extractor dropped, units with no translation).
+    """
 
     id: str
     target: str
@@ -44,17 +70,26 @@ class Document:
     target_lang: str = "en"
     origin: str = ""
     metadata: dict[str, Any] = field(default_factory=dict)
+    places: list[Place] = field(default_factory=list)
+    segmented: bool = False
+    blocks: list[Block] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class Sentence:
-    """A sentence (or non-prose block) of a text with its offsets into that text."""
+    """A sentence (or non-prose block) of a text with its offsets into that text.
+
+    ``unit``, ``element`` and ``metadata`` come from the ``Place`` the sentence lies in, if any.
+    """
 
     index: int
     text: str
     start: int
     end: int
     paragraph: int = 0
+    unit: str | None = None
+    element: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 Bead = tuple[tuple[int, ...], tuple[int, ...]]
@@ -70,6 +105,8 @@ class Block:
     end: int
     kind: str
     reason: str
+    unit: str | None = None
+    element: str | None = None
 
 
 @dataclass(frozen=True)

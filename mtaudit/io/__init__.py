@@ -1,6 +1,7 @@
 """Readers: files, feeds, folders and stdin become ``Document``s (or errors naming the input).
 
-Formats are told by extension (``.jsonl``/``.ndjson`` feed, ``.tsv``/``.csv`` bitext, anything
+Formats are told by extension (``.jsonl``/``.ndjson`` feed, ``.tsv``/``.csv`` bitext,
+``.html``/``.htm`` web page, ``.xlf``/``.xliff`` XLIFF, ``.tmx`` translation memory, anything
 else plain text or Markdown) or given explicitly, which stdin (``-``) needs unless it starts
 with ``{``.
 """
@@ -13,10 +14,24 @@ from pathlib import Path
 from mtaudit.errors import InputError, UsageError
 from mtaudit.io.decode import read_text
 from mtaudit.io.feed import read_jsonl, read_table
+from mtaudit.io.html import read_html
+from mtaudit.io.tmx import read_tmx
+from mtaudit.io.xliff import read_xliff
 from mtaudit.types import Document
 
-FORMATS = ("auto", "text", "jsonl", "tsv", "csv")
+FORMATS = ("auto", "text", "jsonl", "tsv", "csv", "html", "xliff", "tmx")
 _EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".tsv": "tsv", ".csv": "csv"}
+_FILE_FORMATS = {
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".xlf": "xliff",
+    ".xliff": "xliff",
+    ".sdlxliff": "xliff",
+    ".mqxliff": "xliff",
+    ".tmx": "tmx",
+}
+"""Formats read from the file's bytes by their own parser (not as UTF-8 text first)."""
 _ARTICLE = re.compile(r"^(?P<name>.+?)(?:\.(?P<lang>[a-z]{2,3}))?\.(?:txt|md|markdown)$")
 
 __all__ = ["FORMATS", "read_inputs"]
@@ -35,6 +50,16 @@ def _format_of(path: str, text: str, fmt: str) -> str:
 def _read_file(
     path: str, fmt: str, source_path: str | None, source_lang: str, target_lang: str
 ) -> list[ReadItem]:
+    kind = fmt if fmt != "auto" else _FILE_FORMATS.get(Path(path).suffix.lower(), "auto")
+    if kind in ("html", "xliff", "tmx"):
+        if path == "-":
+            raise UsageError(f"{kind} input must be a file, not standard input")
+        if kind == "html":
+            return [read_html(path, source_path, source_lang, target_lang)]
+        if source_path is not None:
+            raise UsageError(f"--source cannot be used with {kind} input: it holds its source")
+        reader = read_xliff if kind == "xliff" else read_tmx
+        return list(reader(path, source_lang, target_lang))
     text = read_text(path)
     kind = _format_of(path, text, fmt)
     name = "<stdin>" if path == "-" else path

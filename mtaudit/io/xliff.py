@@ -1,0 +1,184 @@
+"""XLIFF 1.2 and 2.x: each ``<trans-unit>`` (1.2) or ``<segment>`` of a ``<unit>`` (2.x) is one
+segment, audited as one unit and never re-split.
+
+One document per ``<file>`` element. The language pair comes from the file
+(``source-language``/``target-language`` in 1.2, ``srcLang``/``trgLang`` in 2.x). Notes and state
+attributes are kept as segment metadata; inline tags become placeholders (``mtaudit.io.inline``).
+Units with no target are listed as untranslated, not audited. A unit that cannot be read (no
+id, no source, an id used twice) is reported with its line and the other units are still read.
+
+Every segment's metadata carries ``xliff_unit``, the position of its unit among all the file's
+units, which ``mtaudit.io.annotate`` uses to write verdicts back.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from mtaudit.errors import InputError
+from mtaudit.io.inline import flatten
+from mtaudit.io.units import Unit, build_document, language
+from mtaudit.io.xmlsafe import local, parse_xml, read_bytes
+from mtaudit.types import Document
+
+__all__ = ["UNIT_TAGS", "read_xliff"]
+
+UNIT_TAGS = {"1": "trans-unit", "2": "unit"}
+"""The element each XLIFF major version calls a unit."""
+
+ReadItem = Document | InputError
+
+
+def _child(element: etree._Element, name: str) -> etree._Element | None:
+    return next((c for c in element if local(c) == name), None)
+
+
+def _children(element: etree._Element, name: str) -> list[etree._Element]:
+    return [c for c in element if local(c) == name]
+
+
+def _line(element: etree._Element) -> int | None:
+    line = element.sourceline
+    return int(line) if line else None
+
+
+def _units_v1(
+    file_el: etree._Element, path: str, ordinals: dict[Any, int]
+) -> tuple[list[Unit], list[InputError]]:
+    units: list[Unit] = []
+    errors: list[InputError] = []
+    seen: set[str] = set()
+    for tu in file_el.iter("{*}trans-unit", "trans-unit"):
+        line = _line(tu)
+        uid = tu.get("id")
+        if not uid:
+            errors.append(InputError("<trans-unit> has no id attribute", path, line))
+            continue
+        if uid in seen:
+            errors.append(InputError(f"trans-unit id {uid!r} is used twice", path, line))
+            continue
+        seen.add(uid)
+        if tu.get("translate") == "no":
+            continue
+        source = _child(tu, "source")
+        if source is None:
+            errors.append(InputError(f"trans-unit {uid!r} has no <source>", path, line))
+            continue
+        target = _child(tu, "target")
+        meta: dict[str, Any] = {"xliff_unit": ordinals[tu]}
+        if target is not None:
+            for attr in ("state", "state-qualifier"):
+                if target.get(attr):
+                    meta[attr] = target.get(attr)
+        if tu.get("approved"):
+            meta["approved"] = tu.get("approved")
+        notes = [
+            {k: v for k, v in (("from", n.get("from")), ("text", "".join(n.itertext()))) if v}
+            for n in _children(tu, "note")
+        ]
+        if notes:
+            meta["notes"] = notes
+        units.append(
+            Unit(uid, flatten(source), None if target is None else flatten(target), line, meta)
+        )
+    return units, errors
+
+
+def _units_v2(
+    file_el: etree._Element, path: str, ordinals: dict[Any, int]
+) -> tuple[list[Unit], list[InputError]]:
+    units: list[Unit] = []
+    errors: list[InputError] = []
+    seen: set[str] = set()
+    for unit in file_el.iter("{*}unit", "unit"):
+        line = _line(unit)
+        uid = unit.get("id")
+        if not uid:
+            errors.append(InputError("<unit> has no id attribute", path, line))
+            continue
+        if uid in seen:
+            errors.append(InputError(f"unit id {uid!r} is used twice", path, line))
+            continue
+        seen.add(uid)
+        if unit.get("translate") == "no":
+            continue
+        notes_el = _child(unit, "notes")
+        notes = [
+            {
+                k: v
+                for k, v in (("category", n.get("category")), ("text", "".join(n.itertext())))
+                if v
+            }
+            for n in (_children(notes_el, "note") if notes_el is not None else [])
+        ]
+        segments = _children(unit, "segment")
+        if not segments:
+            errors.append(InputError(f"unit {uid!r} has no <segment>", path, line))
+            continue
+        for number, seg in enumerate(segments, start=1):
+            sid = uid if len(segments) == 1 else f"{uid}/{seg.get('id') or number}"
+            source = _child(seg, "source")
+            if source is None:
+                errors.append(InputError(f"unit {sid!r} has no <source>", path, _line(seg)))
+                continue
+            target = _child(seg, "target")
+            meta: dict[str, Any] = {"xliff_unit": ordinals[unit]}
+            for attr in ("state", "subState"):
+                if seg.get(attr):
+                    meta[attr] = seg.get(attr)
+            if notes:
+                meta["notes"] = notes
+            units.append(
+                Unit(
+                    sid,
+                    flatten(source),
+                    None if target is None else flatten(target),
+                    _line(seg),
+                    meta,
+                )
+            )
+    return units, errors
+
+
+def read_xliff(path: str, source_lang: str, target_lang: str) -> list[ReadItem]:
+    """Read an XLIFF 1.2 or 2.x file: one segmented document per ``<file>``, plus its errors."""
+    root = parse_xml(read_bytes(path), path)
+    if local(root) != "xliff":
+        raise InputError(
+            f"not an XLIFF file (the root element is <{local(root)}>, not <xliff>)",
+            path,
+            _line(root),
+        )
+    version = root.get("version", "")
+    major = version.split(".")[0]
+    if major not in UNIT_TAGS:
+        raise InputError(
+            f"XLIFF version {version!r} is not supported (1.2 and 2.x are)", path, _line(root)
+        )
+    unit_tag = UNIT_TAGS[major]
+    ordinals = {el: i for i, el in enumerate(root.iter(f"{{*}}{unit_tag}", unit_tag))}
+    files = _children(root, "file")
+    if not files:
+        raise InputError("the XLIFF file has no <file> element", path, _line(root))
+    out: list[ReadItem] = []
+    stem = Path(path).name.split(".")[0] or Path(path).stem
+    for number, file_el in enumerate(files, start=1):
+        if major == "1":
+            src = language(file_el.get("source-language"), source_lang)
+            tgt = language(file_el.get("target-language"), target_lang)
+            units, errors = _units_v1(file_el, path, ordinals)
+        else:
+            src = language(root.get("srcLang"), source_lang)
+            tgt = language(root.get("trgLang"), target_lang)
+            units, errors = _units_v2(file_el, path, ordinals)
+        name = file_el.get("original") or file_el.get("id") or ""
+        doc_id = stem if len(files) == 1 else f"{stem}#{name or number}"
+        meta: dict[str, Any] = {"format": f"xliff-{version}"}
+        if name:
+            meta["original"] = name
+        out.append(build_document(doc_id, units, path, src, tgt, meta))
+        out.extend(errors)
+    return out
