@@ -12,6 +12,7 @@ from mtaudit.checks.punctuation import BracketsCheck, TruncationCheck
 from mtaudit.checks.repetition import RepetitionCheck
 from mtaudit.checks.script import ScriptCheck
 from mtaudit.checks.segments import SegmentsCheck
+from mtaudit.checks.tags import TagsCheck
 from mtaudit.config import Config
 
 CHECKS: dict[str, type[Check]] = {
@@ -27,6 +28,7 @@ CHECKS: dict[str, type[Check]] = {
         EncodingCheck,
         GlossaryCheck,
         SegmentsCheck,
+        TagsCheck,
     )
 }
 

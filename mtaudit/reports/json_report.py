@@ -34,6 +34,9 @@ def sentence_to_dict(result: SentenceResult) -> dict[str, Any]:
         "start": pair.target.start,
         "end": pair.target.end,
         "paragraph": pair.target.paragraph,
+        "unit": pair.target.unit,
+        "element": pair.target.element,
+        "metadata": pair.target.metadata,
         "source": pair.source,
         "source_indices": list(pair.source_indices),
         "risk": verdict.risk,
@@ -56,6 +59,7 @@ def document_to_dict(result: DocumentResult) -> dict[str, Any]:
         "source_lang": doc.source_lang,
         "target_lang": doc.target_lang,
         "metadata": doc.metadata,
+        "segmented": doc.segmented,
         "error": result.error,
         "target": doc.target,
         "source": doc.source,
@@ -65,7 +69,15 @@ def document_to_dict(result: DocumentResult) -> dict[str, Any]:
             "by_severity": _by_severity(result.sentences),
         },
         "blocks": [
-            {"kind": b.kind, "start": b.start, "end": b.end, "text": b.text, "reason": b.reason}
+            {
+                "kind": b.kind,
+                "start": b.start,
+                "end": b.end,
+                "text": b.text,
+                "reason": b.reason,
+                "unit": b.unit,
+                "element": b.element,
+            }
             for b in result.blocks
         ],
         "unaligned_source": [

@@ -6,6 +6,8 @@ from typing import Any
 
 import click
 
+from mtaudit.reports.location import location
+
 SEVERITY_COLOURS = {"critical": "red", "major": "yellow", "minor": "cyan", "none": "green"}
 _CONTEXT = 90
 
@@ -62,7 +64,8 @@ def render(run: dict[str, Any], colour: bool = False, show_all: bool = False) ->
         lines.append(click.style(head, bold=True) if colour else head)
         for block in doc["blocks"]:
             snippet = " ".join(block["text"].split())[:60]
-            lines.append(f"  [{block['reason']}] {snippet}")
+            where = location(block)
+            lines.append(f"  [{block['reason']}] {snippet}" + (f"  ({where})" if where else ""))
         for sent in doc["sentences"]:
             if not (sent["flagged"] or (show_all and sent["severity"] != "none")):
                 continue
@@ -70,9 +73,12 @@ def render(run: dict[str, Any], colour: bool = False, show_all: bool = False) ->
             tag = f"{level} {sent['risk']:.2f}"
             if colour:
                 tag = click.style(tag, fg=SEVERITY_COLOURS[level], bold=True)
+            where = location(sent)
             lines.append(
                 f"  #{sent['index'] + 1} {tag}  {mark_spans(sent['text'], sent['spans'], colour)}"
             )
+            if where:
+                lines.append(f"      at {where}")
             for reason in sent["reasons"]:
                 lines.append(f"      - {reason}")
             if sent["flagged"] and sent["texts"].get("suggestion"):

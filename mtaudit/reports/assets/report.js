@@ -668,7 +668,7 @@
     if (Array.isArray(doc.blocks) && doc.blocks.length) {
       var bl = el("ul");
       doc.blocks.forEach(function (b) {
-        bl.appendChild(el("li", null, [el("span", { "class": "check", text: str(b && b.kind) }), " ", el("bdi", { text: str(b && b.reason) }), ": ", langText(b && b.text, doc.target_lang)]));
+        bl.appendChild(el("li", null, [el("span", { "class": "check", text: str(b && b.kind) }), " ", el("bdi", { text: str(b && b.reason) }), (b && (b.unit || b.element)) ? el("bdi", { "class": "loc", text: " (" + str(b.unit ? "unit " + b.unit : b.element) + ")" }) : "", ": ", langText(b && b.text, doc.target_lang)]));
       });
       h.appendChild(el("details", null, [el("summary", { text: doc.blocks.length + " block(s) of non-article text, not audited" }), bl]));
     }
@@ -696,6 +696,8 @@
       el("span", { "class": "risk", text: "risk " + fmtRisk(s.risk) }),
       el("span", { "class": "loc" }, ["\u00B6" + (str(s.paragraph) || "?") + " \u00B7 sentence " + str(s.index)])
     ]);
+    var where = s.unit ? "unit " + str(s.unit) : str(s.element || "");
+    if (where) { head.appendChild(el("bdi", { "class": "loc where", text: where })); }
     it.checks.forEach(function (id) {
       var msgs = (s.checks || []).filter(function (f) { return f && f.id === id; }).map(function (f) { return visible(f.message); });
       head.appendChild(el("span", { "class": "check", title: msgs.join("\n"), text: id }));
