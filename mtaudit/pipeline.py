@@ -106,8 +106,17 @@ def segment_target(document: Document, config: Config) -> tuple[list[Sentence], 
                     text, para.start, para.end, document.target_lang, para.index, len(sentences)
                 )
             )
-    merged = merge_blocks(list(blocks.values()), text) + document.blocks
-    return locate(sentences, document.places), sorted(merged, key=lambda b: b.start)
+    found = [_place_block(b, document.places) for b in merge_blocks(list(blocks.values()), text)]
+    merged = sorted(found + document.blocks, key=lambda b: b.start)
+    return locate(sentences, document.places), merged
+
+
+def _place_block(block: Block, places: Sequence[Place]) -> Block:
+    """Name the element a block found in the text came from (its first place), if known."""
+    place = next((p for p in places if p.start <= block.start < p.end), None)
+    if place is None or place.element is None:
+        return block
+    return replace(block, element=place.element)
 
 
 def _aligner_beads(

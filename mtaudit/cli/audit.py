@@ -6,11 +6,39 @@ from typing import Any
 
 import click
 
-from mtaudit.cli.common import audit_options, emit, pass_audit
+from mtaudit.cli.common import CliError, audit_options, emit, pass_audit
+from mtaudit.errors import MtauditError
+from mtaudit.io.annotate import annotate_xliff
+
+
+def _annotate(run: dict[str, Any], output: str) -> None:
+    origins = sorted(
+        {
+            str(d["origin"])
+            for d in run["documents"]
+            if str((d.get("metadata") or {}).get("format", "")).startswith("xliff")
+        }
+    )
+    if len(origins) != 1:
+        raise CliError(
+            f"--annotate needs exactly one XLIFF input that could be read (got {len(origins)})"
+        )
+    try:
+        count = annotate_xliff(origins[0], run, output)
+    except MtauditError as exc:
+        raise CliError(str(exc)) from None
+    click.echo(f"wrote {output}: {count} unit(s) annotated", err=True)
 
 
 @click.command()
 @audit_options
+@click.option(
+    "--annotate",
+    "annotate_path",
+    type=click.Path(dir_okay=False),
+    help="XLIFF input: write a copy with the verdicts added as notes (mtaudit) to this file; "
+    "every other byte is unchanged.",
+)
 @pass_audit
 def audit(
     run: dict[str, Any],
@@ -19,12 +47,15 @@ def audit(
     show_all: bool,
     html_path: str | None,
     config_path: str | None,
+    annotate_path: str | None,
 ) -> None:
     """Audit translated articles and list the sentences a reviewer should correct.
 
-    INPUT is a translated article (plain text or Markdown), a JSONL feed (one record a
-    document: id, target, source, source_lang, target_lang), a TSV/CSV bitext with a header
-    naming those fields, a folder of NAME.<lang>.txt articles, or - for stdin.
+    INPUT is a translated article (plain text or Markdown, or a web page .html whose article
+    is extracted), a JSONL feed (one record a document: id, target, source, source_lang,
+    target_lang), a TSV/CSV bitext with a header naming those fields, an XLIFF 1.2/2.x file
+    (.xlf) or a TMX memory (.tmx), audited unit by unit, a folder of NAME.<lang>.txt articles,
+    or - for stdin.
 
     Exit status: 0 when every input was audited, 2 when an input could not be read (the
     others are still audited and reported) or on bad usage.
@@ -35,8 +66,12 @@ def audit(
       mtaudit audit article.en.txt --source article.ar.txt
       mtaudit audit feed.jsonl --format json -o run.json
       mtaudit audit articles/ --html report.html
+      mtaudit audit page.en.html --source page.ar.html
+      mtaudit audit delivery.xlf --annotate delivery.checked.xlf
       cat article.txt | mtaudit audit -
     """  # noqa: D301
     emit(run, fmt, output, show_all, html_path)
+    if annotate_path:
+        _annotate(run, annotate_path)
     if run["summary"]["errors"]:
         raise SystemExit(2)
