@@ -55,7 +55,7 @@ _INVISIBLE = (
 )
 _PARAGRAPHS = {"head", "p", "item", "quote", "code", "cell"}
 _CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]{1,40})", re.I)
-_SPACE = re.compile(r"\s+")
+_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 _REASONS = [
     (re.compile(r"\bnav\b|navigation|menu|breadcrumb|role=search|search"), "navigation"),
     (re.compile(r"\bform\b|comment|respond|reply|disqus"), "comment section"),
@@ -84,7 +84,13 @@ class Extracted:
 
 
 def _norm(text: str) -> str:
+    """Collapse runs of ASCII white space (a no-break space is kept: it is part of the text)."""
     return _SPACE.sub(" ", text).strip()
+
+
+def _key(text: str) -> str:
+    """Text as compared with the extractor's output, which turns every space into a space."""
+    return " ".join(text.split())
 
 
 def _text_of(data: bytes, path: str) -> str:
@@ -204,24 +210,27 @@ def extract_article(data: bytes, path: str) -> Extracted:
     body = root.find("body")
     scope = body if body is not None else root
     elements = [e for e in scope.iter() if isinstance(e.tag, str)]
-    norms = [_norm(e.text_content()) for e in elements]
-    if title and (not paragraphs or paragraphs[0] != title):
+    norms = [_key(e.text_content()) for e in elements]
+    if title and (not paragraphs or _key(paragraphs[0]) != _key(title)):
         paragraphs.insert(0, title)
     places: list[Place] = []
     matched: dict[Any, int] = {}
     pos, cursor = 0, 0
-    for number, para in enumerate(paragraphs):
-        found = _deepest(elements, norms, cursor, para, exact=True)
+    for number, extracted in enumerate(paragraphs):
+        para, want = extracted, _key(extracted)
+        found = _deepest(elements, norms, cursor, want, exact=True)
+        if found >= 0:
+            para = paragraphs[number] = _norm(elements[found].text_content())
+        else:
+            found = _deepest(elements, norms, cursor, want, exact=False)
         if found < 0:
-            found = _deepest(elements, norms, cursor, para, exact=False)
-        if found < 0:
-            found = _deepest(elements, norms, 0, para, exact=False)
+            found = _deepest(elements, norms, 0, want, exact=False)
         path_of: str | None = None
         if found >= 0:
             matched.setdefault(elements[found], number)
             path_of = tree.getpath(elements[found])
             cursor = found + 1
-        elif number == 0 and title and para == title:
+        elif number == 0 and title and want == _key(title):
             head_title = root.find("head/title")
             path_of = tree.getpath(head_title) if head_title is not None else None
         places.append(Place(pos, pos + len(para), element=path_of))
