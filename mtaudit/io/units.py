@@ -67,7 +67,7 @@ def build_document(
                     t_pos,
                     t_pos,
                     "untranslated",
-                    f"unit {unit.id} has no translation (not audited)",
+                    "no translation, not audited",
                     unit=unit.id,
                 )
             )
