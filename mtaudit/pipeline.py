@@ -6,8 +6,8 @@ Each stage is a plain function of the previous one's output, so each can be test
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
 from bisect import bisect_right
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from mtaudit import __version__

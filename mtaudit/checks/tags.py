@@ -18,7 +18,9 @@ _ROLES = {"open": "opening", "close": "closing", "standalone": "standalone"}
 
 
 def _label(tag: dict[str, Any]) -> str:
-    return f"{tag['placeholder']} ({_ROLES.get(tag['role'], tag['role'])} <{tag['name']}> {tag['id']})"
+    return (
+        f"{tag['placeholder']} ({_ROLES.get(tag['role'], tag['role'])} <{tag['name']}> {tag['id']})"
+    )
 
 
 class TagsCheck(Check):

@@ -62,8 +62,10 @@ def notes_by_unit(document: dict[str, Any]) -> dict[int, tuple[str, str]]:
 
 
 def _locate(data: bytes, unit_tag: str, path: str) -> list[list[int | None]]:
-    """Per unit in document order: [start of its start tag, start of its end tag, start of
-    the end tag of its ``<notes>`` child or None]."""
+    """Find each unit's tags: byte positions of its start tag, end tag and ``</notes>``.
+
+    One list per unit in document order; the ``</notes>`` position is None without notes.
+    """
     parser = expat.ParserCreate(namespace_separator="}")
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     units: list[list[int | None]] = []
@@ -85,7 +87,7 @@ def _locate(data: bytes, unit_tag: str, path: str) -> list[list[int | None]]:
         if position is not None:
             units[position][1] = parser.CurrentByteIndex
         elif local == "notes" and stack and stack[-1][1] is not None:
-            units[stack[-1][1]][2] = parser.CurrentByteIndex  # type: ignore[index]
+            units[stack[-1][1]][2] = parser.CurrentByteIndex
 
     parser.EntityDeclHandler = refuse
     parser.StartElementHandler = start
@@ -93,7 +95,8 @@ def _locate(data: bytes, unit_tag: str, path: str) -> list[list[int | None]]:
     try:
         parser.Parse(data, True)
     except expat.ExpatError as exc:
-        raise InputError(f"malformed XML ({expat.errors.messages[exc.code]})", path, exc.lineno)
+        message = expat.errors.messages[exc.code]
+        raise InputError(f"malformed XML ({message})", path, exc.lineno) from None
     return units
 
 
@@ -126,7 +129,10 @@ def _end_of_start_tag(data: bytes, pos: int) -> int:
 
 
 def _insertions(
-    data: bytes, major: str, units: list[list[int | None]], notes: dict[int, tuple[str, str]],
+    data: bytes,
+    major: str,
+    units: list[list[int | None]],
+    notes: dict[int, tuple[str, str]],
     encoding: str,
 ) -> list[tuple[int, bytes]]:
     out: list[tuple[int, bytes]] = []
@@ -144,7 +150,7 @@ def _insertions(
             tag = data[start + 1 : start + 80].split(b">")[0].split()[0].rstrip(b"/")
             prefix = tag.decode("ascii", "replace")[: -len("unit")]
             note = (
-                f"<{prefix}note category={quoteattr('mtaudit')} priority=\"{priority}\">"
+                f'<{prefix}note category={quoteattr("mtaudit")} priority="{priority}">'
                 f"{body}</{prefix}note>"
             )
             if notes_end is not None and data[notes_end : notes_end + 2] == b"</":
@@ -154,16 +160,28 @@ def _insertions(
                 where = _line_start(data, start)
                 encoded = note.encode(encoding, "xmlcharrefreplace")
                 if where is None:
-                    out.append((after, f"<{prefix}notes>".encode() + encoded
-                                + f"</{prefix}notes>".encode()))
+                    out.append(
+                        (
+                            after,
+                            f"<{prefix}notes>".encode() + encoded + f"</{prefix}notes>".encode(),
+                        )
+                    )
                     continue
                 _, indent, nl = where
                 inner = indent + _step(indent)
                 out.append(
                     (
                         after,
-                        nl + inner + f"<{prefix}notes>".encode() + nl + inner + _step(indent)
-                        + encoded + nl + inner + f"</{prefix}notes>".encode(),
+                        nl
+                        + inner
+                        + f"<{prefix}notes>".encode()
+                        + nl
+                        + inner
+                        + _step(indent)
+                        + encoded
+                        + nl
+                        + inner
+                        + f"</{prefix}notes>".encode(),
                     )
                 )
                 continue

@@ -4,9 +4,9 @@ A segment's content is flattened into text and tag references. Each tag gets a k
 same on both sides (its element family and id: ``g:1``, ``bpt:3``, ``pc:2``), then a numbered
 placeholder in the text: ``⟦①⟧`` opens a paired tag, ``⟦/①⟧`` closes it, ``⟦①/⟧`` stands
 alone. The number is the tag's order of appearance in the source, so the same tag has the same
-placeholder in source and target. Circled numbers are not digits (``\\d`` does not match them),
-so the numbers check never mistakes a tag for a number. Native code inside a tag (``<ph>{0}</ph>``,
-``<bpt>&lt;b&gt;</bpt>``) is never text.
+placeholder in source and target. Circled numbers are not decimal digits (a regular
+expression's digit class does not match them), so the numbers check never mistakes a tag for a
+number. Native code inside a tag (``<ph>{0}</ph>``, ``<bpt>&lt;b&gt;</bpt>``) is never text.
 """
 
 from __future__ import annotations

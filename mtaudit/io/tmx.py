@@ -29,14 +29,13 @@ ReadItem = Document | InputError
 
 
 def _lang(tuv: etree._Element) -> str | None:
-    return tuv.get(_XML_LANG) or tuv.get("lang")
+    value = tuv.get(_XML_LANG) or tuv.get("lang")
+    return str(value) if value else None
 
 
 def _meta(tu: etree._Element) -> dict[str, Any]:
     meta: dict[str, Any] = {}
-    props = {
-        str(p.get("type", "")): "".join(p.itertext()) for p in tu if local(p) == "prop"
-    }
+    props = {str(p.get("type", "")): "".join(p.itertext()) for p in tu if local(p) == "prop"}
     if props:
         meta["props"] = props
     notes = ["".join(n.itertext()) for n in tu if local(n) == "note"]

@@ -1,11 +1,12 @@
-"""XLIFF 1.2 and 2.x: each ``<trans-unit>`` (1.2) or ``<segment>`` of a ``<unit>`` (2.x) is one
-segment, audited as one unit and never re-split.
+"""XLIFF 1.2 and 2.x files, read unit by unit.
 
-One document per ``<file>`` element. The language pair comes from the file
-(``source-language``/``target-language`` in 1.2, ``srcLang``/``trgLang`` in 2.x). Notes and state
-attributes are kept as segment metadata; inline tags become placeholders (``mtaudit.io.inline``).
-Units with no target are listed as untranslated, not audited. A unit that cannot be read (no
-id, no source, an id used twice) is reported with its line and the other units are still read.
+Each ``<trans-unit>`` (1.2) or ``<segment>`` of a ``<unit>`` (2.x) is one segment, audited as
+one unit and never re-split. One document per ``<file>`` element. The language pair comes from
+the file (``source-language``/``target-language`` in 1.2, ``srcLang``/``trgLang`` in 2.x).
+Notes and state attributes are kept as segment metadata; inline tags become placeholders
+(``mtaudit.io.inline``). Units with no target are listed as untranslated, not audited. A unit
+that cannot be read (no id, no source, an id used twice) is reported with its line and the
+other units are still read.
 
 Every segment's metadata carries ``xliff_unit``, the position of its unit among all the file's
 units, which ``mtaudit.io.annotate`` uses to write verdicts back.
