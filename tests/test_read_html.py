@@ -173,3 +173,26 @@ def test_terminal_report_names_the_element() -> None:
     assert result.exit_code == 0
     assert "at /html/body/div/main/article/div[1]/p[6]" in result.output
     assert "[comment section] Leave a Reply" in result.output
+
+
+def test_headings_lists_and_quotes_of_an_xhtml_page(tmp_path: Path) -> None:
+    page = tmp_path / "story.xhtml"
+    page.write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml">'
+        "<head><title>T</title></head><body><article><h1>Council approves budget</h1>"
+        "<p>The council approved the budget on Tuesday, officials said in a statement.</p>"
+        "<h2>Reaction</h2><ul><li>Residents welcomed the plan for new stations.</li>"
+        "<li>Critics said the plan came too late.</li></ul><blockquote><p>This is a good day "
+        "for the city, the governor said.</p></blockquote></article></body></html>",
+        encoding="utf-8",
+    )
+    [doc] = read_inputs([str(page)])
+    assert isinstance(doc, Document)
+    assert [(doc.target[p.start : p.end].split()[0], p.element) for p in doc.places] == [
+        ("Council", "/html/body/article/h1"),
+        ("The", "/html/body/article/p"),
+        ("Reaction", "/html/body/article/h2"),
+        ("Residents", "/html/body/article/ul/li[1]"),
+        ("Critics", "/html/body/article/ul/li[2]"),
+        ("This", "/html/body/article/blockquote/p"),
+    ]

@@ -56,6 +56,7 @@ _INVISIBLE = (
 _PARAGRAPHS = {"head", "p", "item", "quote", "code", "cell"}
 _CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]{1,40})", re.I)
 _SPACE = re.compile(r"[ \t\n\r\f\v]+")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _REASONS = [
     (re.compile(r"\bnav\b|navigation|menu|breadcrumb|role=search|search"), "navigation"),
     (re.compile(r"\bform\b|comment|respond|reply|disqus"), "comment section"),
@@ -112,7 +113,7 @@ def _parse(text: str, path: str) -> Any:
         remove_comments=True, remove_pis=True, no_network=True, huge_tree=False
     )
     try:
-        root = lxml.html.document_fromstring(text, parser=parser)
+        root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", text, 1), parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise InputError(f"cannot be parsed as HTML ({exc})", path) from None
     depth, stack = 0, [(root, 1)]
