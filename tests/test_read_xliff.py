@@ -235,6 +235,8 @@ def xliff12(body: str, head: str = "") -> bytes:
          "DOCTYPE declares entities", 2),
         (xliff12(GOOD_UNIT, '<!DOCTYPE xliff [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;'
                  '&a;&a;&a;&a;">]>\n'), "DOCTYPE declares entities", 2),
+        (xliff12('<trans-unit id="d"><source>' + '<g id="1">' * 5000 + "x" + "</g>" * 5000
+                 + "</source></trans-unit>"), "Excessive depth", 4),
         (b"", "is empty", None),
     ],
 )  # fmt: skip
