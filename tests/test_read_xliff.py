@@ -271,6 +271,26 @@ def test_a_bad_unit_is_reported_and_the_others_audited(
     assert "delivery: 1 sentences" in result.output and message in result.output
 
 
-def test_stdin_is_refused_for_xliff() -> None:
-    result = CliRunner().invoke(main, ["audit", "-", "--input-format", "xliff"], input="<x/>")
-    assert result.exit_code == 2 and "must be a file" in result.output
+def test_xliff_from_standard_input(tmp_path: Path) -> None:
+    args = ["audit", "-", "--input-format", "xliff", "--no-signals"]
+    result = CliRunner().invoke(main, args, input=V12.read_bytes())
+    assert result.exit_code == 0 and "stdin: 6 sentences" in result.output
+    result = CliRunner().invoke(
+        main, [*args, "--annotate", str(tmp_path / "o.xlf")], input=V12.read_bytes()
+    )
+    assert result.exit_code == 2 and "not standard input" in result.output
+
+
+def test_a_folder_of_deliveries(tmp_path: Path) -> None:
+    for name in ("news-ar-en.xlf", "memory-ar-en.tmx", "baghdad-water.en.html"):
+        (tmp_path / name).write_bytes((DATA / name).read_bytes())
+    (tmp_path / "baghdad-water.ar.html").write_bytes((DATA / "baghdad-water.ar.html").read_bytes())
+    items = read_inputs([str(tmp_path)])
+    docs = {i.id: i for i in items if isinstance(i, Document)}
+    assert set(docs) == {"news-ar-en", "memory-ar-en", "baghdad-water"}
+    assert docs["baghdad-water"].source is not None
+    assert docs["baghdad-water"].source.startswith("مجلس بغداد")
+    assert [str(i) for i in items if isinstance(i, InputError)] == [
+        f"[E100] {tmp_path / 'memory-ar-en.tmx'}:26: tu '6' has no <tuv> in the source "
+        "language 'ar'"
+    ]

@@ -23,6 +23,8 @@ def _annotate(run: dict[str, Any], output: str) -> None:
         raise CliError(
             f"--annotate needs exactly one XLIFF input that could be read (got {len(origins)})"
         )
+    if origins[0] == "<stdin>":
+        raise CliError("--annotate needs the XLIFF as a file, not standard input")
     try:
         count = annotate_xliff(origins[0], run, output)
     except MtauditError as exc:

@@ -32,7 +32,10 @@ _FILE_FORMATS = {
     ".tmx": "tmx",
 }
 """Formats read from the file's bytes by their own parser (not as UTF-8 text first)."""
-_ARTICLE = re.compile(r"^(?P<name>.+?)(?:\.(?P<lang>[a-z]{2,3}))?\.(?:txt|md|markdown)$")
+_ARTICLE = re.compile(
+    r"^(?P<name>.+?)(?:\.(?P<lang>[a-z]{2,3}))?\.(?:txt|md|markdown|html?|xhtml)$"
+)
+_PAGE = (".html", ".htm", ".xhtml")
 
 __all__ = ["FORMATS", "read_inputs"]
 
@@ -52,8 +55,6 @@ def _read_file(
 ) -> list[ReadItem]:
     kind = fmt if fmt != "auto" else _FILE_FORMATS.get(Path(path).suffix.lower(), "auto")
     if kind in ("html", "xliff", "tmx"):
-        if path == "-":
-            raise UsageError(f"{kind} input must be a file, not standard input")
         if kind == "html":
             return [read_html(path, source_path, source_lang, target_lang)]
         if source_path is not None:
@@ -77,11 +78,21 @@ def read_folder(folder: Path, source_lang: str, target_lang: str) -> list[ReadIt
     """Read every article in ``folder``, pairing ``NAME.<src>.txt`` with ``NAME.<tgt>.txt``.
 
     A file without a language tag (``NAME.txt``) is a target-only article. Sources without a
-    target are reported as errors, since there is nothing to audit.
+    target are reported as errors, since there is nothing to audit. Web pages pair the same way
+    (``NAME.en.html`` with ``NAME.ar.html``); XLIFF and TMX files are read each on its own.
     """
     targets: dict[str, Path] = {}
     sources: dict[str, Path] = {}
+    out: list[ReadItem] = []
     for path in sorted(p for p in folder.iterdir() if p.is_file()):
+        kind = _FILE_FORMATS.get(path.suffix.lower())
+        if kind in ("xliff", "tmx"):
+            try:
+                reader = read_xliff if kind == "xliff" else read_tmx
+                out.extend(reader(str(path), source_lang, target_lang))
+            except InputError as exc:
+                out.append(exc)
+            continue
         match = _ARTICLE.match(path.name)
         if not match:
             continue
@@ -90,13 +101,12 @@ def read_folder(folder: Path, source_lang: str, target_lang: str) -> list[ReadIt
             sources[match.group("name")] = path
         elif lang in (target_lang, None):
             targets[match.group("name")] = path
-    if not targets and not sources:
+    if not targets and not sources and not out:
         raise InputError(
             f"holds no articles (expected NAME.{target_lang}.txt, optionally with "
             f"NAME.{source_lang}.txt beside it)",
             str(folder),
         )
-    out: list[ReadItem] = []
     for name in sorted(targets.keys() | sources.keys()):
         if name not in targets:
             out.append(
@@ -104,6 +114,10 @@ def read_folder(folder: Path, source_lang: str, target_lang: str) -> list[ReadIt
             )
             continue
         try:
+            if targets[name].suffix.lower() in _PAGE:
+                source_page = str(sources[name]) if name in sources else None
+                out.append(read_html(str(targets[name]), source_page, source_lang, target_lang))
+                continue
             text = read_text(str(targets[name]))
             source = read_text(str(sources[name])) if name in sources else None
         except InputError as exc:

@@ -22,7 +22,7 @@ from lxml import etree
 
 from mtaudit.errors import InputError
 from mtaudit.io.decode import decode
-from mtaudit.io.xmlsafe import read_bytes
+from mtaudit.io.xmlsafe import display_name, document_id, read_bytes
 from mtaudit.types import Block, Document, Place
 
 __all__ = ["Extracted", "extract_article", "read_html"]
@@ -295,15 +295,16 @@ def _furniture(
 
 def read_html(path: str, source: str | None, source_lang: str, target_lang: str) -> Document:
     """Read a translated page (and its source, a page or a text file) as one document."""
-    article = extract_article(read_bytes(path), path)
+    data = read_bytes(path)
+    path = display_name(path)
+    article = extract_article(data, path)
     source_text: str | None = None
     if source is not None:
         if Path(source).suffix.lower() in (".html", ".htm", ".xhtml"):
             source_text = extract_article(read_bytes(source), source).text
         else:
             source_text = decode(read_bytes(source), source)
-    name = Path(path).name
-    doc_id = name.split(".")[0] or Path(path).stem
+    doc_id = document_id(path)
     return Document(
         doc_id,
         article.text,

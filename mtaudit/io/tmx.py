@@ -10,7 +10,6 @@ language is reported with its line, and the other units are still read. Inline c
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from lxml import etree
@@ -18,7 +17,7 @@ from lxml import etree
 from mtaudit.errors import InputError
 from mtaudit.io.inline import flatten
 from mtaudit.io.units import Unit, build_document, language
-from mtaudit.io.xmlsafe import local, parse_xml, read_bytes
+from mtaudit.io.xmlsafe import display_name, document_id, local, parse_xml, read_bytes
 from mtaudit.types import Document
 
 __all__ = ["read_tmx"]
@@ -49,7 +48,9 @@ def _meta(tu: etree._Element) -> dict[str, Any]:
 
 def read_tmx(path: str, source_lang: str, target_lang: str) -> list[ReadItem]:
     """Read a TMX file: one segmented document per target language, plus unit errors."""
-    root = parse_xml(read_bytes(path), path)
+    data = read_bytes(path)
+    path = display_name(path)
+    root = parse_xml(data, path)
     if local(root) != "tmx":
         raise InputError(
             f"not a TMX file (the root element is <{local(root)}>, not <tmx>)",
@@ -95,7 +96,7 @@ def read_tmx(path: str, source_lang: str, target_lang: str) -> list[ReadItem]:
             by_target.setdefault(lang, []).append(
                 Unit(uid, source, flatten(seg), line, {**meta, "target_language": tag})
             )
-    stem = Path(path).name.split(".")[0] or Path(path).stem
+    stem = document_id(path)
     src_lang = language(header_src, source_lang)
     out: list[ReadItem] = []
     if not by_target:

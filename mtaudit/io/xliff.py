@@ -14,7 +14,6 @@ units, which ``mtaudit.io.annotate`` uses to write verdicts back.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from lxml import etree
@@ -22,7 +21,7 @@ from lxml import etree
 from mtaudit.errors import InputError
 from mtaudit.io.inline import flatten
 from mtaudit.io.units import Unit, build_document, language
-from mtaudit.io.xmlsafe import local, parse_xml, read_bytes
+from mtaudit.io.xmlsafe import display_name, document_id, local, parse_xml, read_bytes
 from mtaudit.types import Document
 
 __all__ = ["UNIT_TAGS", "read_xliff"]
@@ -146,7 +145,9 @@ def _units_v2(
 
 def read_xliff(path: str, source_lang: str, target_lang: str) -> list[ReadItem]:
     """Read an XLIFF 1.2 or 2.x file: one segmented document per ``<file>``, plus its errors."""
-    root = parse_xml(read_bytes(path), path)
+    data = read_bytes(path)
+    path = display_name(path)
+    root = parse_xml(data, path)
     if local(root) != "xliff":
         raise InputError(
             f"not an XLIFF file (the root element is <{local(root)}>, not <xliff>)",
@@ -165,7 +166,7 @@ def read_xliff(path: str, source_lang: str, target_lang: str) -> list[ReadItem]:
     if not files:
         raise InputError("the XLIFF file has no <file> element", path, _line(root))
     out: list[ReadItem] = []
-    stem = Path(path).name.split(".")[0] or Path(path).stem
+    stem = document_id(path)
     for number, file_el in enumerate(files, start=1):
         if major == "1":
             src = language(file_el.get("source-language"), source_lang)

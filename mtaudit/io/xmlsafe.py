@@ -8,17 +8,35 @@ the text unexpanded.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from lxml import etree
 
 from mtaudit.errors import InputError
 
-__all__ = ["local", "parse_xml", "read_bytes"]
+__all__ = ["display_name", "document_id", "local", "parse_xml", "read_bytes"]
+
+
+def display_name(path: str) -> str:
+    """How errors name an input: ``<stdin>`` for ``-``, else the path as given."""
+    return "<stdin>" if path == "-" else path
+
+
+def document_id(name: str) -> str:
+    """A document id from an input's name: the file name up to its first dot."""
+    if name == "<stdin>":
+        return "stdin"
+    return Path(name).name.split(".")[0] or Path(name).stem
 
 
 def read_bytes(path: str) -> bytes:
-    """Read a file's bytes; raise ``InputError`` naming it when it is missing or empty."""
+    """Read a file's bytes (``-``: standard input); raise ``InputError`` if missing or empty."""
+    if path == "-":
+        data = sys.stdin.buffer.read()
+        if not data.strip():
+            raise InputError("is empty", "<stdin>")
+        return data
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError:
