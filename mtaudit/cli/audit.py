@@ -56,8 +56,9 @@ def audit(
     INPUT is a translated article (plain text or Markdown, or a web page .html whose article
     is extracted), a JSONL feed (one record a document: id, target, source, source_lang,
     target_lang), a TSV/CSV bitext with a header naming those fields, an XLIFF 1.2/2.x file
-    (.xlf) or a TMX memory (.tmx), audited unit by unit, a folder of NAME.<lang>.txt articles,
-    or - for stdin.
+    (.xlf) or a TMX memory (.tmx), audited unit by unit, a folder of NAME.<lang>.txt (or
+    .html) articles and XLIFF/TMX files, or - for stdin (with --input-format for pages,
+    XLIFF and TMX).
 
     Exit status: 0 when every input was audited, 2 when an input could not be read (the
     others are still audited and reported) or on bad usage.
