@@ -1,7 +1,7 @@
 """Write an audit's verdicts back into the XLIFF file it read, as notes a CAT tool shows.
 
-XLIFF 1.2 gets a ``<note from="mtaudit">`` at the end of each audited ``<trans-unit>`` with a
-finding; XLIFF 2.x gets a ``<note category="mtaudit">`` in the unit's ``<notes>`` (a ``<notes>``
+XLIFF 1.2 gets a ``<note from="mtaudit">`` at the end of each ``<trans-unit>`` with a flagged
+segment; XLIFF 2.x gets a ``<note category="mtaudit">`` in the unit's ``<notes>`` (a ``<notes>``
 element is added as the unit's first child when it has none, as the schema wants). The notes
 are inserted at byte positions that the parser reports for the units' tags: the file is never
 re-serialised, so every byte outside the added notes is unchanged (encoding, declaration,
@@ -33,8 +33,8 @@ _ENCODINGS = {"utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "latin-1", "wi
 def notes_by_unit(document: dict[str, Any]) -> dict[int, tuple[str, str]]:
     """For one XLIFF document of a run: unit position -> (worst severity, note text).
 
-    Only segments with a finding get a note; a unit of several segments gets one note naming
-    each segment.
+    Only flagged segments get a note (what a reviewer must look at); a unit of several segments
+    gets one note naming each flagged segment.
     """
     lines: dict[int, list[tuple[int, str]]] = {}
     worst: dict[int, str] = {}
@@ -43,13 +43,12 @@ def notes_by_unit(document: dict[str, Any]) -> dict[int, tuple[str, str]]:
         metadata = sent.get("metadata") or {}
         position = metadata.get("xliff_unit")
         severity = str(sent.get("severity", "none"))
-        if not isinstance(position, int) or (severity == "none" and not sent.get("flagged")):
+        if not isinstance(position, int) or not sent.get("flagged"):
             continue
-        state = "flagged" if sent.get("flagged") else "noted"
         unit = str(sent.get("unit") or "")
         prefix = f"segment {unit.split('/', 1)[1]}: " if "/" in unit else ""
         text = (
-            f"{prefix}{state}, {severity} (risk {float(sent.get('risk', 0.0)):.2f}): "
+            f"{prefix}flagged, {severity} (risk {float(sent.get('risk', 0.0)):.2f}): "
             + "; ".join(str(r) for r in sent.get("reasons") or [])
         )
         lines.setdefault(position, []).append((int(sent.get("index", 0)), text))

@@ -136,12 +136,24 @@ def _parse(text: str, path: str) -> Any:
     return root
 
 
+def _title(root: Any) -> str:
+    """The article's headline, as trafilatura finds it (a lone h1, title metadata, <title>)."""
+    try:
+        from trafilatura.metadata import extract_title
+    except ImportError:  # an older trafilatura: a lone h1 is the headline
+        headlines = root.findall(".//h1")
+        return _norm(headlines[0].text_content()) if len(headlines) == 1 else ""
+    return _norm(extract_title(root) or "")
+
+
 def _extracted_paragraphs(root: Any) -> tuple[str, list[str]]:
     import trafilatura  # deferred: a heavy import that only HTML input needs
 
+    # No metadata: its date search and fingerprint take most of the time, and only the title
+    # is wanted, which _title finds.
     options: dict[str, Any] = {
         "output_format": "xml",
-        "with_metadata": True,
+        "with_metadata": False,
         "include_comments": False,
         "include_tables": False,
         "include_images": False,
@@ -164,7 +176,7 @@ def _extracted_paragraphs(root: Any) -> tuple[str, list[str]]:
             text = _norm(" ".join(element.itertext()))
             if text:
                 paragraphs.append(text)
-    return _norm(doc.get("title") or ""), paragraphs
+    return _title(copy.deepcopy(root)), paragraphs
 
 
 def _deepest(elements: list[Any], norms: list[str], start: int, want: str, exact: bool) -> int:
