@@ -54,9 +54,15 @@ def tagged(text: str, i: int, tag: str) -> str:
 
 def write_files(folder: Path, pairs: list[tuple[str, str]]) -> dict[str, Path]:
     """Write the same pairs as JSONL, XLIFF 1.2, XLIFF 2.1, TMX, a page and a text article."""
-    files = {k: folder / n for k, n in [("jsonl", "feed.jsonl"), ("xliff12", "a.xlf"),
-                                         ("xliff21", "b.xlf"), ("tmx", "m.tmx"),
-                                         ("html", "page.en.html"), ("text", "page.en.txt")]}  # fmt: skip
+    names = {
+        "jsonl": "feed.jsonl",
+        "xliff12": "a.xlf",
+        "xliff21": "b.xlf",
+        "tmx": "m.tmx",
+        "html": "page.en.html",
+        "text": "page.en.txt",
+    }
+    files = {key: folder / name for key, name in names.items()}
     files["jsonl"].write_text(
         "".join(
             json.dumps({"id": str(i), "source": s, "target": t}, ensure_ascii=False) + "\n"
