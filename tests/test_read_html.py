@@ -196,3 +196,24 @@ def test_headings_lists_and_quotes_of_an_xhtml_page(tmp_path: Path) -> None:
         ("Critics", "/html/body/article/ul/li[2]"),
         ("This", "/html/body/article/blockquote/p"),
     ]
+
+
+def test_line_breaks_separate_words_and_keep_the_element(tmp_path: Path) -> None:
+    page = tmp_path / "br.html"
+    page.write_text(
+        "<html><body><article><h1>Headline here</h1><p>The council met on Tuesday.<br>It "
+        "approved the budget for water projects in the city.</p></article></body></html>",
+        encoding="utf-8",
+    )
+    [doc] = read_inputs([str(page)])
+    assert isinstance(doc, Document)
+    assert doc.target.endswith("Tuesday. It approved the budget for water projects in the city.")
+    assert doc.places[1].element == "/html/body/article/p"
+
+
+def test_oversized_pages_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("mtaudit.io.html.MAX_BYTES", 1000)
+    page = tmp_path / "huge.html"
+    page.write_bytes(b"<html><body>" + b"<p>word </p>" * 200 + b"</body></html>")
+    [item] = read_inputs([str(page)])
+    assert isinstance(item, InputError) and "are not read" in str(item)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -72,16 +73,18 @@ _REASONS = [
 _BLOCK_TEXT_LIMIT = 2000
 MAX_DEPTH = 200
 """Pages nested deeper than this are refused: no article needs it, and it is a parser attack."""
+MAX_BYTES = 32 * 1024 * 1024
+"""Pages larger than this are refused: no news page is, and extraction time grows with size."""
 
 
+@dataclass
 class Extracted:
     """An extracted article: its text (paragraphs joined by blank lines), places and blocks."""
 
-    def __init__(self, text: str, places: list[Place], blocks: list[Block], title: str) -> None:
-        self.text = text
-        self.places = places
-        self.blocks = blocks
-        self.title = title
+    text: str
+    places: list[Place]
+    blocks: list[Block]
+    title: str
 
 
 def _norm(text: str) -> str:
@@ -133,6 +136,8 @@ def _parse(text: str, path: str) -> Any:
     for element in root.iter():
         for name in [a for a in element.attrib if a.lower().startswith("on")]:
             del element.attrib[name]
+    for br in root.iter("br"):  # a line break separates words, in the text as on the screen
+        br.tail = "\n" + (br.tail or "")
     return root
 
 
@@ -212,6 +217,12 @@ def _reason(element: Any, stop: Any) -> str:
 
 def extract_article(data: bytes, path: str) -> Extracted:
     """Extract the article of an HTML page; raise ``InputError`` when there is none."""
+    if len(data) > MAX_BYTES:
+        raise InputError(
+            f"the page is {len(data) / 2**20:.0f} MiB; pages over "
+            f"{MAX_BYTES // 2**20} MiB are not read (save the article alone)",
+            path,
+        )
     root = _parse(_text_of(data, path), path)
     title, paragraphs = _extracted_paragraphs(root)
     if not paragraphs and not title:
