@@ -294,3 +294,14 @@ def test_a_folder_of_deliveries(tmp_path: Path) -> None:
         f"[E100] {tmp_path / 'memory-ar-en.tmx'}:26: tu '6' has no <tuv> in the source "
         "language 'ar'"
     ]
+
+
+def test_utf16_xliff_is_read_but_not_annotated(tmp_path: Path) -> None:
+    text = V12.read_text(encoding="utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    src = tmp_path / "u16.xlf"
+    src.write_bytes(text.encode("utf-16"))
+    [doc] = read_inputs([str(src)])
+    assert isinstance(doc, Document) and len(doc.places) == 6
+    code, output = annotate(src, tmp_path / "out.xlf")
+    assert code == 2 and "convert it to UTF-8 first" in output
+    assert not (tmp_path / "out.xlf").exists()

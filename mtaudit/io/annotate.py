@@ -231,7 +231,7 @@ def annotate_xliff(source: str, run: dict[str, Any], output: str) -> int:
         raise InputError("not an XLIFF 1.2 or 2.x file", source)
     encoding = (root.getroottree().docinfo.encoding or "UTF-8").lower()
     if encoding not in _ENCODINGS:
-        raise UsageError(f"cannot annotate a {encoding} file in place; convert it to UTF-8")
+        raise UsageError(f"cannot annotate a {encoding} file; convert it to UTF-8 first")
     notes: dict[int, tuple[str, str]] = {}
     for doc in run.get("documents") or []:
         if doc.get("origin") == source and not doc.get("error"):
