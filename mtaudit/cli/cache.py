@@ -146,11 +146,11 @@ def clear(
     from mtaudit.translate.specs import cache_path, model_spec
 
     config = load_config(config_path)
+    hub_id = model_spec(config, model_name).hub_id if model_name else None
     path = cache_path(config)
     if not path.exists():
         click.echo(f"{path}: no cache yet")
         return
-    hub_id = model_spec(config, model_name).hub_id if model_name else None
     what = " and ".join(filter(None, [model_name, direction])) or "all"
     if not yes:
         click.confirm(f"Delete {what} cached translations from {path}?", abort=True)

@@ -14,6 +14,7 @@ from mtaudit.atomic import write_text_atomic
 from mtaudit.cli.exits import quiet
 from mtaudit.cli.paths import refuse_overwrite
 from mtaudit.config import Config, language_code
+from mtaudit.errors import UsageError
 from mtaudit.io import FORMATS, read_inputs
 from mtaudit.pipeline import audit
 from mtaudit.reports import terminal
@@ -172,6 +173,18 @@ _JOB_OPTIONS = (
 )
 
 
+def known_signals(names: list[str]) -> None:
+    """Raise ``UsageError`` for a ``--signals`` name that is not a registered signal."""
+    from mtaudit.signals import REGISTRY
+
+    unknown = [n for n in names if n not in REGISTRY]
+    if unknown:
+        raise UsageError(
+            f"--signals: unknown signal {', '.join(map(repr, unknown))} "
+            f"(known: {', '.join(sorted(REGISTRY))})"
+        )
+
+
 def pass_audit(func: Callable[..., Any]) -> Callable[..., Any]:
     """Check the shared options before any work and hand ``func`` an ``AuditJob`` as ``job``.
 
@@ -186,6 +199,8 @@ def pass_audit(func: Callable[..., Any]) -> Callable[..., Any]:
         for option in ("source_lang", "target_lang"):
             if options[option] is not None:
                 options[option] = language_code(options[option], f"--{option.replace('_', '-')}")
+        if options["signals"] and not options["no_signals"]:
+            known_signals([s.strip() for s in options["signals"].split(",") if s.strip()])
         refuse_overwrite(
             {"-o/--output": kwargs.get("output"), "--html": kwargs.get("html_path")},
             [*options["inputs"], options["source"]],

@@ -2,18 +2,62 @@
 
 from __future__ import annotations
 
+import codecs
 import sys
 from pathlib import Path
 
 from mtaudit.errors import InputError
 
 _SNIFF = 8192
+# Longest first: the UTF-32 LE mark begins with the UTF-16 LE one.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32 (little-endian)", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32 (big-endian)", "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16 (little-endian)", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16 (big-endian)", "UTF-16"),
+)
+
+
+def _convert_hint(encoding: str, path: str) -> str:
+    name = "FILE" if path.startswith("<") else path
+    return f"convert it to UTF-8, e.g. iconv -f {encoding} -t UTF-8 {name} > {name}.utf8"
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """Name UTF-16/32 text by its byte-order mark, or UTF-16 without one by its NUL pattern."""
+    for bom, name, _ in _BOMS:
+        if data.startswith(bom):
+            return name
+    head = data[:_SNIFF]
+    if len(head) >= 8:
+        even, odd = head[0::2], head[1::2]
+        # ASCII-range text in UTF-16 has a NUL in every other byte.
+        if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
+            return "UTF-16 (little-endian, no byte-order mark)"
+        if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
+            return "UTF-16 (big-endian, no byte-order mark)"
+    return None
 
 
 def decode(data: bytes, path: str) -> str:
-    """Decode UTF-8 (a BOM is dropped); raise ``InputError`` for binary or other encodings."""
-    if b"\x00" in data[:_SNIFF]:
-        raise InputError("looks like a binary file (it contains NUL bytes), not text", path)
+    """Decode UTF-8 (a BOM is dropped); raise ``InputError`` for binary or other encodings.
+
+    UTF-16 and UTF-32 text is named as such with the command that converts it; a NUL byte
+    anywhere in the file (not only near its start) makes it binary.
+    """
+    wide = _wide_encoding(data)
+    if wide is not None:
+        encoding = "UTF-32" if wide.startswith("UTF-32") else "UTF-16"
+        raise InputError(
+            f"is {wide} text, not UTF-8; {_convert_hint(encoding, path)}",
+            path,
+        )
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        raise InputError(
+            f"looks like a binary file (a NUL byte at offset {nul}), not text", path, line
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
