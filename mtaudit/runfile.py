@@ -52,7 +52,8 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON value")
+    """NaN and infinities are not JSON; runs written by older versions may hold them: null."""
+    return None
 
 
 def _first_surrogate(value: Any) -> str | None:

@@ -242,6 +242,14 @@ BAD_INPUTS: list[tuple[str, str, bytes, str, int | None, list[str]]] = [
         3,
         ["1"],
     ),
+    (
+        "CSV cell of 200 KB, a U+2028 in a cell, then a bad row",
+        "feed.csv",
+        f'id,target\n1,"{GOOD * 4000}"\n2,{GOOD}\u2028{GOOD}\n3,a,b\n'.encode(),
+        "row has 3 fields",
+        4,
+        ["1", "2"],
+    ),
     ("CSV header only", "feed.csv", b"id,source,target\n", "header but no records", None, []),
     (
         "UTF-16 LE with BOM",

@@ -15,6 +15,7 @@ from mtaudit.apply import (
     parse_corrections,
 )
 from mtaudit.atomic import write_text_atomic
+from mtaudit.cli.exits import quiet
 from mtaudit.cli.paths import refuse_overwrite
 from mtaudit.errors import UsageError
 from mtaudit.runfile import load_run, read_json
@@ -91,7 +92,7 @@ def apply(
     run = load_run(run_file)
     result = apply_corrections(run, corrections, origin=corrections_file)
     chosen = _choose(result, corrections_file, document_id, all_documents)
-    for note in result.notes:
+    for note in [] if quiet() else result.notes:
         click.echo(f"note: {note}", err=True)
     if out_dir:
         directory = Path(out_dir)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from mtaudit.cli.exits import quiet
 from mtaudit.cli.models import config_option, load_config
 from mtaudit.errors import InputError, UsageError
 from mtaudit.io.decode import read_text
@@ -85,7 +86,7 @@ def import_translations(
         f"imported {direction} translations for {model_name} into {path}: {counts.new} new, "
         f"{counts.replaced} replaced, {counts.unchanged} unchanged"
     )
-    if counts.duplicates:
+    if counts.duplicates and not quiet():
         click.echo(
             f"note: {counts.duplicates} line(s) repeat an earlier source text"
             + (

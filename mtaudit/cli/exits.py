@@ -42,6 +42,17 @@ class BadInput(click.ClickException):
     exit_code = BAD_INPUT
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is at the time of each record."""
+
+    _mtaudit_cli = True
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Write the record to the current standard error."""
+        self.stream = sys.stderr
+        super().emit(record)
+
+
 def setup_logging(verbose: int, quiet: bool) -> None:
     """Send the ``mtaudit`` logger to stderr: warnings by default, info with -v, errors with -q."""
     level = logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING
@@ -49,13 +60,11 @@ def setup_logging(verbose: int, quiet: bool) -> None:
         level = logging.DEBUG
     log.setLevel(level)
     for handler in list(log.handlers):
-        if getattr(handler, "_mtaudit_cli", False):
+        if isinstance(handler, _StderrHandler):
             log.removeHandler(handler)
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
-    handler._mtaudit_cli = True  # type: ignore[attr-defined]
     log.addHandler(handler)
-    log.propagate = False
 
 
 def verbosity(ctx: click.Context | None = None) -> int:

@@ -167,7 +167,22 @@ def read_table(
     a field, would swallow the rows after it into one record, so such a row is reported with
     the line where it starts and reading resumes on the next line.
     """
-    lines = text.splitlines(keepends=True)
+    limit = csv.field_size_limit(max(len(text), 131072))  # one cell may hold a whole article
+    try:
+        return _read_rows(_lines(text), path, delimiter, source_lang, target_lang)
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _lines(text: str) -> list[str]:
+    """Physical lines with their ends, split at newlines only (not at U+2028 and the like)."""
+    parts = text.split("\n")
+    return [p + "\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+
+
+def _read_rows(
+    lines: list[str], path: str, delimiter: str, source_lang: str, target_lang: str
+) -> list[Document | InputError]:
     rows = _rows(lines, delimiter)
     first = next(rows, None)
     if first is None:
@@ -220,14 +235,16 @@ def _rows(lines: list[str], delimiter: str) -> Iterator[tuple[int, list[str] | s
                 return
             except csv.Error as exc:
                 line = start + consumed + 1
-                yield (
-                    line,
-                    (
-                        f"unbalanced quote: the row starting here does not close its quoted field "
-                        f"properly ({exc}); it is skipped (double a quote inside a quoted field: "
-                        '"")'
-                    ),
-                )
+                quote = any(w in str(exc) for w in ("quote", "expected after", "end of data"))
+                if quote:
+                    problem = (
+                        "unbalanced quote: the row starting here does not close its quoted "
+                        f"field properly ({exc}); it is skipped (a quote inside a quoted field "
+                        'is written twice: "")'
+                    )
+                else:
+                    problem = f"malformed row ({exc}); it is skipped"
+                yield line, problem
                 start = line  # resume on the next physical line
                 break
             yield start + consumed + 1, row
