@@ -606,12 +606,14 @@ def test_a_new_default_key_is_known_and_typed(
         ["apply", "{d}/missing.json", "--run", "{d}/missing.json"],
         ["audit", "{d}/missing.txt"],
         ["audit", "--format", "yaml", "{f}"],
+        ["audit", "{d}/feed.jsonl", "--source", "{f}"],
         ["nonsense"],
     ],
 )
 def test_every_command_exits_2_on_bad_usage(tmp_path: Path, args: list[str]) -> None:
     some = tmp_path / "some.txt"
     some.write_text("not json\n", encoding="utf-8")
+    (tmp_path / "feed.jsonl").write_bytes(feed({"id": "a", "target": GOOD}))
     filled = [a.format(f=some, d=tmp_path) for a in args]
     result = invoke(*filled)
     assert result.exit_code == 2, result.output

@@ -106,8 +106,6 @@ class MtauditGroup(click.Group):
             raise
         except (click.exceptions.Exit, SystemExit):
             raise
-        except RecursionError as exc:
-            _internal(ctx, exc)
         except Exception as exc:  # noqa: BLE001 (the last line of defence: exit 3, not a trace)
             _internal(ctx, exc)
 
