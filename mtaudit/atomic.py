@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import tempfile
 import threading
@@ -12,6 +13,8 @@ from pathlib import Path
 from types import FrameType
 
 from mtaudit.errors import InputError
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 TERMINATED = 128 + signal.SIGTERM
 """Exit status after SIGTERM (143), as a shell reports a process the signal ended."""
@@ -56,7 +59,10 @@ def write_text_atomic(text: str, path: str | os.PathLike[str]) -> Path:
     folder is created if needed, and the file gets the usual permissions (umask), not the
     temporary file's private ones. Raises ``InputError`` when the path cannot be written.
     Ctrl-C or SIGTERM during the write removes the temporary file (see ``terminate_as_exit``).
+    The file is always valid UTF-8: a lone surrogate (half a character, as an undecodable file
+    name gives) is written as U+FFFD.
     """
+    text = _LONE_SURROGATE.sub("\ufffd", text)
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     with terminate_as_exit():

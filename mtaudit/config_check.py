@@ -21,7 +21,7 @@ LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 DIRECTION = re.compile(r"^[a-z]{2,3}-[a-z]{2,3}$")
 SEVERITIES = ("minor", "major", "critical")
 ENGINES = ("auto", "ct2", "transformers")
-BUDGET = re.compile(r"^\s*\d+(?:\.\d+)?\s*%?\s*$")
+BUDGET = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$")
 
 Rule = Callable[[Any], str | None]
 """A check on one value: ``None`` when it is fine, else what is wrong (for the message)."""
@@ -58,6 +58,18 @@ def _pattern(regex: re.Pattern[str], what: str) -> Rule:
     return rule
 
 
+def _budget(value: Any) -> str | None:
+    match = BUDGET.match(str(value))
+    if not match:
+        return 'must be a count like "3" or a percentage like "5%"'
+    number, percent = float(match.group(1)), bool(match.group(2))
+    if percent and number > 100:
+        return "must be at most 100%"
+    if not percent and not number.is_integer():
+        return "must be a whole count (or a percentage)"
+    return None
+
+
 LANGUAGE = _pattern(LANGUAGE_CODE, 'a language code like "ar" or "en" (ISO 639-1/3, lower case)')
 
 # Dotted key patterns (fnmatch) -> rule. Numbers are also never negative unless named in SIGNED.
@@ -73,7 +85,7 @@ RULES: dict[str, Rule] = {
     "judge.major": _range(0, 1),
     "judge.critical": _range(0, 1),
     "judge.flag": _range(0, 1),
-    "gate.max_flagged": _pattern(BUDGET, 'a count like "3" or a percentage like "5%"'),
+    "gate.max_flagged": lambda v: _budget(v),
     "translation.engine": _choice(*ENGINES),
     "fluency.engine": _choice(*ENGINES),
     "fluency.compute_type": _choice("int8", "int8_float32", "int16", "float32"),

@@ -379,6 +379,11 @@ def test_undecodable_file_name_still_gives_strict_utf8_json(tmp_path: Path) -> N
     assert result.exit_code == 0, result.output
     [doc] = strict_json(result.stdout)["documents"]
     assert "\ufffd" in doc["origin"] and doc["sentences"]
+    report, page = tmp_path / os.fsdecode(b"r\xe9.txt"), tmp_path / "r.html"
+    result = invoke("audit", str(path), "-o", str(report), "--html", str(page))
+    assert result.exit_code == 0, result.output
+    assert "caf\ufffd" in report.read_text(encoding="utf-8")
+    assert "caf\ufffd" in page.read_text(encoding="utf-8")
 
 
 # ------------------------------------------------------------------ outputs never overwrite inputs
@@ -523,6 +528,7 @@ CONFIGS = [
     ('[languages]\nsource = "Arabic"\n', "languages.source"),
     ('[languages]\ntarget = "EN"\n', "languages.target"),
     ('[gate]\nmax_flagged = "lots"\n', "gate.max_flagged"),
+    ('[gate]\nmax_flagged = "150%"\n', "at most 100%"),
     ('[translation]\nengine = "warp"\n', "translation.engine"),
     ("[translation]\nbatch_size = 0\n", "translation.batch_size"),
     ('[translation.engines]\nar-en = "nope"\n', "no [models.nope] table"),
@@ -635,6 +641,13 @@ def test_internal_error_exits_3_with_one_line(
         assert result.exit_code == 3
         assert "internal error: ZeroDivisionError: division by zero in a check" in result.stderr
         assert ("Traceback" in result.stderr) is traceback
+
+
+def test_verbose_shows_info_and_quiet_hides_warnings(tmp_path: Path) -> None:
+    plain = invoke("audit", str(EXAMPLE), "--no-signals")
+    verbose = invoke("-v", "audit", str(EXAMPLE), "--no-signals")
+    assert "INFO: read 1 document(s)" in verbose.stderr and "INFO" not in plain.stderr
+    assert plain.stdout == verbose.stdout
 
 
 def test_ctrl_c_exits_130(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,8 +21,10 @@ from mtaudit.pipeline import audit
 from mtaudit.reports import terminal
 from mtaudit.reports.html import write_html
 from mtaudit.reports.json_report import dumps, run_to_dict
+from mtaudit.types import Document
 
 F = TypeVar("F", bound=Callable[..., Any])
+log = logging.getLogger("mtaudit")
 
 
 def audit_options(func: F) -> F:
@@ -127,6 +130,8 @@ class AuditJob:
             source_lang=self.source_lang or str(config.get("languages.source", "ar")),
             target_lang=self.target_lang or str(config.get("languages.target", "en")),
         )
+        failed = sum(1 for item in items if not isinstance(item, Document))
+        log.info("read %d document(s); %d input(s) could not be read", len(items) - failed, failed)
         chosen: list[str] | None = None
         if self.no_signals:
             chosen = []
