@@ -294,6 +294,22 @@ BAD_INPUTS: list[tuple[str, str, bytes, str, int | None, list[str]]] = [
     ("NUL byte at the start", "article.txt", b"\x00\x01binary", "binary", 1, []),
     ("binary (PNG)", "image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR", "binary", 3, []),
     ("not UTF-8 (Latin-1)", "article.txt", b"Fine line.\ncaf\xe9 au lait\n", "not UTF-8", 2, []),
+    (
+        "Arabic in Windows-1256",
+        "article.txt",
+        "قال الوزير".encode("cp1256"),
+        "looks like Windows-1256 (Arabic)",
+        1,
+        [],
+    ),
+    (
+        "curly quotes in Windows-1252",
+        "article.txt",
+        "He said \u201chello\u201d.".encode("cp1252"),
+        "looks like Windows-1252 (Western European)",
+        1,
+        [],
+    ),
     ("empty file", "article.txt", b"", "is empty", None, []),
     ("blank file", "article.txt", b" \n\n\t\n", "is empty", None, []),
     ("empty feed", "feed.jsonl", b"\n\n", "is empty", None, []),
@@ -369,6 +385,14 @@ def test_non_finite_metadata_becomes_null_in_strict_json(tmp_path: Path, value: 
     assert f"{path}:1" in result.stderr and "kept as null" in result.stderr
     quiet = invoke("-q", "audit", str(path), "--format", "json")
     assert quiet.exit_code == 0 and quiet.stderr == ""
+
+
+def test_duplicate_ids_are_warned_about(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    path.write_bytes(feed({"id": "a", "target": GOOD}, {"id": "a", "target": GOOD}))
+    result = invoke("audit", str(path), "--format", "json")
+    assert result.exit_code == 0 and f"{path}:2: document id 'a' is also used by" in result.stderr
+    assert len(strict_json(result.stdout)["documents"]) == 2
 
 
 def test_undecodable_file_name_still_gives_strict_utf8_json(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -15,7 +15,7 @@ from mtaudit.atomic import write_text_atomic
 from mtaudit.cli.exits import quiet
 from mtaudit.cli.paths import refuse_overwrite
 from mtaudit.config import Config, language_code
-from mtaudit.errors import UsageError
+from mtaudit.errors import InputError, UsageError
 from mtaudit.io import FORMATS, read_inputs
 from mtaudit.pipeline import audit
 from mtaudit.reports import terminal
@@ -130,6 +130,7 @@ class AuditJob:
             source_lang=self.source_lang or str(config.get("languages.source", "ar")),
             target_lang=self.target_lang or str(config.get("languages.target", "en")),
         )
+        duplicated(items)
         failed = sum(1 for item in items if not isinstance(item, Document))
         log.info("read %d document(s); %d input(s) could not be read", len(items) - failed, failed)
         chosen: list[str] | None = None
@@ -144,6 +145,22 @@ class AuditJob:
         ) as bar:
             run = audit(items, config, signals=chosen, strict=self.strict, progress=bar.update)
         return run_to_dict(run)
+
+
+def duplicated(items: Sequence[Document | InputError]) -> None:
+    """Warn when two documents share an id: reports and ``apply`` tell documents by id."""
+    seen: dict[str, str] = {}
+    for item in items:
+        if isinstance(item, Document):
+            if item.id in seen:
+                log.warning(
+                    "%s: document id %r is also used by %s; give each record its own id",
+                    item.origin,
+                    item.id,
+                    seen[item.id],
+                )
+            else:
+                seen[item.id] = item.origin
 
 
 def emit(

@@ -117,4 +117,6 @@ def read_inputs(
                 out.extend(_read_file(path, fmt, source, source_lang, target_lang))
         except InputError as exc:
             out.append(exc)
+        except OSError as exc:  # a folder that cannot be listed, a device that fails
+            out.append(InputError(f"cannot be read ({exc.strerror or exc})", path))
     return out

@@ -39,6 +39,27 @@ def _wide_encoding(data: bytes) -> str | None:
     return None
 
 
+def _legacy_encoding(data: bytes) -> tuple[str, str] | None:
+    """Guess the 8-bit encoding of text that is not UTF-8: (description, iconv name) or None.
+
+    Only a guess for the message: Arabic Windows-1256 when most non-ASCII characters decode to
+    Arabic letters, else Windows-1252 when the bytes decode as Western European text.
+    """
+    sample = data[: _SNIFF * 8]
+    try:
+        arabic = sample.decode("cp1256")
+    except UnicodeDecodeError:
+        arabic = ""
+    high = [c for c in arabic if ord(c) > 127]
+    if high and sum(1 for c in high if "\u0600" <= c <= "\u06ff") >= 0.8 * len(high):
+        return "Windows-1256 (Arabic)", "WINDOWS-1256"
+    try:
+        sample.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    return "Windows-1252 (Western European)", "WINDOWS-1252"
+
+
 def decode(data: bytes, path: str) -> str:
     """Decode UTF-8 (a BOM is dropped); raise ``InputError`` for binary or other encodings.
 
@@ -64,10 +85,14 @@ def decode(data: bytes, path: str) -> str:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         bad = data[exc.start : exc.start + 1].hex()
+        guess = _legacy_encoding(data)
+        fix = (
+            f"it looks like {guess[0]}: {_convert_hint(guess[1], path)}"
+            if guess
+            else "re-save the file as UTF-8"
+        )
         raise InputError(
-            f"not UTF-8 text (byte 0x{bad} at column {column}); re-save the file as UTF-8",
-            path,
-            line,
+            f"not UTF-8 text (byte 0x{bad} at column {column}); {fix}", path, line
         ) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
