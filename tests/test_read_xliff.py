@@ -11,8 +11,9 @@ from lxml import etree
 
 from mtaudit.cli import main
 from mtaudit.config import Config
-from mtaudit.errors import InputError
+from mtaudit.errors import InputError, UsageError
 from mtaudit.io import read_inputs
+from mtaudit.io.annotate import annotate_xliff
 from mtaudit.pipeline import audit
 from mtaudit.reports.json_report import run_to_dict
 from mtaudit.types import Document
@@ -197,8 +198,20 @@ def test_annotate_never_writes_over_the_input(tmp_path: Path) -> None:
     src = tmp_path / "delivery.xlf"
     src.write_bytes(V12.read_bytes())
     code, output = annotate(src, src)
-    assert code == 2 and "would overwrite the input" in output
+    assert code == 2 and "would overwrite it" in output
     assert src.read_bytes() == V12.read_bytes()
+    link = tmp_path / "link.xlf"
+    link.symlink_to(src)
+    run = run_of(src)
+    with pytest.raises(UsageError, match="would overwrite the input"):
+        annotate_xliff(str(src), run, str(link))
+    assert src.read_bytes() == V12.read_bytes()
+
+
+def test_annotate_output_inside_an_input_folder_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "a.xlf").write_bytes(V12.read_bytes())
+    code, output = annotate(tmp_path, tmp_path / "a.checked.xlf")
+    assert code == 2 and "inside the input folder" in output
 
 
 def test_annotate_needs_an_xliff_input(tmp_path: Path) -> None:

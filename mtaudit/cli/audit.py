@@ -6,8 +6,9 @@ from typing import Any
 
 import click
 
-from mtaudit.cli.common import CliError, audit_options, emit, pass_audit
-from mtaudit.errors import MtauditError
+from mtaudit.cli.common import AuditJob, audit_options, emit, pass_audit
+from mtaudit.cli.paths import refuse_overwrite
+from mtaudit.errors import UsageError
 from mtaudit.io.annotate import annotate_xliff
 
 
@@ -20,15 +21,12 @@ def _annotate(run: dict[str, Any], output: str) -> None:
         }
     )
     if len(origins) != 1:
-        raise CliError(
+        raise UsageError(
             f"--annotate needs exactly one XLIFF input that could be read (got {len(origins)})"
         )
     if origins[0] == "<stdin>":
-        raise CliError("--annotate needs the XLIFF as a file, not standard input")
-    try:
-        count = annotate_xliff(origins[0], run, output)
-    except MtauditError as exc:
-        raise CliError(str(exc)) from None
+        raise UsageError("--annotate needs the XLIFF as a file, not standard input")
+    count = annotate_xliff(origins[0], run, output)
     click.echo(f"wrote {output}: {count} unit(s) annotated", err=True)
 
 
@@ -43,7 +41,7 @@ def _annotate(run: dict[str, Any], output: str) -> None:
 )
 @pass_audit
 def audit(
-    run: dict[str, Any],
+    job: AuditJob,
     fmt: str,
     output: str | None,
     show_all: bool,
@@ -61,7 +59,7 @@ def audit(
     XLIFF and TMX).
 
     Exit status: 0 when every input was audited, 2 when an input could not be read (the
-    others are still audited and reported) or on bad usage.
+    others are still audited and reported) or on bad usage, 3 on an internal error.
 
     \b
     Examples:
@@ -73,6 +71,12 @@ def audit(
       mtaudit audit delivery.xlf --annotate delivery.checked.xlf
       cat article.txt | mtaudit audit -
     """  # noqa: D301
+    if annotate_path:
+        refuse_overwrite(
+            {"--annotate": annotate_path, "-o/--output": output, "--html": html_path},
+            [*job.inputs, job.source],
+        )
+    run = job.run()
     emit(run, fmt, output, show_all, html_path)
     if annotate_path:
         _annotate(run, annotate_path)
