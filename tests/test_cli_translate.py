@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from mtaudit import modelstore
 from mtaudit.cli import main
+from mtaudit.models import store as modelstore
 from mtaudit.translate.cache import TranslationCache
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
@@ -140,7 +140,7 @@ def test_cache_import_stats_clear(env: dict[str, str], tmp_path: Path) -> None:
 
     from mtaudit.config import Config
     from mtaudit.translate.engine import translation_key
-    from mtaudit.translate.specs import engine_for
+    from mtaudit.translate.settings import engine_for
 
     config = Config.load()
     spec = engine_for(config, "ar-en")

@@ -217,7 +217,7 @@ def test_models_pull_fetches_and_converts_the_fluency_model(
     tiny_gpt2: Path,  # noqa: F811
     tmp_path: Path,
 ) -> None:
-    from mtaudit.modelstore import pull
+    from mtaudit.models.store import pull
 
     config = Config.load().with_overrides({"translation.models_dir": str(tmp_path / "models")})
     calls: list[dict[str, object]] = []

@@ -10,7 +10,8 @@ import pytest
 from tiny_marian import build_marian
 
 from mtaudit.config import Config
-from mtaudit.translate.specs import CACHE_ENV, MODELS_DIR_ENV
+from mtaudit.models.paths import MODELS_DIR_ENV
+from mtaudit.translate.settings import CACHE_ENV
 
 
 def make_config(models: Path, cache: Path, **overrides: Any) -> Config:

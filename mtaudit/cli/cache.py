@@ -52,9 +52,10 @@ def import_translations(
       mtaudit cache import --model opus-mt-ar-en --direction ar-en \\
           flores-dev.ar flores-dev.opusmt.en
     """
+    from mtaudit.models.specs import model_spec
     from mtaudit.translate.cache import TranslationCache
     from mtaudit.translate.engine import translation_key
-    from mtaudit.translate.specs import cache_path, model_spec
+    from mtaudit.translate.settings import cache_path
 
     config = load_config(config_path)
     src, out = _read_lines(sources), _read_lines(translations)
@@ -90,7 +91,7 @@ def stats(config_path: Path | None) -> None:
       mtaudit cache stats
     """
     from mtaudit.translate.cache import TranslationCache
-    from mtaudit.translate.specs import cache_path
+    from mtaudit.translate.settings import cache_path
 
     config = load_config(config_path)
     path = cache_path(config)
@@ -128,8 +129,9 @@ def clear(
       mtaudit cache clear --yes
       mtaudit cache clear --model opus-mt-en-ar
     """
+    from mtaudit.models.specs import model_spec
     from mtaudit.translate.cache import TranslationCache
-    from mtaudit.translate.specs import cache_path, model_spec
+    from mtaudit.translate.settings import cache_path
 
     config = load_config(config_path)
     path = cache_path(config)

@@ -49,7 +49,7 @@ def list_models(config_path: Path | None) -> None:
     Example:
       mtaudit models list
     """
-    from mtaudit.modelstore import states
+    from mtaudit.models.store import states
 
     config = load_config(config_path)
     try:
@@ -91,7 +91,7 @@ def pull_models(
       mtaudit models pull
       mtaudit models pull opus-mt-ar-en --no-convert
     """
-    from mtaudit.modelstore import pull
+    from mtaudit.models.store import pull
 
     config = load_config(config_path)
     try:
@@ -115,7 +115,7 @@ def verify_models(names: tuple[str, ...], config_path: Path | None) -> None:
     Example:
       mtaudit models verify opus-mt-ar-en
     """
-    from mtaudit.modelstore import verify
+    from mtaudit.models.store import verify
 
     config = load_config(config_path)
     try:
@@ -148,8 +148,9 @@ def convert_models(names: tuple[str, ...], force: bool, config_path: Path | None
     Example:
       mtaudit models convert opus-mt-ar-en
     """
+    from mtaudit.models.paths import ct2_dir, hf_dir
+    from mtaudit.models.specs import configured_models, model_spec
     from mtaudit.translate.ct2 import convert
-    from mtaudit.translate.specs import configured_models, ct2_dir, hf_dir, model_spec
 
     config = load_config(config_path)
     try:

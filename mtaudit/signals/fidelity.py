@@ -24,11 +24,12 @@ from dataclasses import dataclass
 
 from mtaudit.config import Config
 from mtaudit.errors import ConfigError, ModelMissingError
+from mtaudit.models.paths import model_present, models_dir
 from mtaudit.signals.fidelity_align import align as align_beads
 from mtaudit.signals.fidelity_compare import Scores, chrf, compare, lost_names, lost_numbers
 from mtaudit.translate.cache import CachedTranslator, TranslationCache
 from mtaudit.translate.engine import cached_translator, translation_key
-from mtaudit.translate.specs import cache_path, engine_for, model_present, models_dir
+from mtaudit.translate.settings import cache_path, engine_for
 from mtaudit.types import Bead, Finding, Pair, Sentence, Severity, SignalOutput, SignalStatus
 
 log = logging.getLogger("mtaudit")

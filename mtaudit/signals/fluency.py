@@ -60,7 +60,8 @@ class FluencySettings:
     @classmethod
     def from_config(cls, config: Config) -> FluencySettings:
         """Read and validate the settings; raise ``ConfigError`` on bad values."""
-        from mtaudit.translate.specs import CAUSAL_LM, hf_dir, model_spec
+        from mtaudit.models.paths import hf_dir
+        from mtaudit.models.specs import CAUSAL_LM, model_spec
 
         section = config.section("fluency")
         model = str(section.get("model", "gpt2"))

@@ -16,10 +16,12 @@ from types import SimpleNamespace
 from typing import Any
 
 from mtaudit.errors import ModelMissingError
+from mtaudit.models.paths import ct2_present, hf_present
+from mtaudit.models.specs import ModelSpec
 from mtaudit.translate import TranslationKey
 from mtaudit.translate.hf import load_tokenizer, model_limit, source_prefix
 from mtaudit.translate.length import ChunkedTranslator
-from mtaudit.translate.specs import Decoding, ModelSpec, ct2_present, hf_present
+from mtaudit.translate.settings import Decoding
 
 log = logging.getLogger("mtaudit")
 

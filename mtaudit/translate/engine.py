@@ -7,16 +7,11 @@ import logging
 
 from mtaudit.config import Config
 from mtaudit.errors import ConfigError, ModelMissingError
+from mtaudit.models.paths import ct2_dir, ct2_present, hf_dir, hf_present
+from mtaudit.models.specs import ModelSpec
 from mtaudit.translate import TranslationKey, Translator
 from mtaudit.translate.cache import CachedTranslator, TranslationCache
-from mtaudit.translate.specs import (
-    ModelSpec,
-    ct2_dir,
-    ct2_present,
-    decoding,
-    hf_dir,
-    hf_present,
-)
+from mtaudit.translate.settings import decoding
 
 log = logging.getLogger("mtaudit")
 

@@ -19,9 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from mtaudit.errors import ConfigError, ModelMissingError
+from mtaudit.models.paths import hf_present
+from mtaudit.models.specs import ModelSpec
 from mtaudit.translate import TranslationKey
 from mtaudit.translate.length import ChunkedTranslator
-from mtaudit.translate.specs import Decoding, ModelSpec, hf_present
+from mtaudit.translate.settings import Decoding
 
 log = logging.getLogger("mtaudit")
 

@@ -19,16 +19,8 @@ from typing import Any
 
 from mtaudit.config import Config
 from mtaudit.errors import ConfigError, PullError
-from mtaudit.translate.specs import (
-    ModelSpec,
-    configured_models,
-    ct2_dir,
-    ct2_present,
-    hf_dir,
-    hf_present,
-    model_spec,
-    models_dir,
-)
+from mtaudit.models.paths import ct2_dir, ct2_present, hf_dir, hf_present, models_dir
+from mtaudit.models.specs import ModelSpec, configured_models, model_spec
 
 log = logging.getLogger("mtaudit")
 
