@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import math
-import shutil
 from pathlib import Path
 
 import pytest
+from helpers.fake_hub import FakeHub, fake_hub  # noqa: F401  (fixture)
 from tiny_gpt2 import tiny_gpt2  # noqa: F401  (fixture)
 
 from mtaudit.config import Config
@@ -216,24 +216,21 @@ def test_models_list_names_the_fluency_model(tmp_path: Path) -> None:
 def test_models_pull_fetches_and_converts_the_fluency_model(
     tiny_gpt2: Path,  # noqa: F811
     tmp_path: Path,
+    fake_hub: FakeHub,  # noqa: F811
 ) -> None:
     from mtaudit.models.store import pull
 
     config = Config.load().with_overrides({"translation.models_dir": str(tmp_path / "models")})
-    calls: list[dict[str, object]] = []
+    files = {f.name: f.read_bytes() for f in tiny_gpt2.iterdir() if f.is_file()}
+    files["pytorch_model.bin"] = b"a second copy of the weights, left on the hub"
+    pinned = "607a30d783dfa663caf39e06633721c8d4cfcd7e"
+    commit = fake_hub.publish("openai-community/gpt2", files, branch=pinned)
+    assert commit != pinned
+    fake_hub.repos["openai-community/gpt2"].refs[pinned] = commit  # the pin names that commit
 
-    def download(**kwargs: object) -> str:
-        calls.append(kwargs)
-        shutil.copytree(tiny_gpt2, str(kwargs["local_dir"]), dirs_exist_ok=True)
-        return str(kwargs["local_dir"])
-
-    (state,) = pull(config, ["gpt2"], downloader=download)
-    (call,) = calls
-    assert call["repo_id"] == "openai-community/gpt2"
-    assert call["revision"] == "607a30d783dfa663caf39e06633721c8d4cfcd7e"
-    patterns = call["allow_patterns"]
-    assert isinstance(patterns, list)
-    assert "model.safetensors" in patterns and "pytorch_model.bin" not in patterns
+    (state,) = pull(config, ["gpt2"])
+    assert state.commit == commit
+    assert not (state.hf_path / "pytorch_model.bin").exists()  # allow_patterns kept it out
     assert state.hf and state.ct2 and state.ct2_path.name == "gpt2-ct2-int8"
 
     signal = build(config.with_overrides({"fluency.engine": "ct2"}))

@@ -71,37 +71,52 @@ def list_models(config_path: Path | None) -> None:
             f"{spec.name:<20} {spec.direction:<6} {mark:<7}  {spec.hub_id}@{spec.revision[:12]}"
         )
         click.echo(f"{'':<20} {detail}")
+        if state.commit:
+            click.echo(f"{'':<20} commit {state.commit} (locked from revision {state.revision})")
 
 
 @models.command("pull")
 @click.argument("names", nargs=-1)
 @click.option("--no-convert", is_flag=True, help="Do not make the CTranslate2 int8 copy.")
 @click.option("--force", is_flag=True, help="Fetch and convert again even if present.")
+@click.option(
+    "--revision",
+    metavar="REV",
+    help="Fetch this branch, tag or commit instead of the pinned revision, and lock the model "
+    "to the commit it names now (e.g. --revision main when the pinned one is gone).",
+)
 @config_option
 def pull_models(
-    names: tuple[str, ...], no_convert: bool, force: bool, config_path: Path | None
+    names: tuple[str, ...],
+    no_convert: bool,
+    force: bool,
+    revision: str | None,
+    config_path: Path | None,
 ) -> None:
-    r"""Fetch models from the Hugging Face Hub at their pinned revisions.
+    r"""Fetch models from the Hugging Face Hub at their pinned (or locked) revisions.
 
-    The only command that uses the network. Records the files' SHA-256 in models/manifest.toml
-    and converts each model to CTranslate2 int8.
+    The only command that uses the network. Records the commit and the files' SHA-256 in
+    models/manifest.toml (the lock that runs and `models verify` use) and converts each model to
+    CTranslate2 int8.
 
     \b
     Examples:
       mtaudit models pull
       mtaudit models pull opus-mt-ar-en --no-convert
+      mtaudit models pull opus-mt-en-ar --revision main
     """
     from mtaudit.models.store import pull
 
     config = load_config(config_path)
     try:
-        pulled = pull(config, names, convert=not no_convert, force=force)
+        pulled = pull(config, names, revision=revision, convert=not no_convert, force=force)
     except MtauditError as exc:
         raise click.ClickException(str(exc)) from None
     for state in pulled:
         click.echo(
             f"{state.spec.name}: {state.hf_path}"
             + (f" (+ {state.ct2_path.name})" if state.ct2 else "")
+            + (f" at commit {state.commit}" if state.commit else "")
         )
 
 
@@ -125,7 +140,10 @@ def verify_models(names: tuple[str, ...], config_path: Path | None) -> None:
     bad = 0
     for result in results:
         if result.ok:
-            click.echo(f"{result.name}: ok ({result.checked} files)")
+            click.echo(
+                f"{result.name}: ok ({result.checked} files, commit {result.commit} "
+                f"from revision {result.revision})"
+            )
             continue
         bad += 1
         click.echo(f"{result.name}: {len(result.problems)} problem(s)", err=True)

@@ -1,8 +1,11 @@
-"""The model store: fetch configured models at pinned revisions, list them, verify them.
+"""The model store: fetch configured models, lock them to a commit, list them, verify them.
 
-Only ``pull`` touches the network (huggingface_hub ``snapshot_download`` at the configured
-revision). It records the resolved commit and the SHA-256 of every file in
-``models/manifest.toml``; ``verify`` checks the files on disk against that record.
+Only ``pull`` touches the network. It asks the hub which commit the wanted revision is, fetches
+exactly that commit, and records in ``models/manifest.toml`` the revision asked for, the commit
+it resolved to, the configured (pinned) revision at the time, and the SHA-256 of every file:
+a lock. Later runs read the model's revision from the lock (cache keys, signatures), a later
+``pull`` fetches the locked commit again, and ``verify`` checks the files against it. A pinned
+revision the hub does not have is reported with the fix: ``models pull NAME --revision main``.
 """
 
 from __future__ import annotations
@@ -10,15 +13,17 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import shutil
 import time
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from mtaudit.config import Config
 from mtaudit.errors import ConfigError, PullError
+from mtaudit.models.hub import HfHub, Hub, RevisionNotFound, require_neural
 from mtaudit.models.paths import ct2_dir, ct2_present, hf_dir, hf_present, models_dir
 from mtaudit.models.specs import ModelSpec, configured_models, model_spec
 
@@ -48,6 +53,7 @@ class ModelState:
     ct2: bool
     recorded: bool
     commit: str = ""
+    revision: str = ""
 
     @property
     def present(self) -> bool:
@@ -62,6 +68,8 @@ class VerifyResult:
     name: str
     checked: int = 0
     problems: list[str] = field(default_factory=list)
+    commit: str = ""
+    revision: str = ""
 
     @property
     def ok(self) -> bool:
@@ -99,13 +107,14 @@ def _toml_str(value: str) -> str:
 def write_manifest(root: Path, records: dict[str, Any]) -> Path:
     """Write ``records`` to ``models/manifest.toml`` (atomically)."""
     lines = [
-        "# Written by `mtaudit models pull`: the files of each pulled model and their SHA-256.",
-        "# `mtaudit models verify` checks the files on disk against this record.",
+        "# Written by `mtaudit models pull`: the lock of each pulled model (the revision asked",
+        "# for, the commit it resolved to, the configured revision then) and its files' SHA-256.",
+        "# Runs read the commit from here; `mtaudit models verify` checks the files against it.",
     ]
     for name in sorted(records):
         rec = records[name]
         lines += ["", f"[models.{_toml_str(name)}]"]
-        for key in ("hub_id", "revision", "commit", "pulled"):
+        for key in ("hub_id", "revision", "commit", "pinned", "pulled"):
             lines.append(f"{key} = {_toml_str(str(rec.get(key, '')))}")
         lines.append(f"[models.{_toml_str(name)}.files]")
         for rel, digest in sorted(rec.get("files", {}).items()):
@@ -127,10 +136,26 @@ def file_hashes(path: Path) -> dict[str, str]:
     }
 
 
+def lock_of(spec: ModelSpec, record: dict[str, Any] | None) -> str:
+    """The commit ``record`` locks ``spec`` to, or ``""`` when it does not apply any more.
+
+    A lock holds while the model's hub id and configured revision are those it was made under;
+    a config that pins another revision (or another repository) overrides it.
+    """
+    if not record or record.get("hub_id") != spec.hub_id:
+        return ""
+    pinned = record.get("pinned", record.get("revision", ""))
+    return str(record.get("commit", "")) if pinned == spec.revision else ""
+
+
+def resolved_revision(config: Config, spec: ModelSpec) -> str:
+    """The revision a run uses for ``spec``: its locked commit if it has one, else the pin."""
+    return lock_of(spec, read_manifest(models_dir(config)).get(spec.name)) or spec.revision
+
+
 def states(config: Config) -> list[ModelState]:
     """Describe what is on disk for every configured model."""
-    root = models_dir(config)
-    manifest = read_manifest(root)
+    manifest = read_manifest(models_dir(config))
     out = []
     for spec in configured_models(config):
         rec = manifest.get(spec.name, {})
@@ -142,85 +167,103 @@ def states(config: Config) -> list[ModelState]:
                 hf=hf_present(hf_dir(config, spec)),
                 ct2=ct2_present(ct2_dir(config, spec)),
                 recorded=bool(rec),
-                commit=str(rec.get("commit", "")),
+                commit=lock_of(spec, rec),
+                revision=str(rec.get("revision", "")) if lock_of(spec, rec) else "",
             )
         )
     return out
 
 
-def resolved_commit(path: Path) -> str:
-    """Return the commit a ``local_dir`` snapshot came from (huggingface_hub's metadata)."""
-    meta = path / ".cache" / "huggingface" / "download"
-    for record in sorted(meta.rglob("*.metadata")) if meta.is_dir() else []:
-        first = record.read_text(encoding="utf-8").splitlines()[:1]
-        if first and len(first[0]) == 40:
-            return first[0]
-    return ""
+def _not_found(spec: ModelSpec, revision: str, pinned: bool) -> PullError:
+    where = f"models.{spec.name}.revision" if pinned else "--revision"
+    return PullError(
+        f"{spec.hub_id} has no revision {revision} on the hub (from {where})",
+        f"mtaudit models pull {spec.name} --revision main, which fetches the current commit "
+        f"and locks it in models/{MANIFEST}; or set models.{spec.name}.revision to a commit "
+        "the hub has",
+    )
 
 
-Downloader = Callable[..., str]
-
-
-def _default_downloader() -> Downloader:
-    from huggingface_hub import snapshot_download
-
-    return snapshot_download
+def _fetch(hub: Hub, spec: ModelSpec, commit: str, target: Path) -> None:
+    """Download ``commit`` beside ``target`` and move it into place only when complete."""
+    partial = target.with_name(target.name + ".partial")
+    if partial.exists():
+        shutil.rmtree(partial)
+    partial.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        hub.download(spec.hub_id, commit, partial, list(spec.allow_patterns) or ALLOW_PATTERNS)
+    except RevisionNotFound:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise _not_found(spec, commit, pinned=False) from None
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    if not hf_present(partial):
+        shutil.rmtree(partial, ignore_errors=True)
+        raise PullError(f"{spec.hub_id}@{commit} has no loadable model files")
+    if target.exists():
+        shutil.rmtree(target)
+    partial.rename(target)
 
 
 def pull(
     config: Config,
     names: Sequence[str] = (),
     *,
+    revision: str | None = None,
     convert: bool = True,
     force: bool = False,
-    downloader: Downloader | None = None,
+    hub: Hub | None = None,
 ) -> list[ModelState]:
-    """Fetch ``names`` (default: every configured model) into ``models/`` at their revisions.
+    """Fetch ``names`` (default: every configured model) into ``models/`` and lock them.
 
-    Records the files' SHA-256 in the manifest and, with ``convert``, makes the CTranslate2 int8
-    copy. ``downloader`` replaces ``huggingface_hub.snapshot_download`` (tests).
+    The revision fetched is ``revision`` when given (then the lock moves to the commit it names
+    now), else the commit of the model's lock, else the configured revision. The files' SHA-256
+    go into the manifest; with ``convert`` the CTranslate2 int8 copy is made. ``hub`` replaces
+    the Hugging Face Hub (tests).
     """
     specs = [model_spec(config, n) for n in names] if names else configured_models(config)
     root = models_dir(config)
     manifest = read_manifest(root)
-    fetch = downloader or _default_downloader()
+    source: Hub | None = hub
     for spec in specs:
         target = hf_dir(config, spec)
-        if hf_present(target) and not force and spec.name in manifest:
-            log.info("%s is already in %s", spec.name, target)
+        record = manifest.get(spec.name)
+        locked = lock_of(spec, record)
+        wanted = revision or locked or spec.revision
+        if hf_present(target) and not force and locked and revision is None:
+            log.info("%s is already in %s (commit %s)", spec.name, target, locked)
         else:
-            log.info("fetching %s@%s into %s", spec.hub_id, spec.revision, target)
+            source = source or HfHub()
             try:
-                fetch(
-                    repo_id=spec.hub_id,
-                    revision=spec.revision,
-                    local_dir=str(target),
-                    allow_patterns=list(spec.allow_patterns) or ALLOW_PATTERNS,
-                )
-            except Exception as exc:  # network, auth, unknown revision: one clear message
-                raise PullError(
-                    f"cannot fetch {spec.hub_id}@{spec.revision}: {type(exc).__name__}: {exc}"
-                ) from None
-            if not hf_present(target):
-                raise PullError(f"{spec.hub_id}@{spec.revision} has no loadable model files")
-            manifest[spec.name] = {
-                "hub_id": spec.hub_id,
-                "revision": spec.revision,
-                "commit": resolved_commit(target) or spec.revision,
-                "pulled": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                "files": file_hashes(target),
-            }
-            write_manifest(root, manifest)
+                commit = source.resolve(spec.hub_id, wanted)
+            except RevisionNotFound:
+                raise _not_found(spec, wanted, pinned=revision is None) from None
+            if hf_present(target) and not force and record and locked == commit:
+                log.info("%s is already at commit %s in %s", spec.name, commit, target)
+            else:
+                log.info("fetching %s@%s (commit %s) into %s", spec.hub_id, wanted, commit, target)
+                _fetch(source, spec, commit, target)
+                manifest[spec.name] = {
+                    "hub_id": spec.hub_id,
+                    "revision": wanted,
+                    "commit": commit,
+                    "pinned": spec.revision,
+                    "pulled": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                    "files": file_hashes(target),
+                }
+                write_manifest(root, manifest)
         if convert:
             from mtaudit.translate.ct2 import convert as convert_ct2
 
+            require_neural("mtaudit models pull (converting)", "ctranslate2")
             convert_ct2(target, ct2_dir(config, spec), force=force)
-    wanted = {s.name for s in specs}
-    return [s for s in states(config) if s.spec.name in wanted]
+    wanted_names = {s.name for s in specs}
+    return [s for s in states(config) if s.spec.name in wanted_names]
 
 
 def verify(config: Config, names: Sequence[str] = ()) -> list[VerifyResult]:
-    """Check each model's files against the manifest: missing, changed or unrecorded models."""
+    """Check each model's files against its lock: missing, changed, unrecorded or stale locks."""
     specs = [model_spec(config, n) for n in names] if names else configured_models(config)
     root = models_dir(config)
     manifest = read_manifest(root)
@@ -232,9 +275,14 @@ def verify(config: Config, names: Sequence[str] = ()) -> list[VerifyResult]:
             result.problems.append(f"not pulled (no entry in {root / MANIFEST})")
             results.append(result)
             continue
-        if rec.get("revision") != spec.revision:
+        result.commit = str(rec.get("commit", ""))
+        result.revision = str(rec.get("revision", ""))
+        if rec.get("hub_id") != spec.hub_id:
+            result.problems.append(f"pulled from {rec.get('hub_id')}, configured {spec.hub_id}")
+        elif not lock_of(spec, rec):
+            pinned = rec.get("pinned", rec.get("revision"))
             result.problems.append(
-                f"pulled at revision {rec.get('revision')}, configured {spec.revision}"
+                f"locked for configured revision {pinned}, but the config now pins {spec.revision}"
             )
         base = hf_dir(config, spec)
         for rel, digest in rec.get("files", {}).items():

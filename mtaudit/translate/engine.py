@@ -19,8 +19,14 @@ ENGINES = ("auto", "ct2", "transformers")
 
 
 def translation_key(config: Config, spec: ModelSpec) -> TranslationKey:
-    """Return the cache key of ``spec`` under the configured decoding settings."""
-    return TranslationKey(spec.hub_id, spec.revision, spec.direction, decoding(config).signature())
+    """Return the cache key of ``spec`` under the configured decoding settings.
+
+    The revision is the commit the model is locked to (``models pull``), else the configured one.
+    """
+    from mtaudit.models.store import resolved_revision
+
+    revision = resolved_revision(config, spec)
+    return TranslationKey(spec.hub_id, revision, spec.direction, decoding(config).signature())
 
 
 def _engine(config: Config) -> str:

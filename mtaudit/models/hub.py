@@ -1,0 +1,108 @@
+"""The Hugging Face Hub, seen through the two calls the store needs: resolve and download.
+
+``resolve`` turns a revision (a branch, a tag or a commit) into the commit it names today;
+``download`` fetches the files of exactly that commit. Hub errors become ``PullError`` with the
+fix, or ``RevisionNotFound`` for the store to explain. huggingface_hub is imported only here,
+only when a pull runs, and reads ``HF_ENDPOINT`` when it does.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+from mtaudit.errors import PullError
+
+NEURAL_FIX = "pip install 'mtaudit[neural]'"
+
+
+class RevisionNotFound(Exception):
+    """The repository exists but has no such revision (never had it, or it was deleted)."""
+
+
+class Hub(Protocol):
+    """Where models come from."""
+
+    def resolve(self, repo_id: str, revision: str) -> str:
+        """Return the 40-character commit that ``revision`` names in ``repo_id``."""
+        ...
+
+    def download(
+        self, repo_id: str, commit: str, local_dir: Path, allow_patterns: Sequence[str]
+    ) -> None:
+        """Fetch the files of ``commit`` matching ``allow_patterns`` into ``local_dir``."""
+        ...
+
+
+def require_neural(command: str, module: str = "huggingface_hub") -> None:
+    """Raise ``PullError`` naming the extra to install when ``module`` is not installed."""
+    import importlib.util
+
+    try:
+        found = importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        found = False
+    if not found:
+        raise PullError(
+            f"{command} needs the 'neural' extra ({module} is not installed)", NEURAL_FIX
+        )
+
+
+class HfHub:
+    """The real hub through huggingface_hub; ``endpoint`` defaults to ``$HF_ENDPOINT``."""
+
+    def __init__(self, endpoint: str | None = None) -> None:
+        require_neural("mtaudit models pull")
+        self.endpoint = endpoint or os.environ.get("HF_ENDPOINT") or None
+
+    def _fail(self, repo_id: str, revision: str, exc: Exception) -> PullError:
+        from huggingface_hub.errors import OfflineModeIsEnabled, RepositoryNotFoundError
+
+        where = f"{repo_id}@{revision}"
+        if isinstance(exc, OfflineModeIsEnabled):
+            return PullError(
+                f"cannot fetch {where}: HF_HUB_OFFLINE is set", "unset HF_HUB_OFFLINE to pull"
+            )
+        if isinstance(exc, RepositoryNotFoundError):
+            return PullError(
+                f"cannot fetch {where}: the hub has no repository {repo_id!r}",
+                "correct hub_id under [models.<name>] in your config",
+            )
+        return PullError(f"cannot fetch {where}: {type(exc).__name__}: {exc}")
+
+    def resolve(self, repo_id: str, revision: str) -> str:
+        """Ask the hub which commit ``revision`` is (``GET /api/models/<id>/revision/<rev>``)."""
+        from huggingface_hub import HfApi
+        from huggingface_hub.errors import RevisionNotFoundError
+
+        try:
+            info = HfApi(endpoint=self.endpoint).model_info(repo_id, revision=revision)
+        except RevisionNotFoundError:
+            raise RevisionNotFound(revision) from None
+        except Exception as exc:  # network, auth, hub down: one clear message
+            raise self._fail(repo_id, revision, exc) from None
+        if not info.sha:
+            raise PullError(f"the hub did not say which commit {repo_id}@{revision} is")
+        return str(info.sha)
+
+    def download(
+        self, repo_id: str, commit: str, local_dir: Path, allow_patterns: Sequence[str]
+    ) -> None:
+        """``snapshot_download`` of exactly ``commit`` into ``local_dir``."""
+        from huggingface_hub import snapshot_download
+        from huggingface_hub.errors import RevisionNotFoundError
+
+        try:
+            snapshot_download(
+                repo_id=repo_id,
+                revision=commit,
+                local_dir=str(local_dir),
+                allow_patterns=list(allow_patterns),
+                endpoint=self.endpoint,
+            )
+        except RevisionNotFoundError:
+            raise RevisionNotFound(commit) from None
+        except Exception as exc:
+            raise self._fail(repo_id, commit, exc) from None
