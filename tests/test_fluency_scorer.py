@@ -12,10 +12,12 @@ from tiny_gpt2 import tiny_gpt2, tiny_gpt2_ct2  # noqa: F401  (fixtures)
 
 from mtaudit.fluency import background as background_module
 from mtaudit.fluency.background import background_path, load_background
-from mtaudit.fluency.convert import convert_to_ct2
-from mtaudit.fluency.loading import ScorerSpec, clear_cache, load_scorer
+from mtaudit.fluency.loading import ScorerSpec, load_scorer
 from mtaudit.fluency.scorer import FluencyScorer
 from mtaudit.fluency.spans import window_span
+from mtaudit.models.convert import convert
+from mtaudit.models.loaded import clear as clear_cache
+from mtaudit.models.paths import ct2_dir_for
 
 pytestmark = pytest.mark.slow
 
@@ -192,7 +194,7 @@ def test_ct2_float32_matches_transformers_exactly(
     tiny_gpt2: Path,  # noqa: F811
 ) -> None:
     pytest.importorskip("ctranslate2")
-    convert_to_ct2(tiny_gpt2, quantization="float32")
+    convert(tiny_gpt2, ct2_dir_for(tiny_gpt2, "float32"), quantization="float32")
     exact = scorer_for(tiny_gpt2, engine="ct2", compute_type="float32")
     texts = [DAMAGE["doubled"][1], MIXED[1]]
     for a, b in zip(hf.score(texts), exact.score(texts), strict=True):

@@ -11,7 +11,7 @@ from tiny_gpt2 import tiny_gpt2  # noqa: F401  (fixture)
 
 from mtaudit.config import Config
 from mtaudit.errors import ConfigError, ModelMissingError
-from mtaudit.fluency import loading
+from mtaudit.models import loaded as loading
 from mtaudit.signals import load
 from mtaudit.signals.fluency import FluencySignal, build, severity_for
 from mtaudit.types import Pair, Sentence, Severity

@@ -11,9 +11,10 @@ from tiny_marian import parallel_lines
 from translate_fixtures import make_config
 
 from mtaudit.errors import ConfigError, ModelMissingError
+from mtaudit.models.convert import convert
 from mtaudit.models.specs import ModelSpec
 from mtaudit.translate import Translator
-from mtaudit.translate.ct2 import CT2Translator, convert
+from mtaudit.translate.ct2 import CT2Translator
 from mtaudit.translate.engine import choose_engine, open_backend
 from mtaudit.translate.hf import HFTranslator
 from mtaudit.translate.settings import decoding, engine_for

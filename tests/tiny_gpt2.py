@@ -142,6 +142,7 @@ def tiny_gpt2(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def tiny_gpt2_ct2(tiny_gpt2: Path) -> Path:
     """The tiny GPT-2 converted to CTranslate2 int8, beside it (``tiny-gpt2-ct2-int8``)."""
     pytest.importorskip("ctranslate2")
-    from mtaudit.fluency.convert import convert_to_ct2
+    from mtaudit.models.convert import convert
+    from mtaudit.models.paths import ct2_dir_for
 
-    return convert_to_ct2(tiny_gpt2, quantization="int8")
+    return convert(tiny_gpt2, ct2_dir_for(tiny_gpt2, "int8"), quantization="int8")

@@ -33,7 +33,7 @@ def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def tiny_ct2_models(tiny_models: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A models/ directory holding only the CTranslate2 int8 conversions of the tiny models."""
-    from mtaudit.translate.ct2 import convert
+    from mtaudit.models.convert import convert
 
     root = tmp_path_factory.mktemp("models-ct2")
     for name in ("opus-mt-ar-en", "opus-mt-en-ar"):

@@ -166,9 +166,9 @@ def convert_models(names: tuple[str, ...], force: bool, config_path: Path | None
     Example:
       mtaudit models convert opus-mt-ar-en
     """
+    from mtaudit.models.convert import convert
     from mtaudit.models.paths import ct2_dir, hf_dir
     from mtaudit.models.specs import configured_models, model_spec
-    from mtaudit.translate.ct2 import convert
 
     config = load_config(config_path)
     try:

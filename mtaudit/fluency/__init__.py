@@ -5,16 +5,14 @@ The pieces, from the bottom up:
 - :mod:`mtaudit.fluency.spans` — token offsets, the worst window, highlight spans (pure Python);
 - :mod:`mtaudit.fluency.engines` — token log-probabilities from transformers or CTranslate2;
 - :mod:`mtaudit.fluency.scorer` — sentences (with optional context) to :class:`SentenceScore`;
-- :mod:`mtaudit.fluency.convert` — the int8 CTranslate2 copy of a Hugging Face model;
-- :mod:`mtaudit.fluency.loading` — find a model on disk, load it once per process;
+- :mod:`mtaudit.fluency.loading` — load a scorer once per process;
 - :mod:`mtaudit.fluency.background` — normalise against the shipped fluent sample text.
 
 Importing this package does not import torch; loading a scorer does.
 """
 
 from mtaudit.fluency.background import Background, load_background, sample_paragraphs
-from mtaudit.fluency.convert import convert_to_ct2, ct2_dir_for
-from mtaudit.fluency.loading import ScorerSpec, load_scorer, missing_model
+from mtaudit.fluency.loading import ScorerSpec, load_scorer
 from mtaudit.fluency.scorer import FluencyScorer, SentenceScore
 
 __all__ = [
@@ -22,10 +20,7 @@ __all__ = [
     "FluencyScorer",
     "ScorerSpec",
     "SentenceScore",
-    "convert_to_ct2",
-    "ct2_dir_for",
     "load_background",
     "load_scorer",
-    "missing_model",
     "sample_paragraphs",
 ]

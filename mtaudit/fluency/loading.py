@@ -1,45 +1,23 @@
-"""Find a causal LM on disk and load it once per process, lazily, with the chosen engine."""
+"""Load a causal LM scorer once per process, lazily, with the chosen engine."""
 
 from __future__ import annotations
 
 import importlib.util
 import json
 import logging
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from mtaudit.errors import ConfigError, ModelMissingError
-from mtaudit.fluency.convert import convert_to_ct2, ct2_dir_for, is_ct2_model
 from mtaudit.fluency.engines import CT2Engine, Engine, TransformersEngine
 from mtaudit.fluency.scorer import FluencyScorer
+from mtaudit.models.convert import convert
+from mtaudit.models.loaded import load_once
+from mtaudit.models.paths import ct2_dir_for, ct2_present, missing_reason
 
 logger = logging.getLogger("mtaudit")
 
 ENGINES = ("auto", "transformers", "ct2")
-_WEIGHTS = (
-    "model.safetensors",
-    "model.safetensors.index.json",
-    "pytorch_model.bin",
-    "pytorch_model.bin.index.json",
-)
-_TOKENIZER = ("tokenizer.json", "vocab.json", "tokenizer.model")
-
-
-def missing_model(model_dir: Path) -> str | None:
-    """Say why ``model_dir`` is not a usable Hugging Face causal LM; ``None`` when it is.
-
-    Looks at files only; loads nothing.
-    """
-    if not model_dir.is_dir():
-        return f"no model at {model_dir}"
-    if not (model_dir / "config.json").is_file():
-        return f"{model_dir} has no config.json"
-    if not any((model_dir / name).is_file() for name in _WEIGHTS):
-        return f"{model_dir} has no weights (model.safetensors or pytorch_model.bin)"
-    if not any((model_dir / name).is_file() for name in _TOKENIZER):
-        return f"{model_dir} has no tokenizer files"
-    return None
 
 
 def has_module(name: str) -> bool:
@@ -88,12 +66,8 @@ class ScorerSpec:
     plain_quotes: bool = True
 
 
-_CACHE: dict[ScorerSpec, FluencyScorer] = {}
-_LOCK = threading.Lock()
-
-
 def _build(spec: ScorerSpec) -> FluencyScorer:
-    reason = missing_model(spec.model_dir)
+    reason = missing_reason(spec.model_dir)
     if reason is not None:
         raise ModelMissingError(reason)
     engine_name = resolve_engine(spec.engine)
@@ -106,8 +80,8 @@ def _build(spec: ScorerSpec) -> FluencyScorer:
     engine: Engine
     if engine_name == "ct2":
         ct2_dir = spec.ct2_dir or ct2_dir_for(spec.model_dir, spec.compute_type)
-        if not is_ct2_model(ct2_dir):
-            convert_to_ct2(spec.model_dir, ct2_dir, quantization=spec.compute_type)
+        if not ct2_present(ct2_dir):
+            convert(spec.model_dir, ct2_dir, quantization=spec.compute_type)
         engine = CT2Engine(
             ct2_dir,
             tokenizer,
@@ -136,20 +110,4 @@ def _build(spec: ScorerSpec) -> FluencyScorer:
 
 def load_scorer(spec: ScorerSpec) -> FluencyScorer:
     """Return the scorer for ``spec``: built on first use, reused for the rest of the process."""
-    with _LOCK:
-        scorer = _CACHE.get(spec)
-        if scorer is None:
-            scorer = _build(spec)
-            _CACHE[spec] = scorer
-        return scorer
-
-
-def loaded_count() -> int:
-    """Count the scorers this process holds (lets tests check that nothing was loaded)."""
-    return len(_CACHE)
-
-
-def clear_cache() -> None:
-    """Forget every loaded scorer (frees their memory once nothing else refers to them)."""
-    with _LOCK:
-        _CACHE.clear()
+    return load_once(("scorer", spec), lambda: _build(spec))

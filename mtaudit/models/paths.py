@@ -19,7 +19,14 @@ WEIGHT_FILES = (
     "pytorch_model.bin",
     "pytorch_model.bin.index.json",
 )
-TOKENIZER_FILES = ("tokenizer.json", "vocab.json", "tokenizer.model", "source.spm", "spm.model")
+TOKENIZER_FILES = (
+    "tokenizer.json",
+    "vocab.json",
+    "tokenizer.model",
+    "source.spm",
+    "spm.model",
+    "sentencepiece.bpe.model",
+)
 
 
 def resolve_path(path: str | Path) -> Path:
@@ -41,14 +48,32 @@ def hf_dir(config: Config, spec: ModelSpec) -> Path:
     return models_dir(config) / spec.name
 
 
-def ct2_dir(config: Config, spec: ModelSpec) -> Path:
-    """Return the CTranslate2 int8 directory of a model: ``models/<name>-ct2-int8/``."""
-    return models_dir(config) / f"{spec.name}-ct2-int8"
+def ct2_dir_for(hf_path: Path, quantization: str = "int8") -> Path:
+    """Return the folder of a converted copy: ``<hf_path>-ct2-<quantization>`` beside it."""
+    return hf_path.parent / f"{hf_path.name}-ct2-{quantization}"
+
+
+def ct2_dir(config: Config, spec: ModelSpec, quantization: str = "int8") -> Path:
+    """Return the CTranslate2 directory of a model: ``models/<name>-ct2-int8/``."""
+    return ct2_dir_for(hf_dir(config, spec), quantization)
+
+
+def missing_reason(path: Path) -> str | None:
+    """Say why ``path`` is not a usable Hugging Face model; ``None`` when it is (files only)."""
+    if not path.is_dir():
+        return f"no model at {path}"
+    if not (path / "config.json").is_file():
+        return f"{path} has no config.json"
+    if not any((path / name).is_file() for name in WEIGHT_FILES):
+        return f"{path} has no weights (model.safetensors or pytorch_model.bin)"
+    if not any((path / name).is_file() for name in TOKENIZER_FILES):
+        return f"{path} has no tokenizer files"
+    return None
 
 
 def hf_present(path: Path) -> bool:
-    """Whether ``path`` holds a loadable Hugging Face model (config and weights)."""
-    return (path / "config.json").is_file() and any((path / w).is_file() for w in WEIGHT_FILES)
+    """Whether ``path`` holds a loadable Hugging Face model (config, weights, tokenizer)."""
+    return missing_reason(path) is None
 
 
 def ct2_present(path: Path) -> bool:

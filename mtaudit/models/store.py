@@ -254,7 +254,7 @@ def pull(
                 }
                 write_manifest(root, manifest)
         if convert:
-            from mtaudit.translate.ct2 import convert as convert_ct2
+            from mtaudit.models.convert import convert as convert_ct2
 
             require_neural("mtaudit models pull (converting)", "ctranslate2")
             convert_ct2(target, ct2_dir(config, spec), force=force)

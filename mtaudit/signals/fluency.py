@@ -18,19 +18,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mtaudit.config import Config, project_root
+from mtaudit.config import Config
 from mtaudit.errors import ConfigError, ModelMissingError
+from mtaudit.models.paths import resolve_path
 from mtaudit.types import Finding, Pair, Severity, SignalOutput, SignalStatus
 
 logger = logging.getLogger("mtaudit")
 
 NAME = "fluency"
 _NEURAL_FIX = "pip install 'mtaudit[neural]'"
-
-
-def _resolve(path: str | Path) -> Path:
-    candidate = Path(path).expanduser()
-    return candidate if candidate.is_absolute() else project_root() / candidate
 
 
 @dataclass(frozen=True)
@@ -104,8 +100,8 @@ class FluencySettings:
             sentence_major_z=number("sentence_major_z", 4.0),
             window_minor_z=number("window_minor_z", 3.0),
             window_major_z=number("window_major_z", 4.5),
-            background=_resolve(background) if background else None,
-            sample_texts={str(k): _resolve(str(v)) for k, v in samples.items()},
+            background=resolve_path(background) if background else None,
+            sample_texts={str(k): resolve_path(str(v)) for k, v in samples.items()},
         )
 
 
@@ -132,7 +128,8 @@ class FluencySignal:
 
     def _unavailable(self) -> tuple[str, str] | None:
         """Return (reason, fix) when the model or its libraries are missing; look at disk only."""
-        from mtaudit.fluency.loading import has_module, missing_model, resolve_engine
+        from mtaudit.fluency.loading import has_module, resolve_engine
+        from mtaudit.models.paths import missing_reason
 
         s = self.settings
         for module in ("torch", "transformers"):
@@ -141,7 +138,7 @@ class FluencySignal:
         if s.engine == "ct2" and not has_module("ctranslate2"):
             return "fluency.engine is ct2 but ctranslate2 is not installed", _NEURAL_FIX
         resolve_engine(s.engine)  # raises ConfigError on an unknown engine
-        reason = missing_model(s.model_dir)
+        reason = missing_reason(s.model_dir)
         if reason is not None:
             return f"causal LM {s.model!r} not found: {reason}", f"mtaudit models pull {s.model}"
         return None

@@ -1,22 +1,21 @@
-"""The CTranslate2 backend (int8 weights, the fast CPU path) and its converter.
+"""The CTranslate2 translation backend (int8 weights, the fast CPU path).
 
-``convert`` turns a Hugging Face model directory into ``models/<name>-ct2-int8/`` and copies the
-tokenizer files next to the converted weights, so the converted directory is self-contained.
-The Marian converter starts the decoder from a zero embedding and drops the trailing ``<pad>``
-entry of the vocabulary, as the original Marian models do.
+Models are converted by :func:`mtaudit.models.convert.convert`; the Marian converter starts the
+decoder from a zero embedding and drops the trailing ``<pad>`` entry of the vocabulary, as the
+original Marian models do.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import shutil
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 from mtaudit.errors import ModelMissingError
-from mtaudit.models.paths import ct2_present, hf_present
+from mtaudit.models.convert import HF_CONFIG
+from mtaudit.models.paths import ct2_present
 from mtaudit.models.specs import ModelSpec
 from mtaudit.translate import TranslationKey
 from mtaudit.translate.hf import load_tokenizer, model_limit, source_prefix
@@ -25,21 +24,6 @@ from mtaudit.translate.settings import Decoding
 
 log = logging.getLogger("mtaudit")
 
-TOKENIZER_FILES = (
-    "source.spm",
-    "target.spm",
-    "vocab.json",
-    "target_vocab.json",
-    "tokenizer_config.json",
-    "special_tokens_map.json",
-    "sentencepiece.bpe.model",
-    "sentencepiece.model",
-    "spm.model",
-    "tokenizer.json",
-    "generation_config.json",
-)
-HF_CONFIG = "hf_config.json"
-
 
 def _source_limit(path: Path, tokenizer: Any) -> int:
     """Read the source model's length limit from the copy of its configuration."""
@@ -47,31 +31,6 @@ def _source_limit(path: Path, tokenizer: Any) -> int:
     if (path / HF_CONFIG).is_file():
         settings = json.loads((path / HF_CONFIG).read_text(encoding="utf-8"))
     return model_limit(SimpleNamespace(**settings), tokenizer)
-
-
-def convert(
-    hf_path: Path, out_path: Path, *, quantization: str = "int8", force: bool = False
-) -> Path:
-    """Convert the model in ``hf_path`` to CTranslate2 in ``out_path`` (atomically); return it."""
-    if ct2_present(out_path) and not force:
-        return out_path
-    if not hf_present(hf_path):
-        raise ModelMissingError(f"no Hugging Face model in {hf_path} to convert")
-    import ctranslate2
-
-    copy = [str(hf_path / f) for f in TOKENIZER_FILES if (hf_path / f).is_file()]
-    tmp = out_path.with_name(out_path.name + ".partial")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    converter = ctranslate2.converters.TransformersConverter(str(hf_path), copy_files=copy)
-    converter.convert(str(tmp), quantization=quantization, force=True)
-    # keep the source model's configuration (its length limit) next to the converted weights
-    shutil.copyfile(hf_path / "config.json", tmp / HF_CONFIG)
-    if out_path.exists():
-        shutil.rmtree(out_path)
-    tmp.rename(out_path)
-    log.info("converted %s to CTranslate2 (%s) in %s", hf_path.name, quantization, out_path)
-    return out_path
 
 
 class CT2Translator(ChunkedTranslator):

@@ -7,6 +7,7 @@ import logging
 
 from mtaudit.config import Config
 from mtaudit.errors import ConfigError, ModelMissingError
+from mtaudit.models.loaded import load_once
 from mtaudit.models.paths import ct2_dir, ct2_present, hf_dir, hf_present
 from mtaudit.models.specs import ModelSpec
 from mtaudit.translate import TranslationKey, Translator
@@ -59,11 +60,23 @@ def choose_engine(config: Config, spec: ModelSpec) -> str:
 def open_backend(config: Config, spec: ModelSpec) -> Translator:
     """Load the model for ``spec`` with the configured engine; raise if it is not on disk.
 
+    Loaded once per process (:mod:`mtaudit.models.loaded`): every signal shares the object.
+
     A model that is on disk but cannot be loaded (damaged files) raises ``ModelMissingError``
     with the commands that check and repair it.
     """
+    engine = choose_engine(config, spec)
+    key = (
+        "translator",
+        spec,
+        engine,
+        decoding(config),
+        int(config.number("translation.batch_size", 16)),
+        int(config.number("translation.threads", 0)),
+        str(hf_dir(config, spec)),
+    )
     try:
-        return _open_backend(config, spec)
+        return load_once(key, lambda: _open_backend(config, spec))
     except (OSError, ValueError, RuntimeError) as exc:
         raise ModelMissingError(
             f"cannot load model {spec.name}: {type(exc).__name__}: {exc}",
@@ -79,7 +92,7 @@ def _open_backend(config: Config, spec: ModelSpec) -> Translator:
     if engine == "ct2":
         path = ct2_dir(config, spec)
         if not ct2_present(path):
-            from mtaudit.translate.ct2 import convert
+            from mtaudit.models.convert import convert
 
             if not hf_present(hf_dir(config, spec)):
                 raise ModelMissingError(
