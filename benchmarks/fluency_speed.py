@@ -28,9 +28,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from mtaudit.fluency.background import sample_paragraphs  # noqa: E402
-from mtaudit.fluency.engines import CT2Engine, TransformersEngine  # noqa: E402
-from mtaudit.fluency.scorer import FluencyScorer  # noqa: E402
+from mtaudit.lm.background import sample_paragraphs  # noqa: E402
+from mtaudit.lm.ct2 import CT2Engine  # noqa: E402
+from mtaudit.lm.hf import TransformersEngine  # noqa: E402
+from mtaudit.lm.scorer import FluencyScorer  # noqa: E402
 from mtaudit.models.convert import convert  # noqa: E402
 from mtaudit.models.paths import ct2_dir_for  # noqa: E402
 

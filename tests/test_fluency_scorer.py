@@ -10,11 +10,11 @@ import pytest
 from test_fluency_spans import is_cluster_boundary
 from tiny_gpt2 import tiny_gpt2, tiny_gpt2_ct2  # noqa: F401  (fixtures)
 
-from mtaudit.fluency import background as background_module
-from mtaudit.fluency.background import background_path, load_background
-from mtaudit.fluency.loading import ScorerSpec, load_scorer
-from mtaudit.fluency.scorer import FluencyScorer
-from mtaudit.fluency.spans import window_span
+from mtaudit.lm import background as background_module
+from mtaudit.lm.background import background_path, load_background
+from mtaudit.lm.loading import ScorerSpec, load_scorer
+from mtaudit.lm.scorer import FluencyScorer
+from mtaudit.lm.spans import window_span
 from mtaudit.models.convert import convert
 from mtaudit.models.loaded import clear as clear_cache
 from mtaudit.models.paths import ct2_dir_for

@@ -7,20 +7,22 @@ original Marian models do.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from mtaudit.config import Config
 from mtaudit.errors import ModelMissingError
 from mtaudit.models.convert import HF_CONFIG
-from mtaudit.models.paths import ct2_present
+from mtaudit.models.paths import ct2_dir, ct2_present, hf_dir, hf_present
 from mtaudit.models.specs import ModelSpec
 from mtaudit.translate import TranslationKey
 from mtaudit.translate.hf import load_tokenizer, model_limit, source_prefix
 from mtaudit.translate.length import ChunkedTranslator
-from mtaudit.translate.settings import Decoding
+from mtaudit.translate.settings import Decoding, decoding
 
 log = logging.getLogger("mtaudit")
 
@@ -45,6 +47,7 @@ class CT2Translator(ChunkedTranslator):
         batch_size: int = 16,
         threads: int = 0,
         compute_type: str = "int8",
+        revision: str = "",
     ) -> None:
         if not ct2_present(path):
             raise ModelMissingError(
@@ -64,8 +67,12 @@ class CT2Translator(ChunkedTranslator):
         if spec.kind in ("nllb", "m2m100"):
             token = spec.target_code if spec.kind == "nllb" else f"__{spec.target_code}__"
             self.target_prefix = [token]
-        key = TranslationKey(spec.hub_id, spec.revision, spec.direction, decoding.signature())
+        key = TranslationKey(
+            spec.hub_id, revision or spec.revision, spec.direction, decoding.signature()
+        )
         super().__init__(key, batch_size, min(decoding.max_tokens, self.limit - 2))
+        self.engine = "ct2"
+        self.compute_type = compute_type
         log.info("loaded %s (CTranslate2 %s) from %s", spec.name, compute_type, path)
 
     def _tokens(self, text: str) -> list[str]:
@@ -102,3 +109,42 @@ class CT2Translator(ChunkedTranslator):
                 decode_kwargs["use_source_tokenizer"] = False
             outputs.append(self.tokenizer.decode(ids, **decode_kwargs).strip())
         return outputs
+
+
+class CT2Backend:
+    """Registry entry ``ct2``: the converted copy, made from the pulled model on first use."""
+
+    name = "ct2"
+
+    def present(self, config: Config, spec: ModelSpec) -> bool:
+        """A converted copy, or a pulled model and ctranslate2 to convert it."""
+        if ct2_present(ct2_dir(config, spec)):
+            return True
+        return (
+            hf_present(hf_dir(config, spec)) and importlib.util.find_spec("ctranslate2") is not None
+        )
+
+    def open(self, config: Config, spec: ModelSpec) -> CT2Translator:
+        """Convert (first use only) and load."""
+        from mtaudit.models.convert import convert
+        from mtaudit.translate.engine import translation_key
+
+        path = ct2_dir(config, spec)
+        if not ct2_present(path):
+            if not hf_present(hf_dir(config, spec)):
+                raise ModelMissingError(
+                    f"model {spec.name} is not in {hf_dir(config, spec).parent}",
+                    fix=f"mtaudit models pull {spec.name}",
+                )
+            convert(hf_dir(config, spec), path)
+        return CT2Translator(
+            spec,
+            path,
+            decoding(config),
+            batch_size=int(config.number("translation.batch_size", 16)),
+            threads=int(config.number("translation.threads", 0)),
+            revision=translation_key(config, spec).revision,
+        )
+
+
+BACKEND = CT2Backend()

@@ -1,4 +1,4 @@
-"""Load a causal LM scorer once per process, lazily, with the chosen engine."""
+"""Load a causal-LM scorer once per process, lazily, with the engine the registry names."""
 
 from __future__ import annotations
 
@@ -7,17 +7,16 @@ import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from mtaudit.errors import ConfigError, ModelMissingError
-from mtaudit.fluency.engines import CT2Engine, Engine, TransformersEngine
-from mtaudit.fluency.scorer import FluencyScorer
-from mtaudit.models.convert import convert
+from mtaudit.lm import BACKENDS, Scorer, get_backend
+from mtaudit.lm.engines import Engine
+from mtaudit.lm.scorer import FluencyScorer
 from mtaudit.models.loaded import load_once
-from mtaudit.models.paths import ct2_dir_for, ct2_present, missing_reason
+from mtaudit.models.paths import missing_reason
 
 logger = logging.getLogger("mtaudit")
-
-ENGINES = ("auto", "transformers", "ct2")
 
 
 def has_module(name: str) -> bool:
@@ -29,9 +28,10 @@ def has_module(name: str) -> bool:
 
 
 def resolve_engine(engine: str) -> str:
-    """Turn ``"auto"`` into the fastest installed engine; check the others exist."""
-    if engine not in ENGINES:
-        raise ConfigError(f"fluency.engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    """Turn ``"auto"`` into the fastest installed engine; check the others are registered."""
+    if engine != "auto" and engine not in BACKENDS:
+        known = ", ".join(("auto", *BACKENDS))
+        raise ConfigError(f"fluency.engine must be one of {known}, not {engine!r}")
     if engine == "auto":
         return "ct2" if has_module("ctranslate2") else "transformers"
     return engine
@@ -64,50 +64,53 @@ class ScorerSpec:
     max_tokens: int | None = None
     ct2_dir: Path | None = None
     plain_quotes: bool = True
+    model: str = ""  # hub id @ the revision in use, for signatures
 
 
-def _build(spec: ScorerSpec) -> FluencyScorer:
-    reason = missing_reason(spec.model_dir)
-    if reason is not None:
-        raise ModelMissingError(reason)
-    engine_name = resolve_engine(spec.engine)
+def load_tokenizer(spec: ScorerSpec) -> Any:
+    """Load the model's Hugging Face tokenizer from ``spec.model_dir``."""
     from transformers import AutoTokenizer
 
     try:
-        tokenizer = AutoTokenizer.from_pretrained(str(spec.model_dir))
+        return AutoTokenizer.from_pretrained(str(spec.model_dir))
     except (OSError, ValueError) as exc:
         raise ModelMissingError(f"cannot load the tokenizer at {spec.model_dir}: {exc}") from None
-    engine: Engine
-    if engine_name == "ct2":
-        ct2_dir = spec.ct2_dir or ct2_dir_for(spec.model_dir, spec.compute_type)
-        if not ct2_present(ct2_dir):
-            convert(spec.model_dir, ct2_dir, quantization=spec.compute_type)
-        engine = CT2Engine(
-            ct2_dir,
-            tokenizer,
-            batch_size=spec.batch_size,
-            compute_type=spec.compute_type,
-            threads=spec.threads,
-            max_length=model_max_length(spec.model_dir),
-        )
-    else:
-        engine = TransformersEngine(
-            spec.model_dir,
-            batch_size=spec.batch_size,
-            padding_side=spec.padding_side,
-            threads=spec.threads,
-        )
-    logger.info("fluency: loaded %s with the %s engine", spec.model_dir.name, engine_name)
+
+
+def make_scorer(spec: ScorerSpec, engine: Engine, tokenizer: Any = None) -> FluencyScorer:
+    """Wrap ``engine`` in a :class:`FluencyScorer` with the spec's settings."""
+    logger.info("fluency: loaded %s with the %s engine", spec.model_dir.name, engine.name)
     return FluencyScorer(
-        tokenizer,
+        tokenizer if tokenizer is not None else load_tokenizer(spec),
         engine,
         window=spec.window,
         max_tokens=spec.max_tokens,
         name=spec.model_dir.name,
         plain_quotes=spec.plain_quotes,
+        model=spec.model,
     )
 
 
-def load_scorer(spec: ScorerSpec) -> FluencyScorer:
+def unavailable(spec: ScorerSpec) -> str | None:
+    """Say why ``spec`` cannot be loaded (library or files missing), looking at disk only."""
+    backend = get_backend(resolve_engine(spec.engine))
+    for module in backend.needs:
+        if not has_module(module):
+            return f"{module} is not installed"
+    if backend.reads_model_files:
+        return missing_reason(spec.model_dir)
+    return None
+
+
+def load_scorer(spec: ScorerSpec) -> Scorer:
     """Return the scorer for ``spec``: built on first use, reused for the rest of the process."""
-    return load_once(("scorer", spec), lambda: _build(spec))
+
+    def build() -> Scorer:
+        backend = get_backend(resolve_engine(spec.engine))
+        if backend.reads_model_files:
+            reason = missing_reason(spec.model_dir)
+            if reason is not None:
+                raise ModelMissingError(reason)
+        return backend.open(spec)
+
+    return load_once(("scorer", spec), build)
