@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers.fake_hub import fake_hub  # noqa: F401
+from helpers.fakes import fake_scorer, fake_translator  # noqa: F401
 from translate_fixtures import no_model_env, tiny_ct2_models, tiny_models  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]

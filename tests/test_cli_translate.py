@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from helpers.fake_hub import FakeHub, fake_hub  # noqa: F401  (fixture)
+from helpers.fake_hub import FakeHub
 
 from mtaudit.cli import main
 from mtaudit.translate.cache import TranslationCache

@@ -6,7 +6,8 @@ import math
 from pathlib import Path
 
 import pytest
-from helpers.fake_hub import FakeHub, fake_hub  # noqa: F401  (fixture)
+from helpers.fake_hub import FakeHub
+from helpers.fakes import WordScorerBackend
 from tiny_gpt2 import tiny_gpt2  # noqa: F401  (fixture)
 
 from mtaudit.config import Config
@@ -103,9 +104,8 @@ def test_severity_for(z: float, expected: Severity) -> None:
     assert severity_for(z, 3.0, 4.5) is expected
 
 
-@pytest.mark.slow
-def test_status_languages(tiny_gpt2: Path, tmp_path: Path) -> None:  # noqa: F811
-    signal = build(config_for(tiny_gpt2, tmp_path))
+def test_status_languages(fake_scorer: WordScorerBackend, tmp_path: Path) -> None:
+    signal = build(config_for(tmp_path / "models" / "gpt2", tmp_path, engine="fake-words"))
     before = loading.loaded_count()
     assert signal.status([pair("The council met.")])[0].ran
     (only_ar,) = signal.status([pair("اجتمع المجلس.", "ar")])
@@ -163,16 +163,18 @@ def test_score_pairs(tiny_gpt2: Path, tmp_path: Path, engine: str) -> None:  # n
     assert (tmp_path / "background.json").is_file()
 
 
-@pytest.mark.slow
-def test_thresholds_come_from_the_config(tiny_gpt2: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_thresholds_come_from_the_config(fake_scorer: WordScorerBackend, tmp_path: Path) -> None:
     text = (
         "The city council approved a new الميزانية budget on Tuesday after three weeks of debate."
     )
-    strict = build(config_for(tiny_gpt2, tmp_path, window_minor_z=0.5, window_major_z=1.0))
+    model = tmp_path / "models" / "gpt2"  # never on disk: the fake scorer reads no files
+
+    def config_for_fake(**fluency: object) -> Config:
+        return config_for(model, tmp_path, engine="fake-words", **fluency)
+
+    strict = build(config_for_fake(window_minor_z=0.5, window_major_z=1.0))
     lenient = build(
-        config_for(
-            tiny_gpt2,
-            tmp_path,
+        config_for_fake(
             window_minor_z=50.0,
             window_major_z=60.0,
             sentence_minor_z=50.0,
@@ -181,12 +183,10 @@ def test_thresholds_come_from_the_config(tiny_gpt2: Path, tmp_path: Path) -> Non
     )
     assert strict.score([pair(text)])[0].findings[0].severity is Severity.MAJOR
     assert lenient.score([pair(text)])[0].findings == []
-    short = build(config_for(tiny_gpt2, tmp_path, window_minor_z=0.5, min_tokens=100))
+    short = build(config_for_fake(window_minor_z=0.5, min_tokens=100))
     assert short.score([pair(text)])[0].findings == []
     whole = build(
-        config_for(
-            tiny_gpt2,
-            tmp_path,
+        config_for_fake(
             window_minor_z=50.0,
             window_major_z=60.0,
             sentence_minor_z=-50.0,
@@ -196,6 +196,8 @@ def test_thresholds_come_from_the_config(tiny_gpt2: Path, tmp_path: Path) -> Non
     (finding,) = whole.score([pair(text)])[0].findings
     assert finding.check == "fluency.sentence" and finding.severity is Severity.MINOR
     assert "as a whole" in finding.message and finding.span is not None
+    assert fake_scorer.opened and len(fake_scorer.opened) <= 4  # loaded once per settings
+    assert whole.signature()["engine"] == "fake-words"
 
 
 def test_models_list_names_the_fluency_model(tmp_path: Path) -> None:

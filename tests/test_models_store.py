@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from helpers.fake_hub import FakeHub, fake_hub  # noqa: F401  (fixture)
+from helpers.fake_hub import FakeHub
 
 from mtaudit.cli import main
 from mtaudit.config import Config
@@ -54,7 +54,7 @@ def manifest(models: Path) -> dict[str, Any]:
 
 
 def test_a_pinned_revision_the_hub_lacks_says_so_and_names_the_fix(
-    fake_hub: FakeHub,  # noqa: F811
+    fake_hub: FakeHub,
     models: Path,
 ) -> None:
     fake_hub.publish(REPO, FILES_V1)
@@ -69,7 +69,7 @@ def test_a_pinned_revision_the_hub_lacks_says_so_and_names_the_fix(
 
 
 def test_revision_main_resolves_records_a_lock_that_runs_list_and_verify_use(
-    fake_hub: FakeHub,  # noqa: F811
+    fake_hub: FakeHub,
     models: Path,
 ) -> None:
     commit = fake_hub.publish(REPO, FILES_V1)
@@ -100,7 +100,7 @@ def test_revision_main_resolves_records_a_lock_that_runs_list_and_verify_use(
 
 
 def test_a_later_pull_fetches_the_locked_commit_until_the_lock_is_moved(
-    fake_hub: FakeHub,  # noqa: F811
+    fake_hub: FakeHub,
     models: Path,
 ) -> None:
     first = fake_hub.publish(REPO, FILES_V1)
@@ -135,7 +135,7 @@ def test_a_later_pull_fetches_the_locked_commit_until_the_lock_is_moved(
     ],
 )
 def test_verify_checks_files_and_the_pin_against_the_lock(
-    fake_hub: FakeHub,  # noqa: F811
+    fake_hub: FakeHub,
     models: Path,
     tmp_path: Path,
     damage: str,
@@ -159,7 +159,7 @@ def test_verify_checks_files_and_the_pin_against_the_lock(
 
 
 def test_a_pinned_commit_the_hub_has_is_fetched_and_locked(
-    fake_hub: FakeHub,  # noqa: F811
+    fake_hub: FakeHub,
     models: Path,
     tmp_path: Path,
 ) -> None:
@@ -182,7 +182,7 @@ def test_a_pinned_commit_the_hub_has_is_fetched_and_locked(
     ],
 )
 def test_hub_errors_are_one_line_with_the_fix(
-    fake_hub: FakeHub,  # noqa: F811
+    fake_hub: FakeHub,
     models: Path,
     args: list[str],
     expected: str,

@@ -85,6 +85,16 @@ class FidelitySignal:
             self._cache = TranslationCache(cache_path(self.config))
         return self._cache
 
+    def signature(self) -> dict[str, object]:
+        """What this signal really used: each direction's translator, parts, sacrebleu version."""
+        import sacrebleu
+
+        return {
+            "parts": list(self.parts),
+            "sacrebleu": str(sacrebleu.__version__),
+            "translators": {d: t.signature() for d, t in sorted(self._translators.items())},
+        }
+
     def close(self) -> None:
         """Close the translation cache (models are freed with the signal)."""
         if self._cache is not None:
