@@ -90,9 +90,9 @@ def test_bad_settings_are_config_errors(overrides: dict[str, object], message: s
         build(Config.load().with_overrides(overrides))
 
 
-def test_unknown_engine_is_a_config_error(tiny_gpt2: Path, tmp_path: Path) -> None:  # noqa: F811
-    signal = build(config_for(tiny_gpt2, tmp_path, engine="onnx"))
-    with pytest.raises(ConfigError, match="fluency.engine"):
+def test_unknown_engine_is_a_config_error(fake_scorer: WordScorerBackend, tmp_path: Path) -> None:
+    signal = build(config_for(tmp_path / "models" / "gpt2", tmp_path, engine="onnx"))
+    with pytest.raises(ConfigError, match="fluency.engine must be one of auto, ct2, transformers"):
         signal.status([pair("Some text here.")])
 
 

@@ -20,13 +20,13 @@ from typing import Any
 
 from mtaudit.config import Config
 from mtaudit.errors import ConfigError, ModelMissingError
+from mtaudit.models.hub import NEURAL_FIX
 from mtaudit.models.paths import resolve_path
 from mtaudit.types import Finding, Pair, Severity, SignalOutput, SignalStatus
 
 logger = logging.getLogger("mtaudit")
 
 NAME = "fluency"
-_NEURAL_FIX = "pip install 'mtaudit[neural]'"
 
 
 @dataclass(frozen=True)
@@ -150,9 +150,9 @@ class FluencySignal:
                 if module == "ctranslate2":
                     return (
                         f"fluency.engine is {engine} but ctranslate2 is not installed",
-                        _NEURAL_FIX,
+                        NEURAL_FIX,
                     )
-                return f"{module} is not installed", _NEURAL_FIX
+                return f"{module} is not installed", NEURAL_FIX
         reason = missing_reason(s.model_dir) if backend.reads_model_files else None
         if reason is not None:
             return f"causal LM {s.model!r} not found: {reason}", f"mtaudit models pull {s.model}"
