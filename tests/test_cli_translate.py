@@ -88,10 +88,10 @@ def test_pull_network_failure_is_a_clear_error(
     monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{port}")
     monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
     result = invoke("models", "pull", "opus-mt-en-ar")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "cannot fetch Helsinki-NLP/opus-mt-en-ar@" in result.output
     assert "Traceback" not in result.output
-    assert invoke("models", "pull", "no-such-model").exit_code == 1
+    assert invoke("models", "pull", "no-such-model").exit_code == 2
 
 
 def test_pull_while_offline_says_how_to_go_online(
@@ -101,7 +101,7 @@ def test_pull_while_offline_says_how_to_go_online(
 
     monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)
     result = invoke("models", "pull", "opus-mt-en-ar")
-    assert result.exit_code == 1 and "HF_HUB_OFFLINE is set" in result.output
+    assert result.exit_code == 2 and "HF_HUB_OFFLINE is set" in result.output
 
 
 def test_cache_import_stats_clear(env: dict[str, str], tmp_path: Path) -> None:
@@ -120,7 +120,7 @@ def test_cache_import_stats_clear(env: dict[str, str], tmp_path: Path) -> None:
         str(translations),
     )
     assert result.exit_code == 0, result.output
-    assert "imported 2 ar-en translations" in result.output
+    assert "2 new, 0 replaced, 0 unchanged" in result.output
 
     stats = invoke("cache", "stats")
     assert "Helsinki-NLP/opus-mt-ar-en" in stats.output and "import:doc.en" in stats.output
@@ -148,7 +148,7 @@ def test_cache_import_stats_clear(env: dict[str, str], tmp_path: Path) -> None:
         str(sources),
         str(translations),
     )
-    assert wrong.exit_code == 1 and "translates ar-en, not en-ar" in wrong.output
+    assert wrong.exit_code == 2 and "translates ar-en, not en-ar" in wrong.output
     translations.write_text("only one line\n", encoding="utf-8")
     short = invoke(
         "cache",
@@ -160,8 +160,8 @@ def test_cache_import_stats_clear(env: dict[str, str], tmp_path: Path) -> None:
         str(sources),
         str(translations),
     )
-    assert short.exit_code == 1 and "they must align" in short.output
+    assert short.exit_code == 2 and "they must align" in short.output
 
-    assert invoke("cache", "clear", input="n\n").exit_code == 1  # declined
+    assert invoke("cache", "clear", input="n\n").exit_code == 2  # declined
     cleared = invoke("cache", "clear", "--model", "opus-mt-ar-en", "--yes")
     assert "removed 2 cached translations" in cleared.output

@@ -153,7 +153,7 @@ def test_verify_checks_files_and_the_pin_against_the_lock(
         config.write_text(f'[models.{NAME}]\nrevision = "{"1" * 40}"\n', encoding="utf-8")
         args += ["-c", str(config)]
     result = invoke(*args)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert expected in result.output
     assert f"fix: mtaudit models pull --force {NAME}" in result.output
 

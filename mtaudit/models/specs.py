@@ -7,9 +7,12 @@ same way. Nothing here imports torch or touches the network or the disk.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from mtaudit.config import Config
 from mtaudit.errors import ConfigError
+
+if TYPE_CHECKING:
+    from mtaudit.config import Config
 
 TRANSLATOR_KINDS = ("marian", "nllb", "m2m100")
 KINDS = TRANSLATOR_KINDS  # kept name: the translator kinds
