@@ -139,3 +139,23 @@ def test_a_run_on_fake_backends_never_imports_torch(tmp_path: Path) -> None:
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("engine", "registered", "ok"),
+    [("fake-dict", True, True), ("fake-dict", False, False), ("ct2", False, True)],
+)
+def test_config_files_accept_the_engines_the_registry_knows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, engine: str, registered: bool, ok: bool
+) -> None:
+    from mtaudit import translate
+
+    if registered:
+        monkeypatch.setitem(translate.BACKENDS, "fake-dict", DictBackend())
+    path = tmp_path / "engine.toml"
+    path.write_text(f'[translation]\nengine = "{engine}"\n', encoding="utf-8")
+    if ok:
+        assert Config.load(path).get("translation.engine") == engine
+    else:
+        with pytest.raises(ConfigError, match="translation.engine"):
+            Config.load(path)

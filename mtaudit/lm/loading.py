@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import logging
 from dataclasses import dataclass
@@ -13,18 +12,11 @@ from mtaudit.errors import ConfigError, ModelMissingError
 from mtaudit.lm import BACKENDS, Scorer, get_backend
 from mtaudit.lm.engines import Engine
 from mtaudit.lm.scorer import FluencyScorer
+from mtaudit.models.libraries import has_module
 from mtaudit.models.loaded import load_once
 from mtaudit.models.paths import missing_reason
 
 logger = logging.getLogger("mtaudit")
-
-
-def has_module(name: str) -> bool:
-    """Tell whether ``name`` can be imported, without importing it."""
-    try:
-        return importlib.util.find_spec(name) is not None
-    except (ImportError, ValueError):
-        return False
 
 
 def resolve_engine(engine: str) -> str:

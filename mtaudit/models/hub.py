@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Protocol
 
 from mtaudit.errors import PullError
-
-NEURAL_FIX = "pip install 'mtaudit[neural]'"
+from mtaudit.models.libraries import require_neural
 
 
 class RevisionNotFound(Exception):
@@ -34,20 +33,6 @@ class Hub(Protocol):
     ) -> None:
         """Fetch the files of ``commit`` matching ``allow_patterns`` into ``local_dir``."""
         ...
-
-
-def require_neural(command: str, module: str = "huggingface_hub") -> None:
-    """Raise ``PullError`` naming the extra to install when ``module`` is not installed."""
-    import importlib.util
-
-    try:
-        found = importlib.util.find_spec(module) is not None
-    except (ImportError, ValueError):
-        found = False
-    if not found:
-        raise PullError(
-            f"{command} needs the 'neural' extra ({module} is not installed)", NEURAL_FIX
-        )
 
 
 class HfHub:

@@ -20,7 +20,7 @@ from typing import Any
 
 from mtaudit.config import Config
 from mtaudit.errors import ConfigError, ModelMissingError
-from mtaudit.models.hub import NEURAL_FIX
+from mtaudit.models.libraries import NEURAL_FIX
 from mtaudit.models.paths import resolve_path
 from mtaudit.types import Finding, Pair, Severity, SignalOutput, SignalStatus
 
@@ -139,7 +139,8 @@ class FluencySignal:
     def _unavailable(self) -> tuple[str, str] | None:
         """Return (reason, fix) when the model or its libraries are missing; look at disk only."""
         from mtaudit.lm import get_backend
-        from mtaudit.lm.loading import has_module, resolve_engine
+        from mtaudit.lm.loading import resolve_engine
+        from mtaudit.models.libraries import has_module
         from mtaudit.models.paths import missing_reason
 
         s = self.settings

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 
 from mtaudit.config import Config
 from mtaudit.errors import ModelMissingError
+from mtaudit.models.libraries import has_module
 from mtaudit.models.loaded import load_once
 from mtaudit.models.paths import ct2_dir, ct2_present, hf_dir, hf_present
 from mtaudit.models.specs import ModelSpec
@@ -49,7 +49,7 @@ def choose_engine(config: Config, spec: ModelSpec) -> str:
     if (
         hf_present(hf_dir(config, spec))
         and bool(config.get("translation.auto_convert", True))
-        and importlib.util.find_spec("ctranslate2") is not None
+        and has_module("ctranslate2")
     ):
         return "ct2"
     return "transformers"
