@@ -112,7 +112,7 @@ def main() -> int:
 
     import ctranslate2
     import torch
-    from tiny_marian import AR_WORDS, TinyShape, build_marian, synthetic_lines
+    from helpers.tiny_marian import AR_WORDS, TinyShape, build_marian, synthetic_lines
     from transformers import MarianTokenizer
 
     from mtaudit.models.convert import convert

@@ -6,7 +6,7 @@ from pathlib import Path
 from statistics import mean
 
 import pytest
-from translate_fixtures import make_config
+from helpers.translate_fixtures import make_config
 
 from mtaudit.config import Config
 from mtaudit.models.paths import model_present

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from translate_fixtures import make_config
+from helpers.translate_fixtures import make_config
 
 from mtaudit.config import Config
 from mtaudit.errors import ModelMissingError

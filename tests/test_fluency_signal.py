@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from helpers.fake_hub import FakeHub
 from helpers.fakes import WordScorerBackend
-from tiny_gpt2 import tiny_gpt2  # noqa: F401  (fixture)
 
 from mtaudit.config import Config
 from mtaudit.errors import ConfigError, ModelMissingError
@@ -117,7 +116,7 @@ def test_status_languages(fake_scorer: WordScorerBackend, tmp_path: Path) -> Non
 
 @pytest.mark.slow
 @pytest.mark.parametrize("engine", ["transformers", "ct2"])
-def test_score_pairs(tiny_gpt2: Path, tmp_path: Path, engine: str) -> None:  # noqa: F811
+def test_score_pairs(tiny_gpt2: Path, tmp_path: Path, engine: str) -> None:
     if engine == "ct2":
         pytest.importorskip("ctranslate2")
     signal = build(config_for(tiny_gpt2, tmp_path, engine=engine))
@@ -216,9 +215,9 @@ def test_models_list_names_the_fluency_model(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_models_pull_fetches_and_converts_the_fluency_model(
-    tiny_gpt2: Path,  # noqa: F811
+    tiny_gpt2: Path,
     tmp_path: Path,
-    fake_hub: FakeHub,  # noqa: F811
+    fake_hub: FakeHub,
 ) -> None:
     from mtaudit.models.store import pull
 

@@ -7,8 +7,8 @@ import logging
 from pathlib import Path
 
 import pytest
-from tiny_marian import parallel_lines
-from translate_fixtures import make_config
+from helpers.tiny_marian import parallel_lines
+from helpers.translate_fixtures import make_config
 
 from mtaudit.errors import ConfigError, ModelMissingError
 from mtaudit.models.convert import convert

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tiny_marian import build_marian
 
+from helpers.tiny_marian import build_marian
 from mtaudit.config import Config
 from mtaudit.models.paths import MODELS_DIR_ENV
 from mtaudit.translate.settings import CACHE_ENV

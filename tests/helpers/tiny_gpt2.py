@@ -9,7 +9,7 @@ Each training sequence is a whole paragraph, as in running text: a sentence that
 pronoun is only ever seen after the sentence that explains it, which is what the context test
 relies on. The LM never sees Arabic (the tokenizer does).
 
-Import the fixtures into a test module (``from tiny_gpt2 import tiny_gpt2``).
+The fixtures are registered for every test in ``tests/conftest.py``.
 """
 
 from __future__ import annotations
