@@ -242,6 +242,9 @@ def pull(
                 raise _not_found(spec, wanted, pinned=revision is None) from None
             if hf_present(target) and not force and record and locked == commit:
                 log.info("%s is already at commit %s in %s", spec.name, commit, target)
+                if record.get("revision") != wanted:  # same commit, now asked for by this name
+                    record["revision"] = wanted
+                    write_manifest(root, manifest)
             else:
                 log.info("fetching %s@%s (commit %s) into %s", spec.hub_id, wanted, commit, target)
                 _fetch(source, spec, commit, target)
