@@ -203,3 +203,15 @@ def test_pull_without_the_neural_extra_names_the_extra(
     assert result.exit_code != 0
     assert "needs the 'neural' extra" in result.output
     assert "pip install 'mtaudit[neural]'" in result.output
+
+
+def test_a_download_that_differs_from_the_hubs_hashes_is_refused(
+    fake_hub: FakeHub, models: Path
+) -> None:
+    fake_hub.publish(REPO, FILES_V1)
+    fake_hub.served["model.safetensors"] = b"weights altered on the way" * 40
+    result = invoke("models", "pull", NAME, "--revision", "main", "--no-convert")
+    assert result.exit_code != 0
+    assert "downloaded files differ from the hub's hashes (model.safetensors)" in result.output
+    assert not (models / NAME).exists() and not (models / f"{NAME}.partial").exists()
+    assert not (models / "manifest.toml").exists()

@@ -1,9 +1,10 @@
 """The Hugging Face Hub, seen through the two calls the store needs: resolve and download.
 
 ``resolve`` turns a revision (a branch, a tag or a commit) into the commit it names today;
-``download`` fetches the files of exactly that commit. Hub errors become ``PullError`` with the
-fix, or ``RevisionNotFound`` for the store to explain. huggingface_hub is imported only here,
-only when a pull runs, and reads ``HF_ENDPOINT`` when it does.
+``download`` fetches the files of exactly that commit and checks each against the hash the hub
+lists for it (SHA-256 for LFS files such as weights, the git blob id for the rest). Hub errors
+become ``PullError`` with the fix, or ``RevisionNotFound`` for the store to explain.
+huggingface_hub is imported only here, only when a pull runs, and reads ``HF_ENDPOINT`` then.
 """
 
 from __future__ import annotations
@@ -91,3 +92,21 @@ class HfHub:
             raise RevisionNotFound(commit) from None
         except Exception as exc:
             raise self._fail(repo_id, commit, exc) from None
+        self._check(repo_id, commit, local_dir)
+
+    def _check(self, repo_id: str, commit: str, local_dir: Path) -> None:
+        """Compare every downloaded file with the hub's hash (LFS SHA-256 or git blob id)."""
+        from huggingface_hub import HfApi
+
+        try:
+            report = HfApi(endpoint=self.endpoint).verify_repo_checksums(
+                repo_id, revision=commit, local_dir=local_dir
+            )
+        except Exception as exc:
+            raise self._fail(repo_id, commit, exc) from None
+        if report.mismatches:
+            names = ", ".join(str(m["path"]) for m in report.mismatches)
+            raise PullError(
+                f"{repo_id}@{commit}: downloaded files differ from the hub's hashes ({names})",
+                "run the pull again; if it repeats, the download is being altered on the way",
+            )

@@ -1,7 +1,8 @@
 """A fake Hugging Face Hub on a loopback port, serving the routes huggingface_hub downloads by.
 
 Routes: ``GET /api/models/<id>/revision/<rev>`` (which commit a revision is),
-``GET /api/models/<id>/tree/<commit>`` (the files of a commit), ``HEAD`` and ``GET
+``GET /api/models/<id>/tree/<commit>`` (the files of a commit with their git blob ids, and the
+SHA-256 of LFS files such as weights), ``HEAD`` and ``GET
 /<id>/resolve/<commit>/<file>`` (a file's metadata and bytes). Unknown repositories and
 revisions get the hub's own error codes (``RepoNotFound``, ``RevisionNotFound``), so
 huggingface_hub raises its real exceptions. Only 127.0.0.1 is ever bound.
@@ -36,6 +37,8 @@ class FakeHub:
         self.repos: dict[str, Repo] = {}
         self.requests: list[tuple[str, str]] = []
         self.url = ""
+        # bytes served instead of a file's published content (a corrupted download)
+        self.served: dict[str, bytes] = {}
 
     def publish(self, repo_id: str, files: dict[str, bytes], branch: str = "main") -> str:
         """Add a commit holding ``files`` to ``repo_id``, move ``branch`` to it; return it."""
@@ -66,6 +69,20 @@ class FakeHub:
         if commit not in repo.commits:
             return "RevisionNotFound"
         return commit, repo.commits[commit]
+
+
+def _tree_entry(name: str, data: bytes) -> dict[str, object]:
+    """A tree entry as the hub lists it: git blob id, and LFS SHA-256 for weights."""
+    blob = hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+    entry: dict[str, object] = {"type": "file", "path": name, "size": len(data), "oid": blob}
+    if name.endswith((".safetensors", ".bin", ".h5")):
+        pointer = 134
+        entry["lfs"] = {
+            "oid": hashlib.sha256(data).hexdigest(),
+            "size": len(data),
+            "pointerSize": pointer,
+        }
+    return entry
 
 
 def _split_repo(parts: list[str]) -> tuple[str, list[str]]:
@@ -111,18 +128,7 @@ def _handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
                         head,
                     )
                 if rest[0] == "tree":
-                    return self._json(
-                        [
-                            {
-                                "type": "file",
-                                "path": name,
-                                "size": len(data),
-                                "oid": hashlib.sha1(data).hexdigest(),
-                            }
-                            for name, data in sorted(files.items())
-                        ],
-                        head,
-                    )
+                    return self._json([_tree_entry(n, d) for n, d in sorted(files.items())], head)
             if len(parts) >= 5 and parts[2] == "resolve":
                 repo_id = "/".join(parts[:2])
                 found = hub.lookup(repo_id, parts[3])
@@ -132,7 +138,7 @@ def _handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
                 name = "/".join(parts[4:])
                 if name not in files:
                     return self._error("EntryNotFound", head)
-                data = files[name]
+                data = hub.served.get(name, files[name])
                 etag = hashlib.sha256(data).hexdigest()
                 return self._send(
                     200,
