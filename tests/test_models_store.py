@@ -215,3 +215,16 @@ def test_a_download_that_differs_from_the_hubs_hashes_is_refused(
     assert "downloaded files differ from the hub's hashes (model.safetensors)" in result.output
     assert not (models / NAME).exists() and not (models / f"{NAME}.partial").exists()
     assert not (models / "manifest.toml").exists()
+
+
+def test_convert_without_the_neural_extra_names_the_extra(
+    fake_hub: FakeHub, models: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_hub.publish(REPO, FILES_V1)
+    assert invoke("models", "pull", NAME, "--revision", "main", "--no-convert").exit_code == 0
+    monkeypatch.setitem(sys.modules, "ctranslate2", None)  # as if not installed
+    for args in (["models", "convert", NAME], ["models", "pull", NAME]):
+        result = invoke(*args)
+        assert result.exit_code == 2, result.output
+        assert "needs the 'neural' extra (ctranslate2 is not installed)" in result.output
+        assert "pip install 'mtaudit[neural]'" in result.output

@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 from mtaudit.errors import ConfigError, ModelMissingError
+from mtaudit.models.libraries import NEURAL_FIX, has_module
 from mtaudit.models.paths import ct2_present, hf_present
 
 log = logging.getLogger("mtaudit")
@@ -48,6 +49,11 @@ def convert(
         return out_path
     if not hf_present(hf_path):
         raise ModelMissingError(f"no Hugging Face model in {hf_path} to convert")
+    if not has_module("ctranslate2"):
+        raise ModelMissingError(
+            "converting a model needs the 'neural' extra (ctranslate2 is not installed)",
+            fix=NEURAL_FIX,
+        )
     import ctranslate2
 
     copy = [str(hf_path / f) for f in TOKENIZER_FILES if (hf_path / f).is_file()]
