@@ -43,3 +43,9 @@ from mtaudit.cli.models import models  # noqa: E402
 
 main.add_command(models)
 main.add_command(cache)
+
+
+from mtaudit.cli.judging import calibrate, evaluate  # noqa: E402
+
+main.add_command(calibrate)
+main.add_command(evaluate)
