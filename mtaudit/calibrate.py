@@ -168,6 +168,7 @@ def fit_basis(rows: Sequence[Row], basis: frozenset[str], c: float = 1.0) -> dic
         log.info("judge: %s gets a negative weight; dropped", names[worst])
         names.pop(worst)
         x, mean, scale = np.delete(x, worst, 1), np.delete(mean, worst), np.delete(scale, worst)
+    raw = {n: float(w / s) for n, w, s in zip(names, coef, scale, strict=True)}
     return {
         "basis": ordered(basis),
         "rows": len(covered),
@@ -177,13 +178,40 @@ def fit_basis(rows: Sequence[Row], basis: frozenset[str], c: float = 1.0) -> dic
             n: {"coef": round(float(w), 6), "mean": round(float(m), 6), "scale": round(float(s), 6)}
             for n, w, m, s in zip(names, coef, mean, scale, strict=True)
         },
+        "unknown": unknown_weights(covered, raw),
+    }
+
+
+def unknown_weights(rows: Sequence[Row], raw: dict[str, float]) -> dict[str, float]:
+    """Logit per finding of a check without its own weight, by severity.
+
+    The mean per-finding weight of the checks whose findings mostly have that severity; a
+    severity without any borrows from the next one (critical from major at 1.5x, minor from
+    major at 0.5x), and a model with no finding weights at all gets 0.5 / 1.0 / 1.5.
+    """
+    levels: dict[str, dict[str, int]] = {}
+    for row in rows:
+        for piece in row.features.pieces:
+            name = f"finding:{piece.owner}"
+            if name in raw:
+                counts = levels.setdefault(name, {})
+                counts[piece.severity.label] = counts.get(piece.severity.label, 0) + 1
+    by_level: dict[str, list[float]] = {}
+    for name, counts in levels.items():
+        by_level.setdefault(max(counts, key=lambda k: counts[k]), []).append(raw[name])
+    mean = {k: sum(v) / len(v) for k, v in by_level.items()}
+    major = mean.get("major", mean.get("critical", 2 * mean.get("minor", 0.5)))
+    return {
+        "minor": round(mean.get("minor", major / 2), 6),
+        "major": round(major, 6),
+        "critical": round(mean.get("critical", 1.5 * major), 6),
     }
 
 
 def _apply(entry: dict[str, Any], rows: Sequence[Row]) -> list[float]:
     probe = dict(entry, thresholds={"flag": 0.5, "minor": 0.25, "major": 0.5, "critical": 0.8})
     model = BasisModel.from_dict(probe)
-    return [model.risk(r.features.restricted(model.basis)) for r in rows]
+    return [model.score(r.features) for r in rows]
 
 
 def bands_for(flag: float) -> dict[str, float]:
@@ -238,7 +266,7 @@ def cross_validated(rows: Sequence[Row], operating_point: str, folds: int = 5) -
             groups = rows[i].features.groups
             usable = [m for m in models if m.basis <= groups]
             chosen = max(usable, key=lambda m: len(m.basis))
-            risk[i] = chosen.risk(rows[i].features.restricted(chosen.basis))
+            risk[i] = chosen.score(rows[i].features)
             flagged[i] = risk[i] >= chosen.flag
             rows[i].basis = ordered(chosen.basis)
     for row, value, flag in zip(rows, risk, flagged, strict=True):

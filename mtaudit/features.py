@@ -4,8 +4,8 @@ Evidence comes in *groups*, and a group is either present for a sentence or miss
 
 - ``checks``: the deterministic checks (always present). Their findings are merged where they
   overlap (``"to To"``: repetition and casing are one piece of evidence), then counted per check
-  id (``finding:<id>``) and per severity (``checks:minor`` ...), so a newly registered check
-  counts through its severity even before a model has a weight for its id.
+  id (``finding:<id>``). A check a model has no weight for (one registered after it was fitted)
+  still counts, through the model's weight for an unknown finding of that severity.
 - ``length``: the target/source length log-ratio against the language pair's norm (needs a
   source).
 - ``fidelity.forward``, ``fidelity.back_translation``, ``fidelity.round_trip``: chrF, BLEU and TER
@@ -169,8 +169,6 @@ def extract(
     for piece in pieces:
         owner = f"finding:{piece.owner}"
         values[owner] = values.get(owner, 0.0) + 1.0
-        level = f"{piece.group}:{piece.severity.label}"
-        values[level] = values.get(level, 0.0) + 1.0
     return Features(frozenset(groups), values, pieces)
 
 

@@ -45,6 +45,8 @@ class BasisModel:
     intercept: float
     flag: float
     bands: dict[str, float]
+    # logit added per finding of a check the model has no weight for, by severity
+    unknown: dict[str, float] = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> BasisModel:
@@ -63,11 +65,21 @@ class BasisModel:
             intercept=float(data["intercept"]),
             flag=float(data["thresholds"]["flag"]),
             bands={b: float(data["thresholds"][b]) for b in BANDS},
+            unknown={str(k): max(0.0, float(v)) for k, v in data.get("unknown", {}).items()},
         )
 
-    def risk(self, values: Mapping[str, float]) -> float:
+    def score(self, features: Features) -> float:
+        """The risk of a sentence from its features, within this model's basis."""
+        known = set(self.features)
+        extra = 0.0
+        for piece in features.pieces:
+            if piece.group in self.basis and f"finding:{piece.owner}" not in known:
+                extra += self.unknown.get(piece.severity.label, 0.0)
+        return self.risk(features.restricted(self.basis), extra)
+
+    def risk(self, values: Mapping[str, float], extra: float = 0.0) -> float:
         """Probability that the sentence is broken; absent count features are 0."""
-        z = self.intercept
+        z = self.intercept + extra
         for name, mean, scale, coef in zip(
             self.features, self.mean, self.scale, self.coef, strict=True
         ):
@@ -216,7 +228,7 @@ class Judge:
         if chosen is None:
             return self.by_rule(features)
         basis = ordered(chosen.basis)
-        risk = chosen.risk(features.restricted(chosen.basis))
+        risk = chosen.score(features)
         pieces = [p for p in features.pieces if p.group in chosen.basis or p.group == CHECKS]
         flag = chosen.flag if self.flag_at is None else self.flag_at
         return _verdict(risk, flag, chosen.bands, pieces, basis)

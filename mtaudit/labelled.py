@@ -5,9 +5,10 @@ A labelled set is a JSONL feed or a TSV/CSV table, one translated segment a reco
 
 - **explicit**: ``label`` (1 = broken, 0 = sound), optionally ``score`` (larger = worse, for
   Kendall's tau); a ``score`` alone is labelled broken at ``score >= score_threshold``.
-- **post-edit**: ``corrected`` (the reviewer's correction, as the HTML report's corrections
-  export gives it): the edit rate TER(target, corrected) is the score, and broken is
-  ``TER >= edit_threshold``.
+- **post-edit**: ``corrected`` (the reviewer's correction): the edit rate TER(target, corrected)
+  is the score, and broken is ``TER >= edit_threshold``. The HTML report's corrections export
+  (``mtaudit.corrections/1`` JSON) is read directly: a sentence marked fine is its own
+  correction (edit rate 0).
 - **reference**: ``reference`` (a human translation): 100 - chrF(target, reference) is the score;
   where three or more systems translated the same source (``group``, else the source text), a
   segment is broken when its chrF is more than ``margin`` points below the group's median, else
@@ -19,6 +20,7 @@ cross-validation never splits one source sentence across folds.
 
 from __future__ import annotations
 
+import json
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
@@ -67,7 +69,16 @@ def read_labelled(
     from mtaudit.signals.fidelity_compare import compare
 
     docs: list[Document] = []
-    for item in read_inputs(paths, source_lang=source_lang, target_lang=target_lang):
+    feeds = []
+    for path in paths:
+        exported = _corrections(path, source_lang, target_lang)
+        if exported is None:
+            feeds.append(path)
+        else:
+            docs.extend(exported)
+    for item in (
+        read_inputs(feeds, source_lang=source_lang, target_lang=target_lang) if feeds else []
+    ):
         if isinstance(item, InputError):
             raise item
         item.unit = "segment"
@@ -109,6 +120,37 @@ def read_labelled(
             median = statistics.median(c for _, c in members)
             for index, chrf in members:
                 out[index].label = int(chrf < median - rules.margin)
+    return out
+
+
+def _corrections(path: str, source_lang: str, target_lang: str) -> list[Document] | None:
+    """The entries of a corrections export as post-edited segments; ``None`` for other files."""
+    if not path.endswith(".json"):
+        return None
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"cannot read the corrections export ({exc})", path) from None
+    if not isinstance(data, dict) or data.get("schema") != "mtaudit.corrections/1":
+        raise InputError("not a corrections export (schema mtaudit.corrections/1)", path)
+    out = []
+    for number, entry in enumerate(data.get("corrections", []), start=1):
+        original = entry.get("original") if isinstance(entry, dict) else None
+        if not isinstance(original, str):
+            raise InputError(f"correction {number} has no 'original' text", path)
+        corrected = entry.get("corrected")
+        out.append(
+            Document(
+                id=f"{entry.get('document')}:{entry.get('sentence')}",
+                target=original,
+                source=entry.get("source") or None,
+                source_lang=source_lang,
+                target_lang=target_lang,
+                origin=f"{path}:{number}",
+                metadata={"corrected": corrected if isinstance(corrected, str) else original},
+                unit="segment",
+            )
+        )
     return out
 
 

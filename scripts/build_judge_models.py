@@ -191,7 +191,7 @@ def write_tsv(rows: list[dict[str, str]], path: Path) -> None:
         )
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: " ".join(v.split()) for k, v in row.items()})
+            writer.writerow({k: v.replace("\t", " ").replace("\n", " ") for k, v in row.items()})
 
 
 def engine_config(tmp: Path, direction: str, data: Path) -> Config:

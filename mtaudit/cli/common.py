@@ -11,7 +11,7 @@ import click
 
 from mtaudit.atomic import write_text_atomic
 from mtaudit.config import Config
-from mtaudit.errors import MtauditError
+from mtaudit.errors import InputError, MtauditError
 from mtaudit.io import FORMATS, read_inputs
 from mtaudit.pipeline import audit
 from mtaudit.reports import terminal
@@ -43,6 +43,12 @@ def audit_options(func: F) -> F:
             default="auto",
             show_default=True,
             help="How to read INPUT (auto: by file extension).",
+        ),
+        click.option(
+            "--unit",
+            type=click.Choice(["document", "segment"]),
+            help="document: split into sentences and align; segment: each record is one "
+            "sentence-like unit, never re-split [default: segment for TSV/CSV, else document].",
         ),
         click.option(
             "--source-lang",
@@ -113,6 +119,7 @@ def run_audit(
     signals: str | None,
     no_signals: bool,
     strict: bool,
+    unit: str | None = None,
 ) -> dict[str, Any]:
     """Read, audit and return the run dictionary; raise ``CliError`` on bad input or usage."""
     try:
@@ -124,6 +131,10 @@ def run_audit(
             source_lang=source_lang or str(config.get("languages.source", "ar")),
             target_lang=target_lang or str(config.get("languages.target", "en")),
         )
+        if unit is not None:
+            for item in items:
+                if not isinstance(item, InputError):
+                    item.unit = unit
         chosen: list[str] | None = None
         if no_signals:
             chosen = []
@@ -180,6 +191,7 @@ def pass_audit(func: Callable[..., Any]) -> Callable[..., Any]:
             "signals",
             "no_signals",
             "strict",
+            "unit",
         )
         run = run_audit(config_path=kwargs["config_path"], **{k: kwargs.pop(k) for k in names})
         return func(run=run, **kwargs)

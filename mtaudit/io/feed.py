@@ -74,7 +74,7 @@ def read_jsonl(
 def read_table(
     text: str, path: str, delimiter: str, source_lang: str, target_lang: str
 ) -> list[Document | InputError]:
-    """Parse a TSV/CSV bitext whose header names the fields."""
+    """Parse a TSV/CSV bitext whose header names the fields; each row is one segment."""
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         header = [h.strip() for h in next(reader)]
@@ -108,7 +108,9 @@ def read_table(
             continue
         record = dict(zip(header, row, strict=True))
         try:
-            out.append(record_to_document(record, path, reader.line_num, source_lang, target_lang))
+            doc = record_to_document(record, path, reader.line_num, source_lang, target_lang)
+            doc.unit = "segment"  # a bitext row is one segment: never re-split
+            out.append(doc)
         except InputError as exc:
             out.append(exc)
     return out
