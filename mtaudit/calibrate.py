@@ -148,6 +148,8 @@ def fit_basis(rows: Sequence[Row], basis: frozenset[str], c: float = 1.0) -> dic
     keep = [i for i, n in enumerate(names) if support[i] >= MIN_SUPPORT and x[:, i].std() > 0]
     names = [names[i] for i in keep]
     x = x[:, keep]
+    # findings with enough support to be judged: those left without a weight are uninformative
+    seen = [n for n in names if n.startswith("finding:")]
     mean, scale = x.mean(axis=0), x.std(axis=0)
     while True:
         xs = (x - mean) / scale if names else np.zeros((len(y), 0))
@@ -179,6 +181,7 @@ def fit_basis(rows: Sequence[Row], basis: frozenset[str], c: float = 1.0) -> dic
             for n, w, m, s in zip(names, coef, mean, scale, strict=True)
         },
         "unknown": unknown_weights(covered, raw),
+        "seen": seen,
     }
 
 

@@ -4,8 +4,8 @@ Evidence comes in *groups*, and a group is either present for a sentence or miss
 
 - ``checks``: the deterministic checks (always present). Their findings are merged where they
   overlap (``"to To"``: repetition and casing are one piece of evidence), then counted per check
-  id (``finding:<id>``). A check a model has no weight for (one registered after it was fitted)
-  still counts, through the model's weight for an unknown finding of that severity.
+  id (``finding:<id>``). A check the model never saw (one registered after it was fitted) still
+  counts, through the model's weight for an unknown finding of that severity.
 - ``length``: the target/source length log-ratio against the language pair's norm (needs a
   source).
 - ``fidelity.forward``, ``fidelity.back_translation``, ``fidelity.round_trip``: chrF, BLEU and TER

@@ -45,8 +45,10 @@ class BasisModel:
     intercept: float
     flag: float
     bands: dict[str, float]
-    # logit added per finding of a check the model has no weight for, by severity
+    # logit added per finding of a check the model never saw in its training data, by severity
     unknown: dict[str, float] = field(default_factory=dict)
+    # finding ids seen in the training data (those without a weight were uninformative)
+    seen: frozenset[str] = frozenset()
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> BasisModel:
@@ -66,11 +68,12 @@ class BasisModel:
             flag=float(data["thresholds"]["flag"]),
             bands={b: float(data["thresholds"][b]) for b in BANDS},
             unknown={str(k): max(0.0, float(v)) for k, v in data.get("unknown", {}).items()},
+            seen=frozenset(str(k) for k in data.get("seen", [])),
         )
 
     def score(self, features: Features) -> float:
         """The risk of a sentence from its features, within this model's basis."""
-        known = set(self.features)
+        known = set(self.features) | self.seen
         extra = 0.0
         for piece in features.pieces:
             if piece.group in self.basis and f"finding:{piece.owner}" not in known:

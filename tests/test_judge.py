@@ -158,6 +158,10 @@ def test_a_check_the_model_does_not_know_still_counts_by_severity(tmp_path: Path
     assert risks[2] == pytest.approx(
         judge.judge(p, [Finding("numbers", Severity.MAJOR, "n")], {}).risk
     )
+    seen = dict(model, seen=["finding:brand_new"])  # seen in training, given no weight
+    path = write_model(tmp_path / "seen.json", [seen])
+    judge = Judge.from_config(CONFIG.with_overrides({"judge.model": str(path)}))
+    assert judge.judge(p, [Finding("brand_new", Severity.MAJOR, "x")], {}).risk == risks[0]
 
 
 @pytest.mark.skipif(not SHIPPED_MODELS, reason="no shipped judge models")
