@@ -510,3 +510,22 @@ def test_corrections_export_is_post_edit_data(tmp_path: Path) -> None:
     path.write_text(json.dumps(export), encoding="utf-8")
     rows = read_labelled([str(path)])
     assert [(r.label, r.form) for r in rows] == [(0, "post-edit"), (1, "post-edit")]
+
+
+def test_eval_measures_a_saved_run(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from mtaudit.cli import main
+
+    table = labelled_table(tmp_path / "labelled.tsv", 60)
+    run_json = tmp_path / "run.json"
+    runner = CliRunner()
+    audited = runner.invoke(
+        main, ["audit", str(table), "--no-signals", "--format", "json", "-o", str(run_json)]
+    )
+    assert audited.exit_code == 0, audited.output
+    measured = runner.invoke(main, ["eval", str(table), "--run", str(run_json), "--bootstrap", "0"])
+    assert measured.exit_code == 0, measured.output
+    assert "saved run" in measured.output and "| risk |" in measured.output
+    both = runner.invoke(main, ["eval", str(table), "--run", str(run_json), "--cv"])
+    assert both.exit_code == 2 and "--cv" in both.output

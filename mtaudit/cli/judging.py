@@ -196,6 +196,13 @@ def _num(value: float) -> str:
     help="Bootstrap rounds for the 95%% intervals (0: none).",
 )
 @click.option(
+    "--run",
+    "run_path",
+    type=click.Path(dir_okay=False, exists=True),
+    help="Measure this saved run (audit --format json) instead of auditing the segments: "
+    "its documents are matched to the labelled records by id.",
+)
+@click.option(
     "-o", "--output", type=click.Path(dir_okay=False), help="Also write the figures as JSON."
 )
 def evaluate(
@@ -204,6 +211,7 @@ def evaluate(
     rounds: int,
     output: str | None,
     folds: int,
+    run_path: str | None,
     **kwargs: Any,
 ) -> None:
     """Measure the risk against labelled segments, beside baselines from the same run.
@@ -217,16 +225,22 @@ def evaluate(
     Examples:
       mtaudit eval labelled.tsv
       mtaudit eval data/judge/ar-en.real.tsv --cv -o eval.json
+      mtaudit eval labelled.tsv --run run.json
     """  # noqa: D301
     from mtaudit.calibrate import cross_validated
     from mtaudit.evaluate import evaluate as measure
     from mtaudit.evaluate import table
 
     try:
-        config, direction, rows, statuses, _ = _featurise(inputs, **kwargs)
-        point = str(config.get("judge.operating_point", "flag_share:0.10"))
-        if cv:
-            cross_validated(rows, point, folds)
+        if run_path is not None:
+            if cv:
+                raise CliError("--cv refits the judge, so it cannot measure a saved --run")
+            direction, rows, statuses = _from_run(run_path, inputs, **kwargs)
+        else:
+            config, direction, rows, statuses, _ = _featurise(inputs, **kwargs)
+            point = str(config.get("judge.operating_point", "flag_share:0.10"))
+            if cv:
+                cross_validated(rows, point, folds)
         result = measure(rows, rounds)
     except (MtauditError, ValueError) as exc:
         raise CliError(str(exc)) from None
@@ -235,6 +249,8 @@ def evaluate(
             "direction": direction,
             "risk": f"cross-validated ({folds} folds by source sentence)"
             if cv
+            else f"saved run {run_path}"
+            if run_path
             else "configured model",
             "signals": statuses,
             "inputs": list(inputs),
@@ -249,6 +265,60 @@ def evaluate(
             )
         except MtauditError as exc:
             raise CliError(str(exc)) from None
+
+
+def _from_run(
+    run_path: str,
+    inputs: tuple[str, ...],
+    config_path: str | None,
+    source_lang: str | None,
+    target_lang: str | None,
+    margin: float,
+    chrf_threshold: float,
+    edit_threshold: float,
+    **_: Any,
+) -> tuple[str, list[Any], list[dict[str, Any]]]:
+    """Rows from a saved run: each labelled record's document, matched by id, as audited."""
+    from mtaudit.calibrate import Row
+    from mtaudit.features import Features
+    from mtaudit.labelled import LabelRules, read_labelled
+
+    config = Config.load(config_path)
+    src = source_lang or str(config.get("languages.source", "ar"))
+    tgt = target_lang or str(config.get("languages.target", "en"))
+    rules = LabelRules(margin=margin, chrf_threshold=chrf_threshold, edit_threshold=edit_threshold)
+    labelled = read_labelled(list(inputs), rules, src, tgt)
+    try:
+        with open(run_path, encoding="utf-8") as fh:
+            run = json.load(fh)
+        documents = {d["id"]: d for d in run["documents"]}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise CliError(f"{run_path}: not a saved run ({exc})") from None
+    rows = []
+    for item in labelled:
+        doc = documents.get(item.document.id)
+        if doc is None or len(doc.get("sentences", [])) != 1:
+            raise CliError(
+                f"{run_path}: record {item.document.id!r} is not one audited segment in the run "
+                "(audit the labelled set with --unit segment)"
+            )
+        sentence = doc["sentences"][0]
+        rows.append(
+            Row(
+                Features(frozenset()),
+                item.label,
+                item.score,
+                item.group,
+                dict(sentence.get("signals", {})),
+                sentence.get("source"),
+                sentence["text"],
+                float(sentence["risk"]),
+                bool(sentence["flagged"]),
+                list(sentence.get("basis", [])),
+            )
+        )
+    signals = run.get("signature", {}).get("signals", [])
+    return f"{src}-{tgt}", rows, signals
 
 
 def _plain(value: Any) -> Any:
