@@ -9,7 +9,8 @@ Training data, per direction, from FLORES-200 dev (../shared/data/flores-dev/):
 - **synthetic**: for a random half of the sources, one sound system output damaged in one of
   these ways (label 1): a clause dropped (omission), another sentence appended or substituted
   (hallucination), a phrase duplicated or looped, the end cut off (truncation), a span left in the
-  source language (untranslated), a number or a name changed.
+  source language (untranslated), a number or a name changed, markup escaped or text garbled by
+  a wrong encoding (which labels from reference chrF cannot see).
 
 The seventh system, ``opusmt``, is what the default engine of each direction produces; its
 outputs are imported into a temporary translation cache, so the fidelity signal's forward part
@@ -57,6 +58,7 @@ KINDS = (
     "truncation",
     "untranslated",
     "number_or_name",
+    "encoding",
 )
 FIELDS = ("id", "group", "system", "kind", "source", "target", "label", "score")
 _CLAUSE = {
@@ -123,6 +125,17 @@ def damage(
             m = rng.choice(names)
             return text[: m.start()] + rng.choice(others) + text[m.end() :]
         return None
+    if kind == "encoding":
+        # what a broken pipeline does to a translation: escaped markup or mojibake
+        if '"' in text or "'" in text:
+            return text.replace('"', "&quot;").replace("'", "&#39;")
+        at = rng.randrange(len(words))
+        words[at] = (
+            words[at].encode("utf-8").decode("latin-1")
+            if not words[at].isascii()
+            else (f"<b>{words[at]}</b>")
+        )
+        return " ".join(words)
     raise ValueError(kind)
 
 
