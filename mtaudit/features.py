@@ -12,7 +12,8 @@ Evidence comes in *groups*, and a group is either present for a sentence or miss
   of each fidelity part that ran for the sentence, as gaps (100 - chrF, 100 - BLEU, TER / 100).
 - ``fidelity``: the fidelity signal's own findings (numbers and names lost); present when any
   fidelity part is.
-- ``fluency``: surprisal z-scores of the sentence and of its worst window, and its findings.
+- ``fluency``: surprisal (bits per token) of the sentence and of its worst window, raw and as
+  z-scores against fluent text, and its findings.
 
 A group that did not run is missing, never zero: the judge then uses a model fitted without it.
 """
@@ -162,9 +163,10 @@ def extract(
     if z is not None and z == z:
         groups.add(FLUENCY)
         values["fluency.surprisal_z"] = z
-        window = signals.get("fluency.window_z")
-        if window is not None and window == window:
-            values["fluency.window_z"] = window
+        for key in ("window_z", "surprisal_mean", "window_mean"):
+            value = signals.get(f"fluency.{key}")
+            if value is not None and value == value:
+                values[f"fluency.{key}"] = value
     pieces = [p for p in merge(findings) if p.group in groups or p.group == CHECKS]
     for piece in pieces:
         owner = f"finding:{piece.owner}"

@@ -529,3 +529,21 @@ def test_eval_measures_a_saved_run(tmp_path: Path) -> None:
     assert "saved run" in measured.output and "| risk |" in measured.output
     both = runner.invoke(main, ["eval", str(table), "--run", str(run_json), "--cv"])
     assert both.exit_code == 2 and "--cv" in both.output
+
+
+def test_fluency_values_become_features() -> None:
+    signals = {
+        "fluency.surprisal_z": 3.0,
+        "fluency.window_z": 5.0,
+        "fluency.surprisal_mean": 6.5,
+        "fluency.window_mean": 11.0,
+        "fluency.tokens": 12.0,
+    }
+    features = extract(pair("Some text here."), [], signals)
+    assert "fluency" in features.groups
+    assert {k for k in features.values if k.startswith("fluency.")} == {
+        "fluency.surprisal_z",
+        "fluency.window_z",
+        "fluency.surprisal_mean",
+        "fluency.window_mean",
+    }
