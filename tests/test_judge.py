@@ -547,3 +547,16 @@ def test_fluency_values_become_features() -> None:
         "fluency.surprisal_mean",
         "fluency.window_mean",
     }
+
+
+def test_example_article_keeps_its_known_flagged_sentences() -> None:
+    from mtaudit.io import read_inputs
+
+    root = Path(__file__).resolve().parents[1] / "examples"
+    items = read_inputs([str(root / "article.en.txt")], source=str(root / "article.ar.txt"))
+    run = audit(items, CONFIG, signals=[])
+    sentences = run.documents[0].sentences
+    flagged = {s.pair.target.index for s in sentences if s.verdict.flagged}
+    assert flagged == {2, 3, 5, 6, 7}  # numbers+repetition, "to To", Arabic left, &quot;, omission
+    assert all(s.verdict.basis == ["checks", "length"] for s in sentences)
+    assert run.signature["judge"][0]["model"] == "ar-en.json"
