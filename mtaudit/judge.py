@@ -193,12 +193,12 @@ class Judge:
     @classmethod
     def from_config(cls, config: Config) -> Judge:
         """Read ``[judge]``; model files are loaded on first use per direction."""
-        flag_at = config.get("judge.flag_at", "model")
-        if flag_at != "model" and (
-            isinstance(flag_at, bool) or not isinstance(flag_at, int | float)
-        ):
-            raise ConfigError(f'judge.flag_at must be "model" or a risk, got {flag_at!r}')
-        return cls(config, None if flag_at == "model" else float(flag_at))
+        flag_at = config.number("judge.flag_at", 0.0)
+        if not 0.0 <= flag_at <= 1.0:
+            raise ConfigError(
+                f"judge.flag_at must be a risk in [0, 1] (0: the model's), got {flag_at}"
+            )
+        return cls(config, flag_at or None)
 
     def model_for(self, direction: str) -> JudgeModel | None:
         """The loaded model for ``direction`` (``None``: judged by rule)."""

@@ -560,3 +560,25 @@ def test_example_article_keeps_its_known_flagged_sentences() -> None:
     assert flagged == {2, 3, 5, 6, 7}  # numbers+repetition, "to To", Arabic left, &quot;, omission
     assert all(s.verdict.basis == ["checks", "length"] for s in sentences)
     assert run.signature["judge"][0]["model"] == "ar-en.json"
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ('[judge]\noperating_point = "top:3"\n', "judge.operating_point"),
+        ("[judge]\nflag_at = 1.5\n", "judge.flag_at"),
+        ('[judge.models]\nenglish = "m.json"\n', "judge.models.english"),
+        ('[judge]\noperating_point = "precision:0.5"\nflag_at = 0.3\n', None),
+        ('[judge.models]\nar-en = "m.json"\n', None),
+    ],
+)
+def test_judge_settings_are_validated(tmp_path: Path, text: str, problem: str | None) -> None:
+    from mtaudit.errors import ConfigError
+
+    path = tmp_path / "c.toml"
+    path.write_text(text, encoding="utf-8")
+    if problem is None:
+        Config.load(path)
+    else:
+        with pytest.raises(ConfigError, match=problem):
+            Config.load(path)

@@ -11,9 +11,9 @@ from typing import Any, TypeVar
 import click
 
 from mtaudit.atomic import write_text_atomic
-from mtaudit.cli.common import CliError
+from mtaudit.cli.paths import refuse_overwrite
 from mtaudit.config import Config
-from mtaudit.errors import MtauditError
+from mtaudit.errors import UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -90,7 +90,7 @@ def _featurise(
     rules = LabelRules(margin=margin, chrf_threshold=chrf_threshold, edit_threshold=edit_threshold)
     labelled = read_labelled(list(inputs), rules, src, tgt)
     if not labelled:
-        raise CliError("no labelled segments in the input")
+        raise UsageError("no labelled segments in the input")
     click.echo(describe(labelled, list(inputs)), err=True)
     chosen: list[str] | None = None
     if no_signals:
@@ -145,6 +145,7 @@ def calibrate(
     from mtaudit.calibrate import calibrate as fit
     from mtaudit.metrics import threshold_for
 
+    refuse_overwrite({"-o/--output": output}, inputs)
     try:
         config, direction, rows, _, norm = _featurise(inputs, **kwargs)
         point = operating_point or str(config.get("judge.operating_point", "flag_share:0.10"))
@@ -158,8 +159,8 @@ def calibrate(
             length_norm=norm,
         )
         write_text_atomic(json.dumps(model, indent=1, ensure_ascii=False) + "\n", output)
-    except (MtauditError, ValueError) as exc:
-        raise CliError(str(exc)) from None
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     click.echo(
         f"cross-validated ({model['cross_validation']['folds']} folds by source sentence), "
         f"operating point {point}:"
@@ -231,10 +232,11 @@ def evaluate(
     from mtaudit.evaluate import evaluate as measure
     from mtaudit.evaluate import table
 
+    refuse_overwrite({"-o/--output": output}, [*inputs, run_path])
     try:
         if run_path is not None:
             if cv:
-                raise CliError("--cv refits the judge, so it cannot measure a saved --run")
+                raise UsageError("--cv refits the judge, so it cannot measure a saved --run")
             direction, rows, statuses = _from_run(run_path, inputs, **kwargs)
         else:
             config, direction, rows, statuses, _ = _featurise(inputs, **kwargs)
@@ -242,8 +244,8 @@ def evaluate(
             if cv:
                 cross_validated(rows, point, folds)
         result = measure(rows, rounds)
-    except (MtauditError, ValueError) as exc:
-        raise CliError(str(exc)) from None
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     result.update(
         {
             "direction": direction,
@@ -259,12 +261,7 @@ def evaluate(
     click.echo(f"risk: {result['risk']}")
     click.echo(table(result))
     if output:
-        try:
-            write_text_atomic(
-                json.dumps(_plain(result), indent=2, ensure_ascii=False) + "\n", output
-            )
-        except MtauditError as exc:
-            raise CliError(str(exc)) from None
+        write_text_atomic(json.dumps(_plain(result), indent=2, ensure_ascii=False) + "\n", output)
 
 
 def _from_run(
@@ -293,12 +290,12 @@ def _from_run(
             run = json.load(fh)
         documents = {d["id"]: d for d in run["documents"]}
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise CliError(f"{run_path}: not a saved run ({exc})") from None
+        raise UsageError(f"{run_path}: not a saved run ({exc})") from None
     rows = []
     for item in labelled:
         doc = documents.get(item.document.id)
         if doc is None or len(doc.get("sentences", [])) != 1:
-            raise CliError(
+            raise UsageError(
                 f"{run_path}: record {item.document.id!r} is not one audited segment in the run "
                 "(audit the labelled set with --unit segment)"
             )
