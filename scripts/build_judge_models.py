@@ -45,7 +45,7 @@ from mtaudit.labelled import read_labelled  # noqa: E402
 from mtaudit.signals.fidelity_compare import chrf  # noqa: E402
 from mtaudit.translate.cache import TranslationCache  # noqa: E402
 from mtaudit.translate.engine import translation_key  # noqa: E402
-from mtaudit.translate.specs import engine_for  # noqa: E402
+from mtaudit.translate.settings import engine_for  # noqa: E402
 
 SYSTEMS = ("argos", "bergamot-base", "bergamot-base-memory", "google", "microsoft", "nllb")
 ENGINE = "opusmt"

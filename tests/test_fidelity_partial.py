@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers.translate_fixtures import make_config
 from test_fidelity_signal import FORWARD, SRC_BAD, SRC_GOOD, TGT_BAD, TGT_GOOD, fill_cache, pair
-from translate_fixtures import make_config
 
 from mtaudit.config import Config
 from mtaudit.pipeline import audit
