@@ -57,10 +57,10 @@ class Document:
     """One translated article: its target text and, when there is one, its source text.
 
     ``places`` map stretches of the target back to the input (page elements, file units).
-    ``segmented`` says the input already fixes the segments: each place (or, with no places,
-    the whole target) is one segment, audited as one unit, paired 1-1 with its own source and
-    never re-split. ``blocks`` are non-prose blocks the reader already set apart (page furniture
-    an extractor dropped, units with no translation).
+    With ``unit == "segment"`` each place that names a unit is one segment, audited whole,
+    paired 1-1 with its own source slice and never re-split; with no such places the whole
+    target is one segment. ``blocks`` are non-prose blocks the reader already set apart (page
+    furniture an extractor dropped, units with no translation).
     """
 
     id: str
@@ -70,9 +70,19 @@ class Document:
     target_lang: str = "en"
     origin: str = ""
     metadata: dict[str, Any] = field(default_factory=dict)
+    # "document": split into sentences and aligned; "segment": already one sentence-like unit
+    # (a bitext row), audited whole and never re-split.
+    unit: str = "document"
     places: list[Place] = field(default_factory=list)
-    segmented: bool = False
     blocks: list[Block] = field(default_factory=list)
+
+    @property
+    def fixed_units(self) -> bool:
+        """Whether the input fixes the segments (places naming units: XLIFF, TMX).
+
+        Such a document is always audited unit by unit, whatever ``--unit`` says.
+        """
+        return any(place.unit is not None for place in self.places)
 
 
 @dataclass(frozen=True)
@@ -161,6 +171,8 @@ class Verdict:
     flagged: bool
     reasons: list[str]
     spans: list[tuple[int, int]]
+    # The evidence groups the risk rests on (see mtaudit.features), or ["rules"].
+    basis: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -20,7 +20,7 @@ MEMORY = Path(__file__).parent / "data" / "memory-ar-en.tmx"
 
 def test_memory_units_languages_and_errors() -> None:
     doc, error = read_inputs([str(MEMORY)], source_lang="en", target_lang="fr")
-    assert isinstance(doc, Document) and doc.segmented
+    assert isinstance(doc, Document) and doc.unit == "segment" and doc.fixed_units
     assert (doc.source_lang, doc.target_lang) == ("ar", "en")  # from the file, not the defaults
     assert [p.unit for p in doc.places] == ["1", "2", "3", "4"]
     assert [b.unit for b in doc.blocks] == ["5"] and doc.blocks[0].kind == "untranslated"

@@ -17,8 +17,8 @@ from mtaudit.types import Document, Pair, Place, Sentence
 TWO = "The council met on Tuesday. It approved the budget."
 
 
-def test_a_segmented_document_is_one_unit_never_re_split() -> None:
-    doc = Document("d", TWO, "اجتمع المجلس يوم الثلاثاء. ووافق على الموازنة.", segmented=True)
+def test_a_segment_document_is_one_unit_never_re_split() -> None:
+    doc = Document("d", TWO, "اجتمع المجلس يوم الثلاثاء. ووافق على الموازنة.", unit="segment")
     prepared = prepare(doc, Config.load())
     assert [s.text for s in prepared.sentences] == [TWO]
     assert [p.source for p in prepared.pairs] == [doc.source]
@@ -35,7 +35,8 @@ def test_places_pair_each_segment_with_its_own_source() -> None:
         Place(0, 9, unit="a", source_start=0, source_end=12, metadata={"state": "final"}),
         Place(11, 17, unit="b"),  # no source of its own: paired with nothing, never guessed
     ]
-    doc = Document("d", target, source, places=places, segmented=True)
+    doc = Document("d", target, source, places=places, unit="segment")
+    assert doc.fixed_units
     prepared = prepare(doc, Config.load())
     assert [(s.text, s.unit) for s in prepared.sentences] == [("One. Two.", "a"), ("Three.", "b")]
     assert [p.source for p in prepared.pairs] == ["واحد. اثنان.", ""]

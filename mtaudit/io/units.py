@@ -103,6 +103,6 @@ def build_document(
         origin=origin,
         metadata=info,
         places=places,
-        segmented=True,
+        unit="segment",
         blocks=blocks,
     )
