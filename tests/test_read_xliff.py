@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -329,3 +330,13 @@ def test_utf16_xliff_is_read_but_not_annotated(tmp_path: Path) -> None:
     code, output = annotate(src, tmp_path / "out.xlf")
     assert code == 2 and "convert it to UTF-8 first" in output
     assert not (tmp_path / "out.xlf").exists()
+
+
+@pytest.mark.parametrize("unit", ["document", "segment"])
+def test_xliff_units_stay_whole_whatever_unit_says(unit: str) -> None:
+    args = ["audit", str(V12), "--no-signals", "--unit", unit, "--format", "json"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    [doc] = json.loads(result.output)["documents"]
+    assert doc["unit"] == "segment"
+    assert [s["unit"] for s in doc["sentences"]] == ["title", "p1", "p2", "p3", "p7", "p8"]
