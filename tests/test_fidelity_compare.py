@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from mtaudit.signals.fidelity_align import align
+from mtaudit.align import align_translations as align
 from mtaudit.signals.fidelity_compare import (
     chrf,
     compare,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -19,6 +20,7 @@ from sacrebleu.metrics.ter import TER
 
 from mtaudit.checks.numbers import normalise as ascii_digits
 from mtaudit.checks.numbers import numbers as number_groups
+from mtaudit.errors import ConfigError
 
 _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _ARABIC_FOLD = str.maketrans(
@@ -38,6 +40,19 @@ def normalise(text: str, lang: str) -> str:
     return " ".join(text.split())
 
 
+METRICS = ("chrf", "bleu", "ter")
+
+
+def metric_names(names: object) -> frozenset[str]:
+    """The metrics to compute from a config value; chrF is always among them (findings use it)."""
+    if isinstance(names, str) or not isinstance(names, list | tuple):
+        raise ConfigError(f"fidelity.metrics must be a list of {list(METRICS)}, got {names!r}")
+    unknown = [n for n in names if n not in METRICS]
+    if unknown:
+        raise ConfigError(f"fidelity.metrics: unknown metric(s) {unknown}; known: {list(METRICS)}")
+    return frozenset(["chrf", *names])
+
+
 @lru_cache(maxsize=8)
 def _metrics(lang: str) -> tuple[CHRF, BLEU, TER]:
     tokenize = "intl" if lang in ("ar", "fa", "ur", "he") else "13a"
@@ -46,24 +61,37 @@ def _metrics(lang: str) -> tuple[CHRF, BLEU, TER]:
 
 @dataclass(frozen=True)
 class Scores:
-    """Sentence-level chrF, BLEU (both 0-100, higher is closer) and TER (edits per word)."""
+    """Sentence-level chrF, BLEU (both 0-100, higher is closer) and TER (edits per word).
+
+    BLEU and TER are ``None`` when they were not asked for.
+    """
 
     chrf: float
-    bleu: float
-    ter: float
+    bleu: float | None = None
+    ter: float | None = None
 
 
-def compare(hypothesis: str, reference: str, lang: str) -> Scores:
-    """Score ``hypothesis`` against ``reference``, both in language ``lang``."""
+def compare(
+    hypothesis: str, reference: str, lang: str, metrics: Collection[str] = METRICS
+) -> Scores:
+    """Score ``hypothesis`` against ``reference``, both in language ``lang``.
+
+    chrF always; BLEU and TER when named in ``metrics``.
+    """
     hyp, ref = normalise(hypothesis, lang), normalise(reference, lang)
+    want_bleu, want_ter = "bleu" in metrics, "ter" in metrics
     if not hyp or not ref:
         same = hyp == ref
-        return Scores(100.0 if same else 0.0, 100.0 if same else 0.0, 0.0 if same else 100.0)
+        return Scores(
+            100.0 if same else 0.0,
+            (100.0 if same else 0.0) if want_bleu else None,
+            (0.0 if same else 100.0) if want_ter else None,
+        )
     chrf, bleu, ter = _metrics(lang)
     return Scores(
         chrf=chrf.sentence_score(hyp, [ref]).score,
-        bleu=bleu.sentence_score(hyp, [ref]).score,
-        ter=ter.sentence_score(hyp, [ref]).score,
+        bleu=bleu.sentence_score(hyp, [ref]).score if want_bleu else None,
+        ter=ter.sentence_score(hyp, [ref]).score if want_ter else None,
     )
 
 
