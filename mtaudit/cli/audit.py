@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from mtaudit.cli.common import audit_options, emit, pass_audit
+from mtaudit.cli.common import audit_options, pass_audit
 
 
 @click.command()
@@ -14,10 +14,6 @@ from mtaudit.cli.common import audit_options, emit, pass_audit
 @pass_audit
 def audit(
     run: dict[str, Any],
-    fmt: str,
-    output: str | None,
-    show_all: bool,
-    html_path: str | None,
     config_path: str | None,
 ) -> None:
     """Audit translated articles and list the sentences a reviewer should correct.
@@ -37,6 +33,5 @@ def audit(
       mtaudit audit articles/ --html report.html
       cat article.txt | mtaudit audit -
     """  # noqa: D301
-    emit(run, fmt, output, show_all, html_path)
     if run["summary"]["errors"]:
         raise SystemExit(2)

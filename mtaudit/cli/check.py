@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from mtaudit.cli.common import CliError, audit_options, emit, pass_audit
+from mtaudit.cli.common import CliError, audit_options, pass_audit
 from mtaudit.config import Config
 from mtaudit.errors import MtauditError
 from mtaudit.gate import Budget, evaluate
@@ -27,10 +27,6 @@ from mtaudit.gate import Budget, evaluate
 @pass_audit
 def check(
     run: dict[str, Any],
-    fmt: str,
-    output: str | None,
-    show_all: bool,
-    html_path: str | None,
     config_path: str | None,
     max_flagged: str | None,
     max_flagged_per_doc: str | None,
@@ -54,7 +50,6 @@ def check(
         per_doc = Budget.parse(max_flagged_per_doc) if max_flagged_per_doc else None
     except MtauditError as exc:
         raise CliError(str(exc)) from None
-    emit(run, fmt, output, show_all, html_path)
     result = evaluate(run, per_run, per_doc)
     for line in result.failures:
         click.echo(f"over budget: {line}", err=True)

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
+from tqdm import tqdm
 
-from mtaudit.atomic import write_text_atomic
+from mtaudit.atomic import open_atomic, write_text_atomic
+from mtaudit.checks import build_checks
 from mtaudit.config import Config
 from mtaudit.errors import MtauditError
-from mtaudit.io import FORMATS, read_inputs
-from mtaudit.pipeline import audit
+from mtaudit.io import FORMATS
+from mtaudit.io.stream import iter_inputs
+from mtaudit.pipeline import merge_statuses, signature
 from mtaudit.reports import terminal
 from mtaudit.reports.html import write_html
-from mtaudit.reports.json_report import dumps, run_to_dict
+from mtaudit.reports.json_report import dumps
+from mtaudit.reports.stream import Collector, JsonlWriter, JsonWriter, RunTotals
+from mtaudit.runner import default_jobs, run_batches
+from mtaudit.types import SignalStatus
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -74,10 +81,36 @@ def audit_options(func: F) -> F:
         click.option(
             "--format",
             "fmt",
-            type=click.Choice(["text", "json"]),
+            type=click.Choice(["text", "json", "jsonl"]),
             default="text",
             show_default=True,
-            help="Report format.",
+            help="Report format. jsonl: a header line with the run signature, one line per "
+            "document as it finishes, a summary line last.",
+        ),
+        click.option(
+            "--pretty",
+            is_flag=True,
+            help="JSON: indent the report for reading (default: compact, one line).",
+        ),
+        click.option(
+            "-j",
+            "--jobs",
+            type=click.IntRange(min=1),
+            default=None,
+            help="Worker processes auditing batches of documents in parallel "
+            "[default: the number of cores]. The output is the same for any number.",
+        ),
+        click.option(
+            "--executor",
+            type=click.Choice(["local", "ray"]),
+            default="local",
+            show_default=True,
+            help="local: this machine (--jobs processes); ray: Ray Data, on the cluster at "
+            "--ray-address or on a small local Ray instance (needs mtaudit[ray]).",
+        ),
+        click.option(
+            "--ray-address",
+            help="Ray cluster to run on with --executor ray (e.g. ray://head:10001 or auto).",
         ),
         click.option(
             "-o",
@@ -103,6 +136,14 @@ def audit_options(func: F) -> F:
     return func
 
 
+def _chosen(signals: str | None, no_signals: bool) -> list[str] | None:
+    if no_signals:
+        return []
+    if signals is not None:
+        return [s.strip() for s in signals.split(",") if s.strip()]
+    return None
+
+
 def run_audit(
     inputs: tuple[str, ...],
     source: str | None,
@@ -113,61 +154,115 @@ def run_audit(
     signals: str | None,
     no_signals: bool,
     strict: bool,
+    fmt: str = "text",
+    output: str | None = None,
+    show_all: bool = False,
+    html_path: str | None = None,
+    pretty: bool = False,
+    jobs: int | None = None,
+    executor: str = "local",
+    ray_address: str | None = None,
 ) -> dict[str, Any]:
-    """Read, audit and return the run dictionary; raise ``CliError`` on bad input or usage."""
+    """Read, audit and write the reports as documents finish; return the run dictionary.
+
+    The dictionary holds every document when a report needed them all (text, HTML, pretty
+    JSON), else the small per-document records (id, error, summary) the gate needs. Raises
+    ``CliError`` on bad input or usage.
+    """
     try:
         config = Config.load(config_path)
-        items = read_inputs(
+        src_lang = source_lang or str(config.get("languages.source", "ar"))
+        tgt_lang = target_lang or str(config.get("languages.target", "en"))
+        chosen = _chosen(signals, no_signals)
+        if executor == "ray":
+            from mtaudit.executors.ray_data import run_ray
+
+            if not output:
+                raise CliError("--executor ray writes sharded results: give -o FOLDER")
+            return run_ray(
+                list(inputs),
+                config,
+                output,
+                signals=chosen,
+                strict=strict,
+                address=ray_address,
+                source_lang=src_lang,
+                target_lang=tgt_lang,
+                input_format=input_format,
+            )
+        items = iter_inputs(
             list(inputs),
             source=source,
             fmt=input_format,
-            source_lang=source_lang or str(config.get("languages.source", "ar")),
-            target_lang=target_lang or str(config.get("languages.target", "en")),
+            source_lang=src_lang,
+            target_lang=tgt_lang,
         )
-        chosen: list[str] | None = None
-        if no_signals:
-            chosen = []
-        elif signals is not None:
-            chosen = [s.strip() for s in signals.split(",") if s.strip()]
-        total = len(items)
-        show = total >= int(config.get("report.progress_min_documents", 20))
-        with click.progressbar(
-            length=total, label="Auditing", file=sys.stderr, hidden=not show
-        ) as bar:
-            run = audit(items, config, signals=chosen, strict=strict, progress=bar.update)
+        with contextlib.ExitStack() as stack:
+            writers: list[Any] = []
+            collector: Collector | None = None
+            if fmt == "text" or html_path or (fmt == "json" and pretty):
+                collector = Collector()
+                writers.append(collector)
+            if fmt in ("json", "jsonl") and not (fmt == "json" and pretty):
+                stream = stack.enter_context(open_atomic(output)) if output else sys.stdout
+                writers.append(JsonlWriter(stream) if fmt == "jsonl" else JsonWriter(stream))
+            checks = build_checks(config)
+            statuses: list[SignalStatus] = []
+            totals = RunTotals()
+            bar = stack.enter_context(
+                tqdm(
+                    unit=" sentences",
+                    desc="Auditing",
+                    file=sys.stderr,
+                    disable=not sys.stderr.isatty(),
+                    leave=False,
+                )
+            )
+            batches = run_batches(
+                items,
+                config,
+                signals=chosen,
+                strict=strict,
+                jobs=jobs or default_jobs(),
+                progress=bar.update,
+            )
+            for batch in batches:
+                statuses = merge_statuses(statuses, batch.statuses)
+                current = signature(config, checks, statuses)
+                for doc in batch.documents:
+                    totals.add(doc)
+                    for writer in writers:
+                        writer.write(doc, lambda sig=current: sig)
+            final = signature(config, checks, statuses)
+            for writer in writers:
+                if not isinstance(writer, Collector):
+                    writer.finish(final, totals)
+        run = collector.run(final, totals) if collector else totals.skeleton(final)
+        if html_path:
+            write_html(run, html_path)
+        if fmt == "json" and pretty:
+            text = dumps(run, pretty=True)
+            if output:
+                write_text_atomic(text, output)
+            else:
+                click.echo(text, nl=False)
+        elif fmt == "text":
+            colour = output is None and sys.stdout.isatty()
+            text = terminal.render(run, colour=colour, show_all=show_all) + "\n"
+            if output:
+                write_text_atomic(text, output)
+            else:
+                click.echo(text, nl=False)
     except MtauditError as exc:
         raise CliError(str(exc)) from None
-    return run_to_dict(run)
-
-
-def emit(
-    run: dict[str, Any], fmt: str, output: str | None, show_all: bool, html_path: str | None
-) -> None:
-    """Write the report in the chosen format to ``output`` or stdout, and the HTML if asked."""
-    if html_path:
-        try:
-            write_html(run, html_path)
-        except MtauditError as exc:
-            raise CliError(str(exc)) from None
-    if fmt == "json":
-        text = dumps(run)
-    else:
-        colour = output is None and sys.stdout.isatty()
-        text = terminal.render(run, colour=colour, show_all=show_all) + "\n"
-    if output:
-        try:
-            write_text_atomic(text, output)
-        except MtauditError as exc:
-            raise CliError(str(exc)) from None
-    else:
-        click.echo(text, nl=False)
     for doc in run["documents"]:
         if doc["error"]:
             click.echo(f"error: {doc['id']}: {doc['error']}", err=True)
+    return run
 
 
 def pass_audit(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Run the audit from the shared options; hand ``func`` the run dict and ``config_path``."""
+    """Run the audit from the shared options (reports written); hand ``func`` the run dict."""
 
     @functools.wraps(func)
     def wrapper(**kwargs: Any) -> Any:
@@ -180,6 +275,14 @@ def pass_audit(func: Callable[..., Any]) -> Callable[..., Any]:
             "signals",
             "no_signals",
             "strict",
+            "fmt",
+            "output",
+            "show_all",
+            "html_path",
+            "pretty",
+            "jobs",
+            "executor",
+            "ray_address",
         )
         run = run_audit(config_path=kwargs["config_path"], **{k: kwargs.pop(k) for k in names})
         return func(run=run, **kwargs)

@@ -93,6 +93,11 @@ def run_to_dict(run: RunResult) -> dict[str, Any]:
     }
 
 
-def dumps(data: dict[str, Any]) -> str:
-    """Serialise a run dictionary (UTF-8 text kept readable)."""
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+def dumps(data: dict[str, Any], *, pretty: bool = False) -> str:
+    """Serialise a run dictionary (UTF-8 text kept readable).
+
+    Compact by default (one line, by the C encoder); ``pretty`` indents it for reading.
+    """
+    if pretty:
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"

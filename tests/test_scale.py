@@ -1,0 +1,163 @@
+"""Streaming reports, compact JSON, --jobs and the Ray executor give the same verdicts."""
+
+from __future__ import annotations
+
+import builtins
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from mtaudit.cli import main
+from mtaudit.config import Config
+from mtaudit.io.stream import iter_inputs
+from mtaudit.pipeline import audit
+from mtaudit.reports.json_report import run_to_dict
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "article.en.txt"
+EXAMPLE_SOURCE = ROOT / "examples" / "article.ar.txt"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def make_feed(path: Path, documents: int, seed: int = 1, bad_line: int | None = None) -> Path:
+    """A feed cut from the example article: paragraphs with and without their source, some
+    sentences broken (doubled words, lost numbers), and optionally one malformed line."""
+    en = EXAMPLE.read_text(encoding="utf-8").split("\n\n")
+    ar = EXAMPLE_SOURCE.read_text(encoding="utf-8").split("\n\n")
+    rng = random.Random(seed)
+    lines = []
+    for i in range(documents):
+        k = rng.randrange(min(len(en), len(ar)))
+        target = en[k]
+        if rng.random() < 0.3:
+            words = target.split()
+            w = rng.randrange(len(words))
+            target = " ".join(words[: w + 1] + words[w:])
+        record: dict[str, Any] = {"id": f"doc-{i}", "target": target}
+        if i % 3:
+            record["source"] = ar[k]
+        lines.append(json.dumps(record, ensure_ascii=False))
+    if bad_line is not None:
+        lines.insert(bad_line - 1, '{"id": "broken", "target": ')
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def verdicts(documents: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    return [
+        (d["id"], s["index"], s["risk"], s["severity"], s["flagged"], s["reasons"], s["spans"])
+        for d in documents
+        for s in d["sentences"]
+    ]
+
+
+def jsonl_documents(text: str) -> list[dict[str, Any]]:
+    lines = [json.loads(line) for line in text.splitlines()]
+    assert lines[0]["schema"] == "mtaudit.run.jsonl/1" and "signature" in lines[0]
+    assert "summary" in lines[-1] and "signature" in lines[-1]
+    return lines[1:-1]
+
+
+@pytest.fixture
+def small_batches(tmp_path: Path) -> Path:
+    config = tmp_path / "batches.toml"
+    config.write_text("[run]\nbatch_size = 7\n", encoding="utf-8")
+    return config
+
+
+def test_json_is_compact_unless_pretty(tmp_path: Path) -> None:
+    args = ("audit", str(EXAMPLE), "--source", str(EXAMPLE_SOURCE), "--format", "json")
+    code, compact, _ = run(*args)
+    code_pretty, pretty, _ = run(*args, "--pretty")
+    assert code == code_pretty == 0
+    assert compact.count("\n") == 1 and pretty.count("\n") > 100
+    assert json.loads(compact) == json.loads(pretty)
+    items = list(iter_inputs([str(EXAMPLE)], source=str(EXAMPLE_SOURCE)))
+    expected = run_to_dict(audit(items, Config.load(), signals=[]))
+    assert json.loads(compact)["documents"] == expected["documents"]
+    assert json.loads(compact)["summary"] == expected["summary"]
+
+
+def test_jsonl_streams_one_line_per_document(tmp_path: Path, small_batches: Path) -> None:
+    feed = make_feed(tmp_path / "feed.jsonl", 20, bad_line=5)
+    code, out, err = run("audit", str(feed), "--format", "jsonl", "-c", str(small_batches))
+    assert code == 2  # the malformed line is reported, the rest audited
+    docs = jsonl_documents(out)
+    assert len(docs) == 21
+    assert docs[4]["error"] and docs[4]["id"].endswith("feed.jsonl:5")
+    assert "feed.jsonl:5" in err and "malformed JSON" in err
+    code, out_json, _ = run("audit", str(feed), "--format", "json", "-c", str(small_batches))
+    assert json.loads(out_json)["documents"] == docs
+
+
+def test_stream_reader_matches_the_whole_file_reader(tmp_path: Path) -> None:
+    from mtaudit.io import read_inputs
+
+    feed = make_feed(tmp_path / "feed.jsonl", 12, bad_line=3)
+    streamed = list(iter_inputs([str(feed)]))
+    whole = read_inputs([str(feed)])
+    assert [repr(x) if isinstance(x, Exception) else x for x in streamed] == [
+        repr(x) if isinstance(x, Exception) else x for x in whole
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "jsonl"])
+def test_jobs_give_the_same_output(tmp_path: Path, small_batches: Path, fmt: str) -> None:
+    feed = make_feed(tmp_path / "feed.jsonl", 60)
+    base = ("audit", str(feed), "--format", fmt, "-c", str(small_batches), "--no-signals")
+    one = run(*base, "--jobs", "1")
+    two = run(*base, "--jobs", "2")
+    assert one[0] == two[0] == 0
+    assert one[1] == two[1]
+
+
+@pytest.mark.parametrize("budget", ["0", "100%"])
+def test_check_exit_code_does_not_depend_on_jobs(
+    tmp_path: Path, small_batches: Path, budget: str
+) -> None:
+    feed = make_feed(tmp_path / "feed.jsonl", 30)
+    base = ("check", str(feed), "-c", str(small_batches), "--max-flagged", budget)
+    assert run(*base, "-j", "1")[0] == run(*base, "-j", "2")[0] == (1 if budget == "0" else 0)
+
+
+def test_ray_missing_says_how_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_import = builtins.__import__
+
+    def no_ray(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "ray" or name.startswith("ray."):
+            raise ImportError("No module named 'ray'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_ray)
+    feed = make_feed(tmp_path / "feed.jsonl", 3)
+    code, _, err = run("audit", str(feed), "--executor", "ray", "-o", str(tmp_path / "out"))
+    assert code == 2 and "pip install 'mtaudit[ray]'" in err
+
+
+@pytest.mark.ray
+def test_jobs_and_ray_give_the_same_verdicts(tmp_path: Path, small_batches: Path) -> None:
+    pytest.importorskip("ray.data")
+    feed = make_feed(tmp_path / "feed.jsonl", 80, seed=3)
+    base = ("audit", str(feed), "--format", "jsonl", "-c", str(small_batches), "--no-signals")
+    code1, out1, _ = run(*base, "--jobs", "1")
+    code2, out2, _ = run(*base, "--jobs", "2")
+    out_dir = tmp_path / "ray"
+    code3, _, err3 = run(*base, "--executor", "ray", "-o", str(out_dir))
+    assert code1 == code2 == code3 == 0, err3
+    shards = sorted(out_dir.glob("part-*.jsonl"))
+    ray_docs = [
+        json.loads(line) for shard in shards for line in shard.read_text("utf-8").splitlines()
+    ]
+    one, two = jsonl_documents(out1), jsonl_documents(out2)
+    assert verdicts(one) == verdicts(two) == verdicts(ray_docs)
+    assert sum(v[4] for v in verdicts(one)) > 0  # something was flagged
+    summary = json.loads((out_dir / "run.json").read_text("utf-8"))
+    assert summary["summary"] == json.loads(out1.splitlines()[-1])["summary"]
