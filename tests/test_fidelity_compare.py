@@ -6,6 +6,7 @@ import pytest
 
 from mtaudit.align import align_translations as align
 from mtaudit.signals.fidelity_compare import (
+    ChrfMemo,
     chrf,
     compare,
     lost_names,
@@ -96,3 +97,20 @@ def test_align_finds_merged_and_dropped_sentences() -> None:
     covered_src = [i for s, _ in beads for i in s]
     covered_tgt = [j for _, t in beads for j in t]
     assert covered_src == list(range(5)) and covered_tgt == list(range(3))
+
+
+@pytest.mark.parametrize(
+    ("hyp", "ref", "lang"),
+    [
+        ("The army attacked the city at night.", "The army attacked the town by night.", "en"),
+        ("هاجم الجيش المدينة في الليل.", "هاجم الجيشُ المدينةَ ليلاً.", "ar"),
+        ("Completely different words here.", "Nothing alike.", "en"),
+        ("", "Something.", "en"),
+        ("Same text.", "Same text.", "en"),
+        ("١٢ بالمئة", "12 بالمئة", "ar"),
+    ],
+)
+def test_memoised_chrf_equals_sacrebleu(hyp: str, ref: str, lang: str) -> None:
+    memo = ChrfMemo(lang)
+    assert memo(hyp, ref) == chrf(hyp, ref, lang)
+    assert memo(hyp, ref) == chrf(hyp, ref, lang)  # from the memo

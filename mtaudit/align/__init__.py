@@ -49,12 +49,13 @@ def _block(
     if translate is not None and n and m:
         backs = translate([s.text for s in target], target_lang, source_lang)
         if backs is not None:
-            from mtaudit.signals.fidelity_compare import chrf
+            from mtaudit.signals.fidelity_compare import ChrfMemo
 
+            chrf = ChrfMemo(source_lang)
             return align_translations(
                 [s.text for s in source],
                 backs,
-                lambda hyp, ref: chrf(hyp, ref, source_lang) / 100.0,
+                lambda hyp, ref: chrf(hyp, ref) / 100.0,
                 merge_penalty=config.number("fidelity.align_merge_penalty", 0.05),
                 width=band_width(
                     n,

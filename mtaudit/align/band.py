@@ -64,24 +64,22 @@ def solve(n: int, m: int, steps: Sequence[Step], extend: Extend, width: int) -> 
         lo, hi = rows[i]
         current = [inf] * (hi - lo + 1)
         pointers = bytearray(hi - lo + 1)
+        # for each step: its number, shape, and the row (with its first column) it starts from
+        sources = [
+            (k, di, dj, current if di == 0 else recent[i - di], lo if di == 0 else rows[i - di][0])
+            for k, (di, dj) in enumerate(steps, start=1)
+            if di <= i
+        ]
         for j in range(lo, hi + 1):
             if i == 0 and j == 0:
                 current[0] = 0.0
                 continue
             best, choice = inf, 0
-            for k, (di, dj) in enumerate(steps, start=1):
-                pi, pj = i - di, j - dj
-                if pi < 0 or pj < 0:
+            for k, di, dj, row, plo in sources:
+                at = j - dj - plo
+                if at < 0 or at >= len(row):
                     continue
-                if di == 0:
-                    plo = lo
-                    row = current
-                else:
-                    plo = rows[pi][0]
-                    row = recent[pi]
-                if pj < plo or pj - plo >= len(row):
-                    continue
-                start = row[pj - plo]
+                start = row[at]
                 if start == inf:
                     continue
                 total = extend(start, i, j, di, dj)

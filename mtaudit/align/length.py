@@ -59,12 +59,20 @@ def align_lengths(
     src_sum = [0, *accumulate(source)]
     tgt_sum = [0, *accumulate(target)]
 
+    sqrt, erfc, log, root2 = math.sqrt, math.erfc, math.log, math.sqrt(2)
+
     def extend(start: float, i: int, j: int, di: int, dj: int) -> float:
         total = start + penalty[(di, dj)]
         if di and dj:
-            total += _length_cost(
-                src_sum[i] - src_sum[i - di], tgt_sum[j] - tgt_sum[j - dj], ratio, variance
-            )
+            # _length_cost, inlined: this is the aligner's innermost loop
+            source_len = src_sum[i] - src_sum[i - di]
+            target_len = tgt_sum[j] - tgt_sum[j - dj]
+            mean = (source_len + target_len / ratio) / 2
+            if mean == 0:
+                return total + 0.0
+            delta = (target_len - source_len * ratio) / sqrt(mean * variance)
+            prob = erfc(abs(delta) / root2)
+            total += min(-log(max(prob, 1e-300)), MAX_LENGTH_COST)
         return total
 
     if width is None:

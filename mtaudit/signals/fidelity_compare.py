@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 
 from sacrebleu.metrics.bleu import BLEU
 from sacrebleu.metrics.chrf import CHRF
+from sacrebleu.metrics.helpers import extract_all_char_ngrams
 from sacrebleu.metrics.ter import TER
 
 from mtaudit.checks.numbers import normalise as ascii_digits
@@ -101,6 +103,40 @@ def chrf(hypothesis: str, reference: str, lang: str) -> float:
     if not hyp or not ref:
         return 0.0
     return float(_metrics(lang)[0].sentence_score(hyp, [ref]).score)
+
+
+class ChrfMemo:
+    """Sentence chrF (as ``chrf``) with each text's character n-grams extracted once.
+
+    The aligner compares every target sentence (and pair of sentences) with several source
+    sentences; extracting n-grams is most of chrF's cost, so they are kept per text for the life
+    of this object (one alignment block). Scores equal sacrebleu's ``sentence_score``.
+    """
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.metric = _metrics(lang)[0]
+        self._ngrams: dict[str, list[Counter[str]] | None] = {}
+
+    def _of(self, text: str) -> list[Counter[str]] | None:
+        if text not in self._ngrams:
+            norm = normalise(text, self.lang)
+            self._ngrams[text] = (
+                extract_all_char_ngrams(norm, self.metric.char_order, self.metric.whitespace)
+                if norm
+                else None
+            )
+        return self._ngrams[text]
+
+    def __call__(self, hypothesis: str, reference: str) -> float:
+        """Score ``hypothesis`` against ``reference`` with chrF (0-100)."""
+        hyp, ref = self._of(hypothesis), self._of(reference)
+        if hyp is None or ref is None:
+            return 0.0
+        stats: list[int] = []
+        for h, r in zip(hyp, ref, strict=True):
+            stats.extend(self.metric._get_match_statistics(h, r))
+        return float(self.metric._compute_score_from_stats(stats).score)
 
 
 def numbers(text: str) -> list[tuple[str, int, int]]:
