@@ -161,3 +161,87 @@ def test_jobs_and_ray_give_the_same_verdicts(tmp_path: Path, small_batches: Path
     assert sum(v[4] for v in verdicts(one)) > 0  # something was flagged
     summary = json.loads((out_dir / "run.json").read_text("utf-8"))
     assert summary["summary"] == json.loads(out1.splitlines()[-1])["summary"]
+
+
+def fill_fidelity_cache(feed: Path, config_path: Path) -> None:
+    """Cache every translation a fidelity run of ``feed`` asks for, so no model is needed:
+    each target sentence's back-translation (the aligned source paragraph, every third one
+    emptied out) and each aligned source's forward translation (the target itself)."""
+    from mtaudit.pipeline import prepare, segment
+    from mtaudit.translate.cache import TranslationCache
+    from mtaudit.translate.engine import translation_key
+    from mtaudit.translate.shared import Translations
+    from mtaudit.translate.specs import cache_path, engine_for
+    from mtaudit.types import Document
+
+    config = Config.load(config_path)
+    docs = [segment(d, config) for d in iter_inputs([str(feed)]) if isinstance(d, Document)]
+    back = {}
+    for doc in docs:
+        for k, sent in enumerate(doc.sentences):
+            back[sent.text] = "" if k % 3 == 2 else (doc.document.source or sent.text)
+    with TranslationCache(cache_path(config)) as cache:
+        spec = engine_for(config, "en-ar")
+        assert spec is not None
+        cache.put_many(translation_key(config, spec), back.items(), origin="import:test")
+    translations = Translations(config)
+    forward = {
+        pair.source: pair.target.text
+        for doc in docs
+        for pair in prepare(doc, config, translations.translate_if_available).pairs
+        if pair.source
+    }
+    translations.close()
+    with TranslationCache(cache_path(config)) as cache:
+        spec = engine_for(config, "ar-en")
+        assert spec is not None
+        cache.put_many(translation_key(config, spec), forward.items(), origin="import:test")
+
+
+@pytest.fixture
+def fidelity_feed(tmp_path: Path) -> tuple[Path, Path]:
+    feed = make_feed(tmp_path / "feed.jsonl", 40, seed=5)
+    config = tmp_path / "fidelity.toml"
+    config.write_text(
+        f'[run]\nbatch_size = 6\n[translation]\nmodels_dir = "{tmp_path / "none"}"\n'
+        f'cache = "{tmp_path / "cache.sqlite3"}"\n[fidelity]\nparts = ["back_translation", '
+        '"forward"]\n',
+        encoding="utf-8",
+    )
+    fill_fidelity_cache(feed, config)
+    return feed, config
+
+
+def test_fidelity_from_cache_is_the_same_with_jobs(fidelity_feed: tuple[Path, Path]) -> None:
+    feed, config = fidelity_feed
+    base = ("audit", str(feed), "--format", "jsonl", "-c", str(config), "--signals", "fidelity")
+    code1, out1, err1 = run(*base, "--strict", "--jobs", "1")
+    code2, out2, _ = run(*base, "--strict", "--jobs", "2")
+    assert code1 == code2 == 0, err1
+    one, two = jsonl_documents(out1), jsonl_documents(out2)
+    assert verdicts(one) == verdicts(two)
+    assert all("fidelity.chrf_forward" in s["signals"] for d in one for s in d["sentences"])
+    flagged_by_fidelity = [
+        c for d in one for s in d["sentences"] for c in s["checks"] if c["id"].startswith("fid")
+    ]
+    assert flagged_by_fidelity  # the emptied back-translations are found
+
+
+@pytest.mark.ray
+def test_ray_actors_give_the_same_fidelity_verdicts(
+    tmp_path: Path, fidelity_feed: tuple[Path, Path]
+) -> None:
+    pytest.importorskip("ray.data")
+    feed, config = fidelity_feed
+    base = ("audit", str(feed), "--format", "jsonl", "-c", str(config), "--signals", "fidelity")
+    code1, out1, _ = run(*base, "--jobs", "1")
+    code3, _, err3 = run(*base, "--executor", "ray", "-o", str(tmp_path / "ray"))
+    assert code1 == code3 == 0, err3
+    shards = sorted((tmp_path / "ray").glob("part-*.jsonl"))
+    ray_docs = [json.loads(x) for shard in shards for x in shard.read_text("utf-8").splitlines()]
+    assert verdicts(jsonl_documents(out1)) == verdicts(ray_docs)
+    summary = json.loads((tmp_path / "ray" / "run.json").read_text("utf-8"))
+    assert [s["name"] for s in summary["signature"]["signals"] if s["ran"]] == [
+        "fidelity.back_translation",
+        "fidelity.forward",
+    ]

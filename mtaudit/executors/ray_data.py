@@ -51,10 +51,16 @@ def _import_ray() -> Any:
 
 
 def feed_files(inputs: list[str]) -> list[str]:
-    """Expand files, folders (``*.jsonl``/``*.ndjson`` inside) and globs into JSONL files."""
+    """Expand files, folders (``*.jsonl``/``*.ndjson`` inside) and globs into JSONL files.
+
+    Remote URIs (``s3://bucket/feeds/``) are passed to Ray Data as they are.
+    """
     files: list[str] = []
     for item in inputs:
         path = Path(item)
+        if "://" in item:  # s3://, gs://, hdfs://...: Ray Data reads it from the cluster
+            files.append(item)
+            continue
         if path.is_dir():
             found = sorted(
                 str(p) for p in path.iterdir() if p.suffix.lower() in (".jsonl", ".ndjson")

@@ -8,7 +8,7 @@ looked up in the cache, again when the fidelity signal scores it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from mtaudit.config import Config
@@ -27,11 +27,23 @@ class Availability:
     fix: str = ""
 
 
+CacheFactory = Callable[[Config], TranslationCache]
+"""Opens the run's translation cache. The default is the SQLite file at ``translation.cache``;
+another store (one shared by a cluster) is a ``TranslationCache`` subclass that overrides
+``get_many``, ``missing``, ``put_many`` and ``close``, opened by a factory given here."""
+
+
+def sqlite_cache(config: Config) -> TranslationCache:
+    """The SQLite translation cache of this machine (``translation.cache``)."""
+    return TranslationCache(cache_path(config))
+
+
 class Translations:
     """Translations for one run, per direction, shared by every stage that needs them."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, open_cache: CacheFactory | None = None) -> None:
         self.config = config
+        self.open_cache = open_cache or sqlite_cache
         self._cache: TranslationCache | None = None
         self._translators: dict[str, CachedTranslator] = {}
         self._present: dict[str, bool] = {}
@@ -42,14 +54,18 @@ class Translations:
     # -- cache and models -------------------------------------------------------------------
 
     def cache_for_reading(self) -> TranslationCache | None:
-        """The cache when it exists (never creates the file)."""
-        if self._cache is None and not cache_path(self.config).exists():
+        """The cache when it exists (never creates the SQLite file)."""
+        if (
+            self._cache is None
+            and self.open_cache is sqlite_cache
+            and not cache_path(self.config).exists()
+        ):
             return None
         return self._open_cache()
 
     def _open_cache(self) -> TranslationCache:
         if self._cache is None:
-            self._cache = TranslationCache(cache_path(self.config))
+            self._cache = self.open_cache(self.config)
         return self._cache
 
     def close(self) -> None:
