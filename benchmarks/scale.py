@@ -181,6 +181,37 @@ def fill_cache(feed: Path, config_path: Path, data: Path) -> None:
         cache.put_many(translation_key(config, spec_fwd), forward.items(), origin="benchmark")
 
 
+def time_alignment(target: Path, source: Path) -> tuple[float, float, int, int]:
+    """Seconds to segment both sides, and to align them (banded); and the sentence counts."""
+    from mtaudit.config import Config
+    from mtaudit.io import read_inputs
+    from mtaudit.pipeline import prepare, segment
+    from mtaudit.types import Document
+
+    config = Config.load()
+    (doc,) = read_inputs([str(target)], source=str(source))
+    assert isinstance(doc, Document)
+    start = time.perf_counter()
+    segmented = segment(doc, config)
+    middle = time.perf_counter()
+    prepare(segmented, config)
+    end = time.perf_counter()
+    return middle - start, end - middle, len(segmented.source_sentences), len(segmented.sentences)
+
+
+def time_full_table(target: Path, source: Path) -> float:
+    """Seconds to align the same article with a band as wide as the table (the old cost)."""
+    from mtaudit.align import align_lengths
+    from mtaudit.config import Config
+    from mtaudit.segment import split_sentences
+
+    src = [len(s.text) for s in split_sentences(source.read_text(encoding="utf-8"), "ar")]
+    tgt = [len(s.text) for s in split_sentences(target.read_text(encoding="utf-8"), "en")]
+    start = time.perf_counter()
+    align_lengths(src, tgt, Config.load(), width=max(len(src), len(tgt)))
+    return time.perf_counter() - start
+
+
 # -- the benchmark -----------------------------------------------------------------------------
 
 
@@ -239,6 +270,7 @@ def main() -> None:
             f"{small / fidelity.seconds:,.0f} | {fidelity.rss_mib:.0f} | nan |"
         )
         articles: dict[int, Measure] = {}
+        align_notes: list[str] = []
         for size in (short, long):
             target, source = write_article(work, size, args.data)
             m = mtaudit(
@@ -250,6 +282,17 @@ def main() -> None:
                 f"| whole article | {size:,} | 1 | {m.seconds:.1f} | {size / m.seconds:,.0f} | "
                 f"{m.rss_mib:.0f} | nan |"
             )
+            seg, aligned, n_src, n_tgt = time_alignment(target, source)
+            align_notes.append(
+                f"- article of {size:,} sentences ({n_src:,} source, {n_tgt:,} target "
+                f"sentences found): segmentation {seg:.1f} s, banded alignment {aligned:.2f} s"
+            )
+            if size == short:
+                full = time_full_table(target, source)
+                align_notes.append(
+                    f"  (baseline, same process: the full table for the same article "
+                    f"{full:.2f} s, {full / aligned:.1f}x the banded alignment)"
+                )
     print()
     print("| run | sentences | jobs | seconds | sentences/s | peak RSS MiB | worker RSS MiB |")
     print("|---|---:|---:|---:|---:|---:|---:|")
@@ -271,6 +314,7 @@ def main() -> None:
         f"- whole article {long:,} vs {short:,} sentences: {art:.2f}x the time "
         f"(target within 8x: {'met' if art <= 8 else 'NOT met'})"
     )
+    print("\n".join(align_notes))
     fid = fidelity.seconds / speed[(small, 1)].seconds
     print(
         f"- fidelity from cache vs checks only ({small:,} sentences, --jobs 1): {fid:.2f}x "

@@ -8,6 +8,7 @@ models) once, when the pool starts, not per batch.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import multiprocessing
 import os
@@ -61,6 +62,7 @@ _WORKER: Auditor | None = None
 def _start_worker(config: Config, signals: list[str] | None, strict: bool) -> None:
     global _WORKER
     _WORKER = Auditor(config, signals=signals, strict=strict)
+    gc.freeze()
 
 
 def _work(items: list[Item]) -> Batch:
@@ -90,6 +92,8 @@ def run_batches(
     head = list(itertools.islice(batches, 2))
     if jobs <= 1 or len(head) < 2:
         auditor = Auditor(config, signals=signals, strict=strict)
+        # what is loaded now lives for the whole run: keep the collector from scanning it again
+        gc.freeze()
         try:
             for batch in itertools.chain(head, batches):
                 auditor.statuses = []
@@ -99,6 +103,7 @@ def run_batches(
                 yield done
         finally:
             auditor.close()
+            gc.unfreeze()
         return
     context = multiprocessing.get_context("spawn")
     with context.Pool(jobs, initializer=_start_worker, initargs=(config, signals, strict)) as pool:
