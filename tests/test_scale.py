@@ -246,3 +246,18 @@ def test_ray_actors_give_the_same_fidelity_verdicts(
         "fidelity.back_translation",
         "fidelity.forward",
     ]
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--ray-address", "auto"], "--ray-address goes with --executor ray"),
+        (["--executor", "ray"], "give -o FOLDER"),
+        (["--executor", "ray", "-o", "out", "--html", "r.html"], "no --source or --html"),
+        (["--jobs", "0"], "--jobs"),
+    ],
+)
+def test_scale_usage_errors(tmp_path: Path, extra: list[str], message: str) -> None:
+    feed = make_feed(tmp_path / "feed.jsonl", 2)
+    code, _, err = run("audit", str(feed), *extra)
+    assert code == 2 and message in err

@@ -174,11 +174,15 @@ def run_audit(
         src_lang = source_lang or str(config.get("languages.source", "ar"))
         tgt_lang = target_lang or str(config.get("languages.target", "en"))
         chosen = _chosen(signals, no_signals)
+        if ray_address and executor != "ray":
+            raise CliError("--ray-address goes with --executor ray")
         if executor == "ray":
             from mtaudit.executors.ray_data import run_ray
 
             if not output:
                 raise CliError("--executor ray writes sharded results: give -o FOLDER")
+            if source or html_path:
+                raise CliError("--executor ray audits JSONL feeds: no --source or --html")
             return run_ray(
                 list(inputs),
                 config,
