@@ -31,10 +31,16 @@ def compact(data: Any) -> str:
 
 
 class RunTotals:
-    """The run's summary, added up one document record at a time."""
+    """The run's summary, added up one document record at a time.
+
+    Of each document only what the gate and the error lines can need is kept, and only for
+    documents that failed or have flagged sentences (no budget is exceeded by zero flags), so
+    memory stays flat over a long clean feed.
+    """
 
     def __init__(self) -> None:
         self.documents: list[dict[str, Any]] = []
+        self.count = 0
         self.sentences = 0
         self.flagged = 0
         self.errors = 0
@@ -43,7 +49,15 @@ class RunTotals:
     def add(self, doc: dict[str, Any]) -> None:
         """Count one document record (``document_to_dict`` form)."""
         summary = doc["summary"]
-        self.documents.append({"id": doc["id"], "error": doc["error"], "summary": summary})
+        self.count += 1
+        if doc["error"] or summary["flagged"]:
+            self.documents.append(
+                {
+                    "id": doc["id"],
+                    "error": doc["error"],
+                    "summary": {"sentences": summary["sentences"], "flagged": summary["flagged"]},
+                }
+            )
         self.sentences += summary["sentences"]
         self.flagged += summary["flagged"]
         self.errors += 1 if doc["error"] else 0
@@ -52,7 +66,7 @@ class RunTotals:
     def summary(self) -> dict[str, Any]:
         """The run summary, as in ``run_to_dict``."""
         return {
-            "documents": len(self.documents),
+            "documents": self.count,
             "sentences": self.sentences,
             "flagged": self.flagged,
             "errors": self.errors,
@@ -60,7 +74,7 @@ class RunTotals:
         }
 
     def skeleton(self, signature: dict[str, Any]) -> dict[str, Any]:
-        """A run dictionary with the small document records only (for the gate)."""
+        """A run dictionary whose documents are the small records kept (for the gate)."""
         return {
             "schema": SCHEMA,
             "signature": signature,
