@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 
@@ -114,3 +115,20 @@ def test_memoised_chrf_equals_sacrebleu(hyp: str, ref: str, lang: str) -> None:
     memo = ChrfMemo(lang)
     assert memo(hyp, ref) == chrf(hyp, ref, lang)
     assert memo(hyp, ref) == chrf(hyp, ref, lang)  # from the memo
+
+
+def test_memoised_chrf_equals_sacrebleu_on_flores(shared_data: Path) -> None:
+    folder = shared_data / "flores-dev"
+    for lang, hyp_file, ref_file in (
+        ("en", "ar-en/flores-dev.google.en", "ar-en/flores-dev.en"),
+        ("ar", "en-ar/flores-dev.nllb.ar", "en-ar/flores-dev.ar"),
+    ):
+        hyps = (folder / hyp_file).read_text(encoding="utf-8").splitlines()
+        refs = (folder / ref_file).read_text(encoding="utf-8").splitlines()
+        rng = random.Random(lang)
+        memo = ChrfMemo(lang)
+        for _ in range(150):
+            i = rng.randrange(len(hyps))
+            j = i if rng.random() < 0.5 else rng.randrange(len(refs))
+            hyp = hyps[i] if rng.random() < 0.8 else hyps[i] + " " + hyps[i - 1]
+            assert memo(hyp, refs[j]) == chrf(hyp, refs[j], lang)

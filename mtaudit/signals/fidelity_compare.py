@@ -110,19 +110,25 @@ class ChrfMemo:
 
     The aligner compares every target sentence (and pair of sentences) with several source
     sentences; extracting n-grams is most of chrF's cost, so they are kept per text for the life
-    of this object (one alignment block). Scores equal sacrebleu's ``sentence_score``.
+    of this object (one alignment block), with their totals, and matches are counted over the
+    n-grams both texts share. Scores equal sacrebleu's ``sentence_score``.
     """
 
     def __init__(self, lang: str) -> None:
         self.lang = lang
         self.metric = _metrics(lang)[0]
-        self._ngrams: dict[str, list[Counter[str]] | None] = {}
+        self._ngrams: dict[str, list[tuple[Counter[str], int]] | None] = {}
 
-    def _of(self, text: str) -> list[Counter[str]] | None:
+    def _of(self, text: str) -> list[tuple[Counter[str], int]] | None:
         if text not in self._ngrams:
             norm = normalise(text, self.lang)
             self._ngrams[text] = (
-                extract_all_char_ngrams(norm, self.metric.char_order, self.metric.whitespace)
+                [
+                    (grams, sum(grams.values()))
+                    for grams in extract_all_char_ngrams(
+                        norm, self.metric.char_order, self.metric.whitespace
+                    )
+                ]
                 if norm
                 else None
             )
@@ -134,9 +140,11 @@ class ChrfMemo:
         if hyp is None or ref is None:
             return 0.0
         stats: list[int] = []
-        for h, r in zip(hyp, ref, strict=True):
-            stats.extend(self.metric._get_match_statistics(h, r))
-        return float(self.metric._compute_score_from_stats(stats).score)
+        for (h, h_total), (r, r_total) in zip(hyp, ref, strict=True):
+            # sacrebleu's _get_match_statistics, counted over the shared n-grams only
+            match = sum(min(h[g], r[g]) for g in h.keys() & r.keys())
+            stats.extend((h_total if r else 0, r_total, match))
+        return float(self.metric._compute_f_score(stats))
 
 
 def numbers(text: str) -> list[tuple[str, int, int]]:
