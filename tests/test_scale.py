@@ -24,7 +24,10 @@ EXAMPLE_SOURCE = ROOT / "examples" / "article.ar.txt"
 
 def run(*args: str) -> tuple[int, str, str]:
     result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.stdout, result.stderr
+    err = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        err += f"\n{type(result.exception).__name__}: {result.exception}"
+    return result.exit_code, result.stdout, err
 
 
 def make_feed(path: Path, documents: int, seed: int = 1, bad_line: int | None = None) -> Path:

@@ -17,6 +17,7 @@ point ``translation.cache`` at node-local storage so that each node fills its ow
 
 from __future__ import annotations
 
+import atexit
 import glob
 import json
 import logging
@@ -169,12 +170,11 @@ def run_ray(
         raise UsageError("--executor ray reads JSONL feeds only (--input-format jsonl)")
     files = feed_files(inputs)
     ray = _import_ray()
-    started = _start(ray, address)
-    try:
-        return _run(ray, files, config, output, signals, strict, (source_lang, target_lang))
-    finally:
-        if started:
-            ray.shutdown()
+    if _start(ray, address):
+        # the local instance lives as long as this process (a second run in the same process,
+        # as in tests, reuses it instead of waiting for a new one to start)
+        atexit.register(ray.shutdown)
+    return _run(ray, files, config, output, signals, strict, (source_lang, target_lang))
 
 
 def _run(
