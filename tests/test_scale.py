@@ -264,3 +264,9 @@ def test_scale_usage_errors(tmp_path: Path, extra: list[str], message: str) -> N
     feed = make_feed(tmp_path / "feed.jsonl", 2)
     code, _, err = run("audit", str(feed), *extra)
     assert code == 2 and message in err
+
+
+def test_output_that_is_a_folder_is_a_clear_error(tmp_path: Path) -> None:
+    feed = make_feed(tmp_path / "feed.jsonl", 2)
+    code, _, err = run("audit", str(feed), "--format", "json", "-o", str(tmp_path))
+    assert code == 2 and "cannot write" in err

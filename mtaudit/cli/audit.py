@@ -31,6 +31,8 @@ def audit(
       mtaudit audit article.en.txt --source article.ar.txt
       mtaudit audit feed.jsonl --format json -o run.json
       mtaudit audit articles/ --html report.html
+      mtaudit audit feed.jsonl --format jsonl --jobs 4 -o results.jsonl
+      mtaudit audit feeds/ --executor ray -o results/
       cat article.txt | mtaudit audit -
     """  # noqa: D301
     if run["summary"]["errors"]:

@@ -115,8 +115,9 @@ def audit_options(func: F) -> F:
         click.option(
             "-o",
             "--output",
-            type=click.Path(dir_okay=False),
-            help="Write the report to this file (atomically) instead of stdout.",
+            type=click.Path(),
+            help="Write the report to this file (atomically) instead of stdout; with "
+            "--executor ray, the folder for the sharded results.",
         ),
         click.option(
             "--html",
