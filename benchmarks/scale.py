@@ -151,8 +151,8 @@ def fill_cache(feed: Path, config_path: Path, data: Path) -> None:
     from mtaudit.pipeline import prepare, segment
     from mtaudit.translate.cache import TranslationCache
     from mtaudit.translate.engine import translation_key
+    from mtaudit.translate.settings import cache_path, engine_for
     from mtaudit.translate.shared import Translations
-    from mtaudit.translate.specs import cache_path, engine_for
     from mtaudit.types import Document
 
     arabic, english, back_mt, forward_mt = flores(data)

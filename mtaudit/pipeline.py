@@ -72,8 +72,26 @@ def segment_target(document: Document, config: Config) -> tuple[list[Sentence], 
     return sentences, merge_blocks(list(blocks.values()), text)
 
 
+def segment_unit(text: str) -> list[Sentence]:
+    """A whole segment as one sentence (whitespace trimmed); none when it is blank."""
+    stripped = text.strip()
+    if not stripped:
+        return []
+    start = text.index(stripped)
+    return [Sentence(0, stripped, start, start + len(stripped))]
+
+
 def segment(document: Document, config: Config) -> Prepared:
-    """Segment the target (and the source, when there is one); no pairs yet."""
+    """Segment the target (and the source, when there is one); no pairs yet.
+
+    A document whose ``unit`` is ``"segment"`` is one unit: it is never split.
+    """
+    if document.unit == "segment":
+        prepared = Prepared(document, segment_unit(document.target), [])
+        whole = None if document.source is None else document.source.strip()
+        if whole:
+            prepared.source_sentences = segment_unit(document.source or "")
+        return prepared
     sentences, blocks = segment_target(document, config)
     prepared = Prepared(document, sentences, blocks)
     if document.source is not None:
@@ -86,10 +104,26 @@ def prepare(
 ) -> Prepared:
     """Segment (unless done) and pair every target sentence with its aligned source.
 
-    ``translate`` enables the translation-based aligner (see ``mtaudit.align``).
+    ``translate`` enables the translation-based aligner (see ``mtaudit.align``). A document
+    whose ``unit`` is ``"segment"`` is one unit: it is never split or aligned.
     """
     prepared = document if isinstance(document, Prepared) else segment(document, config)
     document, sentences = prepared.document, prepared.sentences
+    if document.unit == "segment":
+        whole = None if document.source is None else document.source.strip()
+        prepared.pairs = [
+            Pair(
+                doc_id=document.id,
+                target=unit,
+                source=whole,
+                source_indices=(0,) if whole else (),
+                target_indices=(0,),
+                source_lang=document.source_lang,
+                target_lang=document.target_lang,
+            )
+            for unit in sentences
+        ]
+        return prepared
     previous: dict[int, str | None] = {}
     for sent in sentences:
         prev = sentences[sent.index - 1] if sent.index else None
@@ -171,12 +205,27 @@ def run_signals(
     return statuses, outputs
 
 
+def component_signatures(signals: Sequence[Signal]) -> dict[str, object]:
+    """Each signal's own resolved state (models@revisions, engines, decoding, cache origin)."""
+    out: dict[str, object] = {}
+    for signal in signals:
+        own = getattr(signal, "signature", None)
+        if callable(own):
+            out[signal.name] = own()
+    return out
+
+
 def signature(
-    config: Config, checks: Sequence[Check], statuses: list[SignalStatus]
+    config: Config,
+    checks: Sequence[Check],
+    statuses: list[SignalStatus],
+    components: dict[str, object] | None = None,
+    judge: Judge | None = None,
 ) -> dict[str, object]:
     """Everything needed to tell whether two runs are comparable."""
     ran = [s.name for s in statuses if s.ran]
     digest = config.digest()
+    extra: dict[str, object] = {"components": components} if components else {}
     return {
         "tool": "mtaudit",
         "version": __version__,
@@ -186,9 +235,20 @@ def signature(
         "signals": [
             {"name": s.name, "ran": s.ran, "reason": s.reason, "fix": s.fix} for s in statuses
         ],
+        **extra,
+        "judge": judge.describe() if judge else [],
         "text": f"mtaudit:{__version__}|config:{digest}|checks:{len(checks)}|"
-        f"signals:{','.join(ran) or 'none'}",
+        f"signals:{','.join(ran) or 'none'}|judge:{_judge_text(judge)}",
     }
+
+
+def _judge_text(judge: Judge | None) -> str:
+    if judge is None or not judge.describe():
+        return "none"
+    return ",".join(
+        f"{m['model']}@{m['version']}:{m['digest']}" if "digest" in m else m["model"]
+        for m in judge.describe()
+    )
 
 
 def merge_statuses(run: list[SignalStatus], batch: list[SignalStatus]) -> list[SignalStatus]:
@@ -230,9 +290,14 @@ class Auditor:
         self.align_by_translation = "fidelity" in names and "back_translation" in parts
         self.statuses: list[SignalStatus] = []
 
+    def components(self) -> dict[str, object]:
+        """The resolved state of each signal that ran (models, engines, decoding)."""
+        ran = {s.name.split(".")[0] for s in self.statuses if s.ran}
+        return component_signatures([s for s in self.signals if s.name in ran])
+
     def signature(self) -> dict[str, object]:
         """The run signature from what has run so far."""
-        return signature(self.config, self.checks, self.statuses)
+        return signature(self.config, self.checks, self.statuses, self.components(), self.judge)
 
     def close(self) -> None:
         """Close the translation cache."""
@@ -288,7 +353,9 @@ class Auditor:
                     texts.update(out.texts)
                 position += 1
                 result.sentences.append(
-                    SentenceResult(pair, findings, self.judge.verdict(findings), values, texts)
+                    SentenceResult(
+                        pair, findings, self.judge.judge(pair, findings, values), values, texts
+                    )
                 )
             if progress:
                 progress(len(doc.pairs))

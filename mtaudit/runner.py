@@ -29,11 +29,12 @@ Item = Document | InputError
 
 @dataclass
 class Batch:
-    """One batch's results: documents in report form, the statuses of its signals."""
+    """One batch's results: documents in report form, its signals' statuses and state."""
 
     documents: list[dict[str, Any]]
     statuses: list[SignalStatus]
     sentences: int
+    components: dict[str, object]
 
 
 def default_jobs() -> int:
@@ -51,6 +52,7 @@ def audit_batch(auditor: Auditor, items: list[Item]) -> Batch:
         [document_to_dict(r) for r in results],
         list(auditor.statuses),
         sum(len(r.sentences) for r in results),
+        auditor.components(),
     )
 
 

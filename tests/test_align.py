@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
-from translate_fixtures import make_config
+from helpers.translate_fixtures import make_config
 
 from mtaudit.align import align, align_lengths, align_translations
 from mtaudit.align.band import band_width, limits
@@ -20,8 +20,8 @@ from mtaudit.pipeline import Auditor
 from mtaudit.signals.fidelity_compare import chrf
 from mtaudit.translate.cache import TranslationCache
 from mtaudit.translate.engine import translation_key
+from mtaudit.translate.settings import cache_path, engine_for
 from mtaudit.translate.shared import Translations
-from mtaudit.translate.specs import cache_path, engine_for
 from mtaudit.types import Bead, Sentence
 
 CONFIG = Config.load()

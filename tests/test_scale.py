@@ -173,8 +173,8 @@ def fill_fidelity_cache(feed: Path, config_path: Path) -> None:
     from mtaudit.pipeline import prepare, segment
     from mtaudit.translate.cache import TranslationCache
     from mtaudit.translate.engine import translation_key
+    from mtaudit.translate.settings import cache_path, engine_for
     from mtaudit.translate.shared import Translations
-    from mtaudit.translate.specs import cache_path, engine_for
     from mtaudit.types import Document
 
     config = Config.load(config_path)

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
-from mtaudit.cli.common import audit_options, pass_audit
+from mtaudit.cli.common import AuditJob, audit_options, pass_audit
 
 
 @click.command()
 @audit_options
 @pass_audit
 def audit(
-    run: dict[str, Any],
+    job: AuditJob,
+    fmt: str,
+    output: str | None,
+    show_all: bool,
+    html_path: str | None,
     config_path: str | None,
 ) -> None:
     """Audit translated articles and list the sentences a reviewer should correct.
@@ -23,7 +25,7 @@ def audit(
     naming those fields, a folder of NAME.<lang>.txt articles, or - for stdin.
 
     Exit status: 0 when every input was audited, 2 when an input could not be read (the
-    others are still audited and reported) or on bad usage.
+    others are still audited and reported) or on bad usage, 3 on an internal error.
 
     \b
     Examples:
@@ -35,5 +37,6 @@ def audit(
       mtaudit audit feeds/ --executor ray -o results/
       cat article.txt | mtaudit audit -
     """  # noqa: D301
+    run = job.write(fmt, output, show_all, html_path)
     if run["summary"]["errors"]:
         raise SystemExit(2)

@@ -1,11 +1,13 @@
-"""Options and steps shared by ``audit`` and ``check``; library errors become CLI errors here."""
+"""Options and steps shared by ``audit`` and ``check``: options checked first, then the audit."""
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import click
@@ -13,25 +15,23 @@ from tqdm import tqdm
 
 from mtaudit.atomic import open_atomic, write_text_atomic
 from mtaudit.checks import build_checks
-from mtaudit.config import Config
-from mtaudit.errors import MtauditError
+from mtaudit.cli.exits import quiet
+from mtaudit.cli.paths import refuse_overwrite
+from mtaudit.config import Config, language_code
+from mtaudit.errors import InputError, UsageError
 from mtaudit.io import FORMATS
 from mtaudit.io.stream import iter_inputs
+from mtaudit.judge import Judge
 from mtaudit.pipeline import merge_statuses, signature
 from mtaudit.reports import terminal
 from mtaudit.reports.html import write_html
 from mtaudit.reports.json_report import dumps
 from mtaudit.reports.stream import Collector, JsonlWriter, JsonWriter, RunTotals
 from mtaudit.runner import default_jobs, run_batches
-from mtaudit.types import SignalStatus
+from mtaudit.types import Document, SignalStatus
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-class CliError(click.ClickException):
-    """A library error shown as one line, with exit code 2 (bad input or usage)."""
-
-    exit_code = 2
+log = logging.getLogger("mtaudit")
 
 
 def audit_options(func: F) -> F:
@@ -50,6 +50,12 @@ def audit_options(func: F) -> F:
             default="auto",
             show_default=True,
             help="How to read INPUT (auto: by file extension).",
+        ),
+        click.option(
+            "--unit",
+            type=click.Choice(["document", "segment"]),
+            help="document: split into sentences and align; segment: each record is one "
+            "sentence-like unit, never re-split [default: segment for TSV/CSV, else document].",
         ),
         click.option(
             "--source-lang",
@@ -137,159 +143,207 @@ def audit_options(func: F) -> F:
     return func
 
 
-def _chosen(signals: str | None, no_signals: bool) -> list[str] | None:
-    if no_signals:
-        return []
-    if signals is not None:
-        return [s.strip() for s in signals.split(",") if s.strip()]
-    return None
+@dataclass
+class AuditJob:
+    """An audit set up from the shared options: config loaded and checked, nothing read yet.
 
-
-def run_audit(
-    inputs: tuple[str, ...],
-    source: str | None,
-    input_format: str,
-    source_lang: str | None,
-    target_lang: str | None,
-    config_path: str | None,
-    signals: str | None,
-    no_signals: bool,
-    strict: bool,
-    fmt: str = "text",
-    output: str | None = None,
-    show_all: bool = False,
-    html_path: str | None = None,
-    pretty: bool = False,
-    jobs: int | None = None,
-    executor: str = "local",
-    ray_address: str | None = None,
-) -> dict[str, Any]:
-    """Read, audit and write the reports as documents finish; return the run dictionary.
-
-    The dictionary holds every document when a report needed them all (text, HTML, pretty
-    JSON), else the small per-document records (id, error, summary) the gate needs. Raises
-    ``CliError`` on bad input or usage.
+    Commands validate their own options (which may need ``config``) first, then call ``run``.
     """
-    try:
-        config = Config.load(config_path)
-        src_lang = source_lang or str(config.get("languages.source", "ar"))
-        tgt_lang = target_lang or str(config.get("languages.target", "en"))
-        chosen = _chosen(signals, no_signals)
-        if ray_address and executor != "ray":
-            raise CliError("--ray-address goes with --executor ray")
-        if executor == "ray":
+
+    config: Config
+    inputs: tuple[str, ...]
+    source: str | None
+    input_format: str
+    source_lang: str | None
+    target_lang: str | None
+    signals: str | None
+    no_signals: bool
+    strict: bool
+    unit: str | None = None
+    pretty: bool = False
+    jobs: int | None = None
+    executor: str = "local"
+    ray_address: str | None = None
+
+    def _chosen(self) -> list[str] | None:
+        if self.no_signals:
+            return []
+        if self.signals is not None:
+            return [s.strip() for s in self.signals.split(",") if s.strip()]
+        return None
+
+    def _items(self) -> Iterator[Document | InputError]:
+        """The inputs, JSONL feeds streamed a record at a time; ``--unit`` applied."""
+        config = self.config
+        items = iter_inputs(
+            list(self.inputs),
+            source=self.source,
+            fmt=self.input_format,
+            source_lang=self.source_lang or str(config.get("languages.source", "ar")),
+            target_lang=self.target_lang or str(config.get("languages.target", "en")),
+        )
+        seen: dict[str, str] = {}
+        read = failed = 0
+        for item in items:
+            if isinstance(item, Document):
+                read += 1
+                if self.unit is not None:
+                    item.unit = self.unit
+                if item.id in seen:
+                    log.warning(
+                        "%s: document id %r is also used by %s; give each record its own id",
+                        item.origin,
+                        item.id,
+                        seen[item.id],
+                    )
+                else:
+                    seen[item.id] = item.origin
+            else:
+                failed += 1
+            yield item
+        log.info("read %d document(s); %d input(s) could not be read", read, failed)
+
+    def write(
+        self, fmt: str, output: str | None, show_all: bool, html_path: str | None
+    ) -> dict[str, Any]:
+        """Read, audit and write the reports as documents finish; return the run dictionary.
+
+        The dictionary holds every document when a report needed them all (text, HTML, pretty
+        JSON), else the small records of failed and flagged documents (for the gate and the
+        error lines). Batches go to ``jobs`` worker processes, or to Ray Data.
+        """
+        config = self.config
+        if self.ray_address and self.executor != "ray":
+            raise UsageError("--ray-address goes with --executor ray")
+        if self.executor == "ray":
+            if not output:
+                raise UsageError("--executor ray writes sharded results: give -o FOLDER")
+            if self.source or html_path:
+                raise UsageError("--executor ray audits JSONL feeds: no --source or --html")
             from mtaudit.executors.ray_data import run_ray
 
-            if not output:
-                raise CliError("--executor ray writes sharded results: give -o FOLDER")
-            if source or html_path:
-                raise CliError("--executor ray audits JSONL feeds: no --source or --html")
             return run_ray(
-                list(inputs),
+                list(self.inputs),
                 config,
                 output,
-                signals=chosen,
-                strict=strict,
-                address=ray_address,
-                source_lang=src_lang,
-                target_lang=tgt_lang,
-                input_format=input_format,
+                signals=self._chosen(),
+                strict=self.strict,
+                address=self.ray_address,
+                source_lang=self.source_lang or str(config.get("languages.source", "ar")),
+                target_lang=self.target_lang or str(config.get("languages.target", "en")),
+                input_format=self.input_format,
             )
-        items = iter_inputs(
-            list(inputs),
-            source=source,
-            fmt=input_format,
-            source_lang=src_lang,
-            target_lang=tgt_lang,
-        )
         with contextlib.ExitStack() as stack:
             writers: list[Any] = []
             collector: Collector | None = None
-            if fmt == "text" or html_path or (fmt == "json" and pretty):
+            if fmt == "text" or html_path or (fmt == "json" and self.pretty):
                 collector = Collector()
                 writers.append(collector)
-            if fmt in ("json", "jsonl") and not (fmt == "json" and pretty):
+            if fmt in ("json", "jsonl") and not (fmt == "json" and self.pretty):
                 stream = stack.enter_context(open_atomic(output)) if output else sys.stdout
                 writers.append(JsonlWriter(stream) if fmt == "jsonl" else JsonWriter(stream))
-            checks = build_checks(config)
+            checks, judge = build_checks(config), Judge.from_config(config)
             statuses: list[SignalStatus] = []
+            components: dict[str, object] = {}
             totals = RunTotals()
             bar = stack.enter_context(
                 tqdm(
                     unit=" sentences",
                     desc="Auditing",
                     file=sys.stderr,
-                    disable=not sys.stderr.isatty(),
+                    disable=quiet() or not sys.stderr.isatty(),
                     leave=False,
                 )
             )
             batches = run_batches(
-                items,
+                self._items(),
                 config,
-                signals=chosen,
-                strict=strict,
-                jobs=jobs or default_jobs(),
+                signals=self._chosen(),
+                strict=self.strict,
+                jobs=self.jobs or default_jobs(),
                 progress=bar.update,
             )
             for batch in batches:
                 statuses = merge_statuses(statuses, batch.statuses)
-                current = signature(config, checks, statuses)
+                components.update(batch.components)
+                current = signature(config, checks, statuses, components or None, judge)
                 for doc in batch.documents:
                     totals.add(doc)
                     for writer in writers:
                         writer.write(doc, lambda sig=current: sig)
-            final = signature(config, checks, statuses)
+            final = signature(config, checks, statuses, components or None, judge)
             for writer in writers:
                 if not isinstance(writer, Collector):
                     writer.finish(final, totals)
         run = collector.run(final, totals) if collector else totals.skeleton(final)
         if html_path:
             write_html(run, html_path)
-        if fmt == "json" and pretty:
+        text = None
+        if fmt == "json" and self.pretty:
             text = dumps(run, pretty=True)
-            if output:
-                write_text_atomic(text, output)
-            else:
-                click.echo(text, nl=False)
         elif fmt == "text":
             colour = output is None and sys.stdout.isatty()
             text = terminal.render(run, colour=colour, show_all=show_all) + "\n"
+        if text is not None:
             if output:
                 write_text_atomic(text, output)
             else:
                 click.echo(text, nl=False)
-    except MtauditError as exc:
-        raise CliError(str(exc)) from None
-    for doc in run["documents"]:
-        if doc["error"]:
-            click.echo(f"error: {doc['id']}: {doc['error']}", err=True)
-    return run
+        for doc in run["documents"]:
+            if doc["error"]:
+                click.echo(f"error: {doc['id']}: {doc['error']}", err=True)
+        return run
+
+
+_JOB_OPTIONS = (
+    "inputs",
+    "source",
+    "input_format",
+    "source_lang",
+    "target_lang",
+    "signals",
+    "no_signals",
+    "strict",
+    "unit",
+    "pretty",
+    "jobs",
+    "executor",
+    "ray_address",
+)
+
+
+def known_signals(names: list[str]) -> None:
+    """Raise ``UsageError`` for a ``--signals`` name that is not a registered signal."""
+    from mtaudit.signals import REGISTRY
+
+    unknown = [n for n in names if n not in REGISTRY]
+    if unknown:
+        raise UsageError(
+            f"--signals: unknown signal {', '.join(map(repr, unknown))} "
+            f"(known: {', '.join(sorted(REGISTRY))})"
+        )
 
 
 def pass_audit(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Run the audit from the shared options (reports written); hand ``func`` the run dict."""
+    """Check the shared options before any work and hand ``func`` an ``AuditJob`` as ``job``.
+
+    The configuration is loaded (and validated) once; languages must be codes; ``-o`` and
+    ``--html`` may not name an input, the ``--source`` file, or each other.
+    """
 
     @functools.wraps(func)
     def wrapper(**kwargs: Any) -> Any:
-        names = (
-            "inputs",
-            "source",
-            "input_format",
-            "source_lang",
-            "target_lang",
-            "signals",
-            "no_signals",
-            "strict",
-            "fmt",
-            "output",
-            "show_all",
-            "html_path",
-            "pretty",
-            "jobs",
-            "executor",
-            "ray_address",
+        options = {k: kwargs.pop(k) for k in _JOB_OPTIONS}
+        config = Config.load(kwargs["config_path"])
+        for option in ("source_lang", "target_lang"):
+            if options[option] is not None:
+                options[option] = language_code(options[option], f"--{option.replace('_', '-')}")
+        if options["signals"] and not options["no_signals"]:
+            known_signals([s.strip() for s in options["signals"].split(",") if s.strip()])
+        refuse_overwrite(
+            {"-o/--output": kwargs.get("output"), "--html": kwargs.get("html_path")},
+            [*options["inputs"], options["source"]],
         )
-        run = run_audit(config_path=kwargs["config_path"], **{k: kwargs.pop(k) for k in names})
-        return func(run=run, **kwargs)
+        return func(job=AuditJob(config=config, **options), **kwargs)
 
     return wrapper

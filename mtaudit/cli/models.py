@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from mtaudit.config import Config
-from mtaudit.errors import MtauditError
 
 config_option = click.option(
     "-c",
@@ -20,16 +19,13 @@ config_option = click.option(
 
 
 def load_config(path: Path | None) -> Config:
-    """Load the configuration, turning library errors into click errors."""
-    try:
-        return Config.load(path)
-    except MtauditError as exc:
-        raise click.ClickException(str(exc)) from None
+    """Load (and validate) the configuration."""
+    return Config.load(path)
 
 
 @click.group("models")
 def models() -> None:
-    r"""Fetch, list and check the configured models (translators, fluency LM) under models/.
+    """Fetch, list and check the configured models (translators, fluency LM) under models/.
 
     \b
     Examples:
@@ -37,25 +33,22 @@ def models() -> None:
       mtaudit models pull                      # every configured model
       mtaudit models pull opus-mt-en-ar
       mtaudit models verify
-    """
+    """  # noqa: D301
 
 
 @models.command("list")
 @config_option
 def list_models(config_path: Path | None) -> None:
-    r"""Show each configured model: present, converted, or missing (with the fix).
+    """Show each configured model: present, converted, or missing (with the fix).
 
     \b
     Example:
       mtaudit models list
-    """
-    from mtaudit.modelstore import states
+    """  # noqa: D301
+    from mtaudit.models.store import states
 
     config = load_config(config_path)
-    try:
-        rows = states(config)
-    except MtauditError as exc:
-        raise click.ClickException(str(exc)) from None
+    rows = states(config)
     for state in rows:
         spec = state.spec
         if state.present:
@@ -71,37 +64,49 @@ def list_models(config_path: Path | None) -> None:
             f"{spec.name:<20} {spec.direction:<6} {mark:<7}  {spec.hub_id}@{spec.revision[:12]}"
         )
         click.echo(f"{'':<20} {detail}")
+        if state.commit:
+            click.echo(f"{'':<20} commit {state.commit} (locked from revision {state.revision})")
 
 
 @models.command("pull")
 @click.argument("names", nargs=-1)
 @click.option("--no-convert", is_flag=True, help="Do not make the CTranslate2 int8 copy.")
 @click.option("--force", is_flag=True, help="Fetch and convert again even if present.")
+@click.option(
+    "--revision",
+    metavar="REV",
+    help="Fetch this branch, tag or commit instead of the pinned revision, and lock the model "
+    "to the commit it names now (e.g. --revision main when the pinned one is gone).",
+)
 @config_option
 def pull_models(
-    names: tuple[str, ...], no_convert: bool, force: bool, config_path: Path | None
+    names: tuple[str, ...],
+    no_convert: bool,
+    force: bool,
+    revision: str | None,
+    config_path: Path | None,
 ) -> None:
-    r"""Fetch models from the Hugging Face Hub at their pinned revisions.
+    """Fetch models from the Hugging Face Hub at their pinned (or locked) revisions.
 
-    The only command that uses the network. Records the files' SHA-256 in models/manifest.toml
-    and converts each model to CTranslate2 int8.
+    The only command that uses the network. Records the commit and the files' SHA-256 in
+    models/manifest.toml (the lock that runs and `models verify` use) and converts each model to
+    CTranslate2 int8.
 
     \b
     Examples:
       mtaudit models pull
       mtaudit models pull opus-mt-ar-en --no-convert
-    """
-    from mtaudit.modelstore import pull
+      mtaudit models pull opus-mt-en-ar --revision main
+    """  # noqa: D301
+    from mtaudit.models.store import pull
 
     config = load_config(config_path)
-    try:
-        pulled = pull(config, names, convert=not no_convert, force=force)
-    except MtauditError as exc:
-        raise click.ClickException(str(exc)) from None
+    pulled = pull(config, names, revision=revision, convert=not no_convert, force=force)
     for state in pulled:
         click.echo(
             f"{state.spec.name}: {state.hf_path}"
             + (f" (+ {state.ct2_path.name})" if state.ct2 else "")
+            + (f" at commit {state.commit}" if state.commit else "")
         )
 
 
@@ -109,23 +114,23 @@ def pull_models(
 @click.argument("names", nargs=-1)
 @config_option
 def verify_models(names: tuple[str, ...], config_path: Path | None) -> None:
-    r"""Check model files against the SHA-256 recorded at pull time; exit 1 on any mismatch.
+    """Check model files against the SHA-256 recorded at pull time; exit 2 on any mismatch.
 
     \b
     Example:
       mtaudit models verify opus-mt-ar-en
-    """
-    from mtaudit.modelstore import verify
+    """  # noqa: D301
+    from mtaudit.models.store import verify
 
     config = load_config(config_path)
-    try:
-        results = verify(config, names)
-    except MtauditError as exc:
-        raise click.ClickException(str(exc)) from None
+    results = verify(config, names)
     bad = 0
     for result in results:
         if result.ok:
-            click.echo(f"{result.name}: ok ({result.checked} files)")
+            click.echo(
+                f"{result.name}: ok ({result.checked} files, commit {result.commit} "
+                f"from revision {result.revision})"
+            )
             continue
         bad += 1
         click.echo(f"{result.name}: {len(result.problems)} problem(s)", err=True)
@@ -134,7 +139,7 @@ def verify_models(names: tuple[str, ...], config_path: Path | None) -> None:
         force = "" if result.checked == 0 else "--force "
         click.echo(f"  fix: mtaudit models pull {force}{result.name}", err=True)
     if bad:
-        raise SystemExit(1)
+        raise SystemExit(2)
 
 
 @models.command("convert")
@@ -142,20 +147,18 @@ def verify_models(names: tuple[str, ...], config_path: Path | None) -> None:
 @click.option("--force", is_flag=True, help="Convert again even if a conversion exists.")
 @config_option
 def convert_models(names: tuple[str, ...], force: bool, config_path: Path | None) -> None:
-    r"""Convert pulled models to CTranslate2 int8 under models/<name>-ct2-int8/.
+    """Convert pulled models to CTranslate2 int8 under models/<name>-ct2-int8/.
 
     \b
     Example:
       mtaudit models convert opus-mt-ar-en
-    """
-    from mtaudit.translate.ct2 import convert
-    from mtaudit.translate.specs import configured_models, ct2_dir, hf_dir, model_spec
+    """  # noqa: D301
+    from mtaudit.models.convert import convert
+    from mtaudit.models.paths import ct2_dir, hf_dir
+    from mtaudit.models.specs import configured_models, model_spec
 
     config = load_config(config_path)
-    try:
-        specs = [model_spec(config, n) for n in names] if names else configured_models(config)
-        for spec in specs:
-            out = convert(hf_dir(config, spec), ct2_dir(config, spec), force=force)
-            click.echo(f"{spec.name}: {out}")
-    except MtauditError as exc:
-        raise click.ClickException(str(exc)) from None
+    specs = [model_spec(config, n) for n in names] if names else configured_models(config)
+    for spec in specs:
+        out = convert(hf_dir(config, spec), ct2_dir(config, spec), force=force)
+        click.echo(f"{spec.name}: {out}")

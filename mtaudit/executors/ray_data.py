@@ -30,6 +30,7 @@ from mtaudit.checks import build_checks
 from mtaudit.config import Config
 from mtaudit.errors import InputError, MtauditError, UsageError
 from mtaudit.io.feed import record_to_document
+from mtaudit.judge import Judge
 from mtaudit.pipeline import Auditor, merge_statuses, signature
 from mtaudit.reports.json_report import SCHEMA
 from mtaudit.reports.stream import RunTotals, compact
@@ -96,10 +97,12 @@ def _result_table(auditor: Auditor, rows: list[dict[str, Any]], langs: tuple[str
     auditor.statuses = []
     done = audit_batch(auditor, _records_to_items(rows, *langs))
     statuses = compact([s.__dict__ for s in done.statuses])
+    components = compact(done.components)
     return pa.table(
         {
             "document": [compact(doc) for doc in done.documents],
             "statuses": [statuses] * len(done.documents),
+            "components": [components] * len(done.documents),
         }
     )
 
@@ -217,20 +220,23 @@ def _run(
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(f"cannot create the results folder ({exc.strerror})", output) from None
-    checks = build_checks(config)
+    checks, judge = build_checks(config), Judge.from_config(config)
     statuses: list[SignalStatus] = []
+    components: dict[str, object] = {}
     totals = RunTotals()
     shard, count, fh = 0, 0, None
     try:
         for batch in ds.iter_batches(batch_format="pyarrow", batch_size=None):
-            for line, status_json in zip(
+            for line, status_json, component_json in zip(
                 batch.column("document").to_pylist(),
                 batch.column("statuses").to_pylist(),
+                batch.column("components").to_pylist(),
                 strict=True,
             ):
                 statuses = merge_statuses(
                     statuses, [SignalStatus(**s) for s in json.loads(status_json)]
                 )
+                components.update(json.loads(component_json))
                 if fh is None or count >= SHARD_DOCUMENTS:
                     if fh is not None:
                         fh.close()
@@ -249,7 +255,7 @@ def _run(
     finally:
         if fh is not None:
             fh.close()
-    run = totals.skeleton(signature(config, checks, statuses))
+    run = totals.skeleton(signature(config, checks, statuses, components or None, judge))
     summary = {"schema": SCHEMA, "signature": run["signature"], "summary": run["summary"]}
     write_text_atomic(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", folder / "run.json")
     return run

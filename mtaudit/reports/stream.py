@@ -13,12 +13,11 @@ enough for the gate and the error lines. The writers:
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from mtaudit.reports.json_report import SCHEMA
+from mtaudit.reports.json_report import SCHEMA, dumps
 from mtaudit.types import Severity
 
 JSONL_SCHEMA = "mtaudit.run.jsonl/1"
@@ -26,8 +25,8 @@ Signature = Callable[[], dict[str, Any]]
 
 
 def compact(data: Any) -> str:
-    """One line of JSON by the C encoder (UTF-8 text kept readable)."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    """One line of strict JSON by the C encoder (UTF-8 text kept readable), as ``dumps``."""
+    return dumps(data).rstrip("\n")
 
 
 class RunTotals:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from mtaudit.config import Config
 from mtaudit.errors import ConfigError, ModelMissingError
+from mtaudit.models.paths import models_dir
 from mtaudit.signals.fidelity_compare import (
     Scores,
     compare,
@@ -32,6 +33,8 @@ from mtaudit.signals.fidelity_compare import (
     lost_numbers,
     metric_names,
 )
+from mtaudit.translate.engine import translation_key
+from mtaudit.translate.settings import engine_for
 from mtaudit.translate.shared import Translations
 from mtaudit.types import Finding, Pair, Severity, SignalOutput, SignalStatus
 
@@ -46,10 +49,17 @@ class _Check:
     ran: bool
     reason: str = ""
     fix: str = ""
+    # With no model on disk and only some translations cached: the (stripped) texts that can be
+    # scored; ``None`` means every text can.
+    only: frozenset[str] | None = None
 
 
 def _needs_source(pair: Pair) -> bool:
     return bool(pair.source and pair.source.strip())
+
+
+def _source_text(pair: Pair) -> str:
+    return pair.source or ""
 
 
 def ensure_all_ran(statuses: Sequence[SignalStatus]) -> None:
@@ -78,14 +88,59 @@ class FidelitySignal:
 
     # -- plumbing ---------------------------------------------------------------------------
 
+    def signature(self) -> dict[str, object]:
+        """What this signal really used: each direction's translator, parts, sacrebleu version."""
+        import sacrebleu
+
+        return {
+            "parts": list(self.parts),
+            "sacrebleu": str(sacrebleu.__version__),
+            "translators": self.translations.signature(),
+        }
+
     def close(self) -> None:
         """Close the translation cache (models are freed with the signal)."""
         self.translations.close()
 
-    def _available(self, direction: str, texts: Sequence[str]) -> _Check:
-        """Check that ``direction`` can translate ``texts``: model on disk or all cached."""
-        found = self.translations.available(direction, texts)
-        return _Check(found.ran, found.reason, found.fix)
+    def _available(self, direction: str, texts: Sequence[str], partial: bool = False) -> _Check:
+        """Check that ``direction`` can translate ``texts``: model on disk or all cached.
+
+        With ``partial``, some cached translations are enough: the check runs on those texts
+        only (``only``) and its reason says how many of the sentences it scores.
+        """
+        spec = engine_for(self.config, direction)
+        if spec is None:
+            return _Check(
+                False,
+                f"no translation model is configured for {direction}",
+                f'add {direction} = "<model name>" under [translation.engines] in your config',
+            )
+        if self.translations.model_present(direction):
+            return _Check(True)
+        cache = self.translations.cache_for_reading()
+        unique = list(dict.fromkeys(t.strip() for t in texts if t.strip()))
+        key = translation_key(self.config, spec)
+        missing = cache.missing(key, unique) if cache else unique
+        distinct = len(unique)
+        if not missing:
+            return _Check(True)
+        if partial and len(missing) < distinct:
+            gone = set(missing)
+            kept = frozenset(t.strip() for t in texts if t.strip() and t.strip() not in gone)
+            scored = sum(1 for t in texts if t.strip() in kept)
+            return _Check(
+                True,
+                f"scored {scored:,} of {len(texts):,} sentences: model {spec.name} is not in "
+                f"{models_dir(self.config)} and only those translations are cached",
+                f"mtaudit models pull {spec.name}",
+                only=kept,
+            )
+        return _Check(
+            False,
+            f"model {spec.name} ({spec.hub_id}) is not in {models_dir(self.config)} and "
+            f"{len(missing)} of {distinct} {direction} translations are not cached",
+            f"mtaudit models pull {spec.name}",
+        )
 
     def _round_trip_check(self, src: str, tgt: str, targets: Sequence[str]) -> _Check:
         first = self._available(f"{tgt}-{src}", targets)
@@ -119,10 +174,10 @@ class FidelitySignal:
             for (src, tgt), idx in groups.items():
                 targets = [pairs[i].target.text for i in idx]
                 if part == "back_translation":
-                    checks[part][(src, tgt)] = self._available(f"{tgt}-{src}", targets)
+                    checks[part][(src, tgt)] = self._available(f"{tgt}-{src}", targets, True)
                 elif part == "forward":
                     sources = [pairs[i].source or "" for i in idx]
-                    checks[part][(src, tgt)] = self._available(f"{src}-{tgt}", sources)
+                    checks[part][(src, tgt)] = self._available(f"{src}-{tgt}", sources, True)
                 else:
                     checks[part][(src, tgt)] = self._round_trip_check(src, tgt, targets)
         return checks
@@ -136,6 +191,7 @@ class FidelitySignal:
             if not groups:
                 continue
             failed = [c for c in groups.values() if not c.ran]
+            partial = [c for c in groups.values() if c.ran and c.only is not None]
             if failed:
                 statuses.append(
                     SignalStatus(
@@ -143,6 +199,15 @@ class FidelitySignal:
                         False,
                         "; ".join(dict.fromkeys(c.reason for c in failed)),
                         " && ".join(dict.fromkeys(c.fix for c in failed if c.fix)),
+                    )
+                )
+            elif partial:
+                statuses.append(
+                    SignalStatus(
+                        f"fidelity.{part}",
+                        True,
+                        "; ".join(c.reason for c in partial),
+                        " && ".join(dict.fromkeys(c.fix for c in partial if c.fix)),
                     )
                 )
             else:
@@ -158,6 +223,9 @@ class FidelitySignal:
                 if not check.ran:
                     continue
                 idx = plan[part][langs]
+                if check.only is not None:
+                    text = (lambda p: p.target.text) if part != "forward" else _source_text
+                    idx = [i for i in idx if text(pairs[i]).strip() in check.only]
                 getattr(self, f"_score_{part}")(pairs, idx, langs, outputs)
         return outputs
 

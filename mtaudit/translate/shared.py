@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 from mtaudit.config import Config
 from mtaudit.errors import ModelMissingError
+from mtaudit.models.paths import models_dir
 from mtaudit.translate.cache import CachedTranslator, TranslationCache, normalise
-from mtaudit.translate.engine import cached_translator, translation_key
-from mtaudit.translate.specs import cache_path, engine_for, model_present, models_dir
+from mtaudit.translate.engine import cached_translator, translation_key, translator_present
+from mtaudit.translate.settings import cache_path, engine_for
 
 
 @dataclass
@@ -69,18 +70,17 @@ class Translations:
         return self._cache
 
     def close(self) -> None:
-        """Close the cache and drop translators and remembered translations."""
+        """Close the cache and drop the remembered translations (the signature stays)."""
         if self._cache is not None:
             self._cache.close()
             self._cache = None
-        self._translators.clear()
         self._memo.clear()
 
     def model_present(self, direction: str) -> bool:
         """Whether ``direction``'s model is on disk; looked up once per run."""
         if direction not in self._present:
             spec = engine_for(self.config, direction)
-            self._present[direction] = spec is not None and model_present(self.config, spec)
+            self._present[direction] = spec is not None and translator_present(self.config, spec)
         return self._present[direction]
 
     def _translator(self, direction: str) -> CachedTranslator:
@@ -90,6 +90,10 @@ class Translations:
                 raise ModelMissingError(f"no translation model configured for {direction}")
             self._translators[direction] = cached_translator(self.config, spec, self._open_cache())
         return self._translators[direction]
+
+    def signature(self) -> dict[str, object]:
+        """Each direction's translator as it was really used (model, engine, cache origin)."""
+        return {d: t.signature() for d, t in sorted(self._translators.items())}
 
     def cached(self, direction: str, texts: Sequence[str]) -> dict[str, str]:
         """Translations of ``texts`` already in memory or in the cache (normalised keys)."""
