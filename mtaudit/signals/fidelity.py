@@ -83,7 +83,9 @@ class FidelitySignal:
         if unknown:
             raise ConfigError(f"fidelity.parts: unknown part(s) {unknown}; known: {list(PARTS)}")
         self.parts: tuple[str, ...] = tuple(p for p in PARTS if p in enabled)
-        self.metrics = metric_names(config.get("fidelity.metrics", ["chrf"]))
+        chosen = config.get("fidelity.metrics", ["auto"])
+        self.metrics = None if chosen in ("auto", ["auto"]) else metric_names(chosen)
+        self._auto: dict[tuple[str, str], dict[str, frozenset[str]]] = {}
         self.translations = translations if translations is not None else Translations(config)
 
     # -- plumbing ---------------------------------------------------------------------------
@@ -97,6 +99,20 @@ class FidelitySignal:
             "sacrebleu": str(sacrebleu.__version__),
             "translators": self.translations.signature(),
         }
+
+    def metrics_for(self, part: str, langs: tuple[str, str]) -> frozenset[str]:
+        """The metrics ``part`` computes for ``langs``.
+
+        The configured list, or with ``auto`` those the direction's judge model reads (resolved
+        once per direction).
+        """
+        if self.metrics is not None:
+            return self.metrics
+        if langs not in self._auto:
+            from mtaudit.judge import fidelity_metrics  # the judge's needs, read from its file
+
+            self._auto[langs] = fidelity_metrics(self.config, f"{langs[0]}-{langs[1]}")
+        return self._auto[langs].get(part, frozenset({"chrf"}))
 
     def close(self) -> None:
         """Close the translation cache (models are freed with the signal)."""
@@ -235,11 +251,12 @@ class FidelitySignal:
         self, pairs: Sequence[Pair], idx: list[int], langs: tuple[str, str], out: list[SignalOutput]
     ) -> None:
         src, tgt = langs
+        metrics = self.metrics_for("back_translation", langs)
         backs = self.translations.translate([pairs[i].target.text for i in idx], tgt, src)
         for i, back in zip(idx, backs, strict=True):
             pair, result = pairs[i], out[i]
             result.texts["back_translation"] = back
-            scores = compare(back, pair.source or "", src, self.metrics)
+            scores = compare(back, pair.source or "", src, metrics)
             self._record(result, "back_translation", scores, pair)
             self._numbers(result, pair.target.text, back, "the back-translation")
 
@@ -247,12 +264,13 @@ class FidelitySignal:
         self, pairs: Sequence[Pair], idx: list[int], langs: tuple[str, str], out: list[SignalOutput]
     ) -> None:
         src, tgt = langs
+        metrics = self.metrics_for("forward", langs)
         forwards = self.translations.translate([pairs[i].source or "" for i in idx], src, tgt)
         for i, forward in zip(idx, forwards, strict=True):
             pair, result = pairs[i], out[i]
             result.texts["forward_translation"] = forward
             result.texts["suggestion"] = forward
-            scores = compare(pair.target.text, forward, tgt, self.metrics)
+            scores = compare(pair.target.text, forward, tgt, metrics)
             self._record(result, "forward", scores, pair)
             self._names(result, pair.target.text, forward, tgt, "the independent translation")
 
@@ -260,6 +278,7 @@ class FidelitySignal:
         self, pairs: Sequence[Pair], idx: list[int], langs: tuple[str, str], out: list[SignalOutput]
     ) -> None:
         src, tgt = langs
+        metrics = self.metrics_for("round_trip", langs)
         targets = [pairs[i].target.text for i in idx]
         backs = self.translations.translate(targets, tgt, src)
         trips = self.translations.translate(backs, src, tgt)
@@ -267,7 +286,7 @@ class FidelitySignal:
             pair, result = pairs[i], out[i]
             result.texts["back_translation"] = back
             result.texts["round_trip"] = trip
-            scores = compare(trip, pair.target.text, tgt, self.metrics)
+            scores = compare(trip, pair.target.text, tgt, metrics)
             self._record(result, "round_trip", scores, pair)
             self._numbers(result, pair.target.text, trip, "the round trip")
             self._names(result, pair.target.text, trip, tgt, "the round trip")
