@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from mtaudit.cli.common import AuditJob, audit_options, emit, pass_audit
+from mtaudit.cli.common import AuditJob, audit_options, pass_audit
 from mtaudit.cli.paths import refuse_overwrite
 from mtaudit.errors import UsageError
 from mtaudit.io.annotate import annotate_xliff
@@ -69,15 +69,18 @@ def audit(
       mtaudit audit articles/ --html report.html
       mtaudit audit page.en.html --source page.ar.html
       mtaudit audit delivery.xlf --annotate delivery.checked.xlf
+      mtaudit audit feed.jsonl --format jsonl --jobs 4 -o results.jsonl
+      mtaudit audit feeds/ --executor ray -o results/
       cat article.txt | mtaudit audit -
     """  # noqa: D301
     if annotate_path:
+        if job.executor == "ray":
+            raise UsageError("--annotate writes one XLIFF file: not with --executor ray")
         refuse_overwrite(
             {"--annotate": annotate_path, "-o/--output": output, "--html": html_path},
             [*job.inputs, job.source],
         )
-    run = job.run()
-    emit(run, fmt, output, show_all, html_path)
+    run = job.write(fmt, output, show_all, html_path, collect=bool(annotate_path))
     if annotate_path:
         _annotate(run, annotate_path)
     if run["summary"]["errors"]:
