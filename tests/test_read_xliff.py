@@ -340,3 +340,12 @@ def test_xliff_units_stay_whole_whatever_unit_says(unit: str) -> None:
     [doc] = json.loads(result.output)["documents"]
     assert doc["unit"] == "segment"
     assert [s["unit"] for s in doc["sentences"]] == ["title", "p1", "p2", "p3", "p7", "p8"]
+
+
+def test_annotate_with_streamed_json_and_worker_processes(tmp_path: Path) -> None:
+    out, run_file = tmp_path / "checked.xlf", tmp_path / "run.json"
+    code, output = annotate(V12, out, "--format", "json", "-o", str(run_file), "--jobs", "2")
+    assert code == 0, output
+    assert MTAUDIT_NOTE["1"].sub(b"", out.read_bytes()) == V12.read_bytes()
+    assert out.read_bytes().count(b'<note from="mtaudit"') == 2
+    assert json.loads(run_file.read_text(encoding="utf-8"))["summary"]["flagged"] == 2
