@@ -6,58 +6,43 @@ from typing import Any
 
 import click
 
-from mtaudit.cli.common import CliError, audit_options, emit, pass_audit
-from mtaudit.config import Config
-from mtaudit.errors import MtauditError
-from mtaudit.gate import Budget, evaluate
+from mtaudit.cli.common import audit_options, emit, run_audit
+from mtaudit.cli.gating import GateOptions, decide, gate_options, rules_for, stdout_is_json
 
 
 @click.command()
 @audit_options
-@click.option(
-    "--max-flagged",
-    help="Flagged sentences allowed in the whole run: a count (3) "
-    "or a percentage of sentences (5%). Default: [gate] max_flagged in the config.",
-)
-@click.option(
-    "--max-flagged-per-doc",
-    help="Flagged sentences allowed in any one document: "
-    "a count or a percentage of that document's sentences.",
-)
-@pass_audit
-def check(
-    run: dict[str, Any],
-    fmt: str,
-    output: str | None,
-    show_all: bool,
-    html_path: str | None,
-    config_path: str | None,
-    max_flagged: str | None,
-    max_flagged_per_doc: str | None,
-) -> None:
-    """Audit like `audit`, then fail when flagged sentences exceed the budget.
+@gate_options
+def check(**kwargs: Any) -> None:
+    """Audit like `audit`, then fail when problems exceed the budgets.
+
+    Budgets limit flagged sentences (--max-flagged), or sentences of a severity or worse
+    (--max-critical, --max-major, --max-minor), in the whole run or, with -per-doc, in any
+    one document: a count (3) or a percentage of sentences (5%). Options override [gate] in
+    the config. With --baseline only problems new since the baseline count. Documents already
+    audited under the same settings are taken from the state database (--state).
 
     \b
     Exit status:
-      0  flagged sentences are within budget (per run and per document)
-      1  over budget
+      0  problems are within every budget
+      1  over budget (the reasons, and by how much, are printed)
       2  an input could not be read, or bad usage
 
     \b
     Examples:
       mtaudit check feed.jsonl --max-flagged 5%
       mtaudit check articles/ --max-flagged 10 --max-flagged-per-doc 2
+      mtaudit check feed.jsonl --fail-on critical --max-major-per-doc 3 --junit report.xml
+      mtaudit check feed.jsonl --baseline baseline.json --github
+      mtaudit check feed.jsonl --baseline baseline.json --update-baseline
     """  # noqa: D301
-    try:
-        default = str(Config.load(config_path).get("gate.max_flagged", "0"))
-        per_run = Budget.parse(max_flagged if max_flagged is not None else default)
-        per_doc = Budget.parse(max_flagged_per_doc) if max_flagged_per_doc else None
-    except MtauditError as exc:
-        raise CliError(str(exc)) from None
+    options = GateOptions.pop(kwargs)
+    options.config_path = kwargs["config_path"]
+    rules = rules_for(options)
+    state, no_state = kwargs.pop("state_path"), kwargs.pop("no_state")
+    fmt, output = kwargs.pop("fmt"), kwargs.pop("output")
+    show_all, html_path = kwargs.pop("show_all"), kwargs.pop("html_path")
+    run = run_audit(**kwargs, state=state, use_state=not no_state)
     emit(run, fmt, output, show_all, html_path)
-    result = evaluate(run, per_run, per_doc)
-    for line in result.failures:
-        click.echo(f"over budget: {line}", err=True)
-    if run["summary"]["errors"]:
-        raise SystemExit(2)
-    raise SystemExit(0 if result.passed else 1)
+    options.annotations_to_stderr = stdout_is_json(fmt, output)
+    raise SystemExit(decide(run, rules, options))

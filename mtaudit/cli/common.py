@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -113,8 +114,14 @@ def run_audit(
     signals: str | None,
     no_signals: bool,
     strict: bool,
+    state: str | None = None,
+    use_state: bool = False,
 ) -> dict[str, Any]:
-    """Read, audit and return the run dictionary; raise ``CliError`` on bad input or usage."""
+    """Read, audit and return the run dictionary; raise ``CliError`` on bad input or usage.
+
+    With ``use_state``, documents the state database (``state``, else the default beside the
+    translation cache) already holds under the current settings are not audited again.
+    """
     try:
         config = Config.load(config_path)
         items = read_inputs(
@@ -134,10 +141,24 @@ def run_audit(
         with click.progressbar(
             length=total, label="Auditing", file=sys.stderr, hidden=not show
         ) as bar:
-            run = audit(items, config, signals=chosen, strict=strict, progress=bar.update)
+            if not use_state:
+                return run_to_dict(
+                    audit(items, config, signals=chosen, strict=strict, progress=bar.update)
+                )
+            from mtaudit.state import StateDB, audit_incremental, default_path
+
+            path = Path(state) if state else default_path(config)
+            with StateDB(path) as db:
+                data, done = audit_incremental(
+                    items, config, db, signals=chosen, strict=strict, progress=bar.update
+                )
+        click.echo(
+            f"state: audited {done.audited} document(s), {done.reused} unchanged ({path})",
+            err=True,
+        )
     except MtauditError as exc:
         raise CliError(str(exc)) from None
-    return run_to_dict(run)
+    return data
 
 
 def emit(
