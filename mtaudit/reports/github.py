@@ -8,6 +8,7 @@ problems a baseline already knows are notices; accepted ones are not reported.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from mtaudit.baseline import ACCEPTED
 from mtaudit.reports.problems import NEW, Problem
@@ -33,6 +34,15 @@ def command(kind: str, message: str, properties: dict[str, str | int | None]) ->
     return f"::{kind}{' ' + props if props else ''}::{escape_data(message)}"
 
 
+def relative(path: str) -> str:
+    """A path under the working directory (the checkout) relative to it, as GitHub wants."""
+    here = Path.cwd()
+    try:
+        return Path(path).resolve().relative_to(here.resolve()).as_posix()
+    except (ValueError, OSError):
+        return path
+
+
 def annotation(problem: Problem, document_id: str) -> str | None:
     """The workflow command for one problem, ``None`` for an accepted one."""
     if problem.status == ACCEPTED:
@@ -54,7 +64,7 @@ def annotation(problem: Problem, document_id: str) -> str | None:
         lines.append(f"suggestion: {suggestion}")
     properties: dict[str, str | int | None] = {}
     if loc.path is not None:
-        properties.update(file=loc.path, line=loc.line, col=loc.col)
+        properties.update(file=relative(loc.path), line=loc.line, col=loc.col)
     properties["title"] = title
     return command(kind, "\n".join(lines), properties)
 
