@@ -10,6 +10,7 @@ pasting strings.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -19,21 +20,18 @@ from lxml import etree
 from mtaudit.atomic import write_text_atomic
 from mtaudit.reports.problems import NEW, Problem
 
-_XML_BAD = dict.fromkeys(c for c in range(0x20) if c not in (0x9, 0xA, 0xD))
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _clean(text: str) -> str:
     """Drop characters XML 1.0 cannot hold (control characters, lone surrogates, U+FFFE/F)."""
-    text = text.translate(_XML_BAD)
-    return "".join(
-        ch for ch in text if not (0xD800 <= ord(ch) <= 0xDFFF or ord(ch) in (0xFFFE, 0xFFFF))
-    )
+    return _XML_BAD.sub("", text)
 
 
 def _problem_text(problem: Problem) -> str:
     lines = [problem.describe()]
-    lines += [f"    - {_clean(str(r))}" for r in problem.sentence.get("reasons") or []]
-    return _clean("\n".join(lines))
+    lines += [f"    - {r}" for r in problem.sentence.get("reasons") or []]
+    return "\n".join(lines)
 
 
 def build(
@@ -85,11 +83,11 @@ def build(
                 ),
                 type="mtaudit.budget",
             )
-            failure.text = "\n".join(_problem_text(p) for p in new) + "\n"
+            failure.text = _clean("\n".join(_problem_text(p) for p in new) + "\n")
         quiet = [p for p in mine if p.status != NEW or d not in failed]
         if quiet:
             out = etree.SubElement(case, "system-out")
-            out.text = "\n".join(_problem_text(p) for p in quiet) + "\n"
+            out.text = _clean("\n".join(_problem_text(p) for p in quiet) + "\n")
     for suite in suites.values():
         cases = suite.findall("testcase")
         suite.set("tests", str(len(cases)))

@@ -49,6 +49,7 @@ class Locator:
     def __init__(self) -> None:
         self._files: dict[str, str | None] = {}
         self._texts: dict[int, _Text | None] = {}
+        self._origins: dict[str, str | None] = {}
 
     def _read(self, path: str) -> str | None:
         if path not in self._files:
@@ -61,6 +62,11 @@ class Locator:
     def file_of(self, doc: dict[str, Any]) -> str | None:
         """The input file a document came from, ``None`` for standard input or no file."""
         origin = str(doc.get("origin") or "")
+        if origin not in self._origins:
+            self._origins[origin] = self._file_of(origin)
+        return self._origins[origin]
+
+    def _file_of(self, origin: str) -> str | None:
         if not origin or origin in ("-", "<stdin>"):
             return None
         if Path(origin).is_file():

@@ -1,0 +1,127 @@
+"""Incremental reruns of `mtaudit check` with the state database, on a 1,000-document feed.
+
+The feed is built from the example article and its Arabic source: each document reorders the
+paragraphs (seeded) and carries its own numbers, so no two documents are the same. Three runs of
+the whole command (read, audit, JSON report, gate) share one state database: the first audits
+everything, the second reruns the unchanged feed, the third reruns it with one document
+changed. Each run writes the report (text, or the JSON run with --json) and JUnit XML. The
+baseline, in the same process, is the same command without the state database.
+Model signals are off (deterministic checks only), so the first run is as cheap as it gets and
+the ratios are the least favourable; with models the first run costs far more.
+
+Targets: the unchanged rerun at least 20x faster than the first run, one changed document at
+least 10x faster.
+
+    python benchmarks/incremental.py [--documents 1000] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from mtaudit.cli import main as cli
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGET = (ROOT / "examples" / "article.en.txt").read_text(encoding="utf-8")
+SOURCE = (ROOT / "examples" / "article.ar.txt").read_text(encoding="utf-8")
+
+
+def _document(i: int, changed: bool = False) -> dict[str, str]:
+    rng = random.Random(i)
+    target = TARGET.strip().split("\n\n")
+    source = SOURCE.strip().split("\n\n")
+    order = list(range(1, len(target))) if len(target) == len(source) else []
+    rng.shuffle(order)
+    if order:
+        target = [target[0]] + [target[k] for k in order]
+        source = [source[0]] + [source[k] for k in order]
+    text = "\n\n".join(target) + f"\n\nReport number {i} was filed by {1000 + i} staff."
+    src = "\n\n".join(source) + f"\n\nقدم التقرير رقم {i} من قبل {1000 + i} موظف."
+    if changed:
+        text += " The the correction was added later."
+    return {"id": f"story-{i:04d}", "target": text, "source": src}
+
+
+def write_feed(path: Path, n: int, changed: int | None = None) -> None:
+    """Write an n-document JSONL feed; document ``changed`` gets an extra broken sentence."""
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(n):
+            fh.write(json.dumps(_document(i, i == changed), ensure_ascii=False) + "\n")
+
+
+def timed(args: list[str]) -> tuple[float, str]:
+    """Wall time of one in-process `mtaudit check` run, and its standard error."""
+    start = time.perf_counter()
+    result = CliRunner().invoke(cli, ["check", *args])
+    elapsed = time.perf_counter() - start
+    if result.exit_code not in (0, 1):
+        raise SystemExit(f"check failed ({result.exit_code}): {result.stderr}")
+    return elapsed, result.stderr
+
+
+def _state_line(err: str) -> str:
+    return next((line for line in err.splitlines() if line.startswith("state:")), "-")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--json", action="store_true", help="write the JSON run instead of the text report"
+    )
+    args = parser.parse_args()
+    rows: dict[str, list[float]] = {"none": [], "first": [], "unchanged": [], "one": []}
+    notes: dict[str, str] = {}
+    for _ in range(args.repeat):
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            feed, state = folder / "feed.jsonl", folder / "state.sqlite3"
+            write_feed(feed, args.documents)
+            common = [str(feed), "--no-signals", "-o", str(folder / "report.txt")]
+            common += ["--max-flagged", "100%", "--junit", str(folder / "junit.xml")]
+            if args.json:
+                common += ["--format", "json"]
+            rows["none"].append(timed([*common, "--no-state"])[0])
+            for name in ("first", "unchanged"):
+                seconds, err = timed([*common, "--state", str(state)])
+                rows[name].append(seconds)
+                notes[name] = _state_line(err)
+            write_feed(feed, args.documents, changed=args.documents // 2)
+            seconds, err = timed([*common, "--state", str(state)])
+            rows["one"].append(seconds)
+            notes["one"] = _state_line(err)
+    med = {k: statistics.median(v) for k, v in rows.items()}
+    labels = {
+        "none": "baseline: no state database",
+        "first": "first run (empty state)",
+        "unchanged": "second run, feed unchanged",
+        "one": "third run, one document changed",
+    }
+    print(
+        f"Incremental check: {args.documents} documents, {args.repeat} repetitions, medians; "
+        f"model signals off; {'JSON' if args.json else 'text'} report and JUnit XML written"
+    )
+    print()
+    print("| run | seconds | first run / this run | state |")
+    print("|---|---:|---:|---|")
+    for key in ("none", "first", "unchanged", "one"):
+        ratio = med["first"] / med[key]
+        print(f"| {labels[key]} | {med[key]:.3f} | {ratio:.1f}x | {notes.get(key, '-')} |")
+    print()
+    unchanged, one = med["first"] / med["unchanged"], med["first"] / med["one"]
+    for label, ratio, target in (("unchanged rerun", unchanged, 20), ("one changed", one, 10)):
+        verdict = "met" if ratio >= target else "NOT met"
+        print(f"{label}: {ratio:.1f}x faster (target {target}x: {verdict})")
+
+
+if __name__ == "__main__":
+    main()
