@@ -50,6 +50,7 @@ class Locator:
         self._files: dict[str, str | None] = {}
         self._texts: dict[int, _Text | None] = {}
         self._origins: dict[str, str | None] = {}
+        self._exists: dict[str, bool] = {}
 
     def _read(self, path: str) -> str | None:
         if path not in self._files:
@@ -66,15 +67,18 @@ class Locator:
             self._origins[origin] = self._file_of(origin)
         return self._origins[origin]
 
+    def _is_file(self, path: str) -> bool:
+        if path not in self._exists:
+            self._exists[path] = Path(path).is_file()
+        return self._exists[path]
+
     def _file_of(self, origin: str) -> str | None:
         if not origin or origin in ("-", "<stdin>"):
             return None
-        if Path(origin).is_file():
-            return origin
         match = _RECORD.match(origin)
-        if match and Path(match.group("path")).is_file():
+        if match and self._is_file(match.group("path")):
             return match.group("path")
-        return None
+        return origin if self._is_file(origin) else None
 
     def locate(self, doc: dict[str, Any], start: int | None) -> Location:
         """Where offset ``start`` of the document's target is; the record line for feeds."""

@@ -32,11 +32,11 @@ class Problem:
 
     def describe(self) -> str:
         """One line: where, severity, checks and the sentence text."""
-        sent, loc = self.sentence, self.location
+        sent, loc, ids = self.sentence, self.location, self.checks
         where = f"sentence {int(sent['index']) + 1}, offset {sent['start']}-{sent['end']}"
         if loc.line is not None:
             where = f"line {loc.line}" + (f", column {loc.col}" if loc.col else "") + f"; {where}"
-        checks = f" [{', '.join(self.checks)}]" if self.checks else ""
+        checks = f" [{', '.join(ids)}]" if ids else ""
         known = "" if self.status == NEW else f" ({self.status})"
         return f"{where}: {sent.get('severity', 'none')}{checks}{known}: {sent.get('text', '')}"
 
