@@ -189,3 +189,31 @@ def test_cli_baseline_round_trip(tmp_path: Path) -> None:
     assert code == 0 and "1 new, 2 known" in err
     code, err = _check(str(feed), "--baseline", str(base))
     assert code == 1 and "run: 1 flagged of 3 sentences" in err
+
+
+def test_cli_accept_from_the_html_export_then_keep_it_in_the_baseline(tmp_path: Path) -> None:
+    feed, base = tmp_path / "feed.jsonl", tmp_path / "baseline.json"
+    _write_feed(feed, [GOOD, BAD_1])
+    export = tmp_path / "corrections.json"
+    entry = {
+        "document": "story",
+        "original": BAD_1,
+        "decision": "fine",
+        "corrected": None,
+        "verdict": {"severity": "major", "checks": ["encoding"]},
+    }
+    export.write_text(
+        json.dumps({"schema": "mtaudit.corrections/1", "corrections": [entry]}), encoding="utf-8"
+    )
+    code, err = _check(str(feed))
+    assert code == 1
+    code, err = _check(str(feed), "--accept", str(export), "--github")
+    assert code == 0 and "0 new, 0 known, 1 accepted" in err
+    code, err = _check(
+        str(feed), "--accept", str(export), "--baseline", str(base), "--update-baseline"
+    )
+    assert code == 0 and json.loads(base.read_text(encoding="utf-8"))["problems"][0]["accepted"]
+    assert _check(str(feed), "--baseline", str(base))[0] == 0
+    # the sentence changes: the acceptance no longer applies
+    _write_feed(feed, [GOOD, BAD_1.replace("yesterday", "today")])
+    assert _check(str(feed), "--baseline", str(base))[0] == 1
