@@ -174,7 +174,7 @@ def test_cli_baseline_round_trip(tmp_path: Path) -> None:
     feed, base = tmp_path / "feed.jsonl", tmp_path / "ci" / "baseline.json"
     _write_feed(feed, [GOOD, BAD_1, BAD_2])
     code, err = _check(str(feed), "--baseline", str(base))
-    assert code == 2 and "no such file" in err
+    assert code == 2 and "no such baseline file; create it with" in err
     code, err = _check(str(feed), "--baseline", str(base), "--update-baseline")
     assert code == 0 and "0 new, 2 known" in err and "written to" in err and base.is_file()
     assert not list(base.parent.glob(".baseline.json.*")), "temporary file left behind"

@@ -157,7 +157,13 @@ def _baseline(options: GateOptions, run: Mapping[str, Any]) -> Baseline | None:
     if not options.baseline and not options.accept:
         return None
     try:
-        if options.baseline and (not options.update_baseline or Path(options.baseline).exists()):
+        exists = bool(options.baseline) and Path(str(options.baseline)).exists()
+        if options.baseline and not exists and not options.update_baseline:
+            raise UsageError(
+                f"{options.baseline}: no such baseline file; create it with "
+                f"--baseline {options.baseline} --update-baseline"
+            )
+        if options.baseline and exists:
             baseline = Baseline.load(options.baseline)
         else:
             baseline = Baseline()
