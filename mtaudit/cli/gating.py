@@ -163,10 +163,7 @@ def _baseline(options: GateOptions, run: Mapping[str, Any]) -> Baseline | None:
                 f"{options.baseline}: no such baseline file; create it with "
                 f"--baseline {options.baseline} --update-baseline"
             )
-        if options.baseline and exists:
-            baseline = Baseline.load(options.baseline)
-        else:
-            baseline = Baseline()
+        baseline = Baseline.load(options.baseline) if options.baseline and exists else Baseline()
         for path in options.accept:
             baseline.accept_corrections(path)
         if options.update_baseline and options.baseline:
