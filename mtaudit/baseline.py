@@ -191,8 +191,10 @@ class Baseline:
     def updated(self, run: Mapping[str, Any]) -> Baseline:
         """The baseline for ``run``: every current problem, keeping accepted marks and notes.
 
-        Entries whose sentence is gone (fixed, changed or removed) are dropped.
+        Entries whose sentence is gone (fixed, changed or removed) are dropped; those of
+        documents that could not be read this time are kept as they were.
         """
+        unread = {doc["id"] for doc in run["documents"] if doc.get("error")}
         kept: dict[Key, list[Entry]] = {}
         for entry in sorted(self.entries, key=lambda e: not e.accepted):
             kept.setdefault(entry.key, []).append(entry)
@@ -215,6 +217,7 @@ class Baseline:
                         note=old.note if old else "",
                     )
                 )
+        entries += [e for e in self.entries if e.key[0] in unread]
         return Baseline(entries)
 
     def to_dict(self, signature: str = "") -> dict[str, Any]:

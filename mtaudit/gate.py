@@ -88,6 +88,8 @@ class Breach:
     count: int
     sentences: int
     allowed: int
+    position: int | None = None
+    """The document's position in the run (``None`` for a run-wide breach)."""
 
     @property
     def over(self) -> int:
@@ -190,7 +192,7 @@ def evaluate_rules(
             if rule.scope == "document":
                 allowed = rule.budget.allows(per_doc[d], len(sentences))
                 if per_doc[d] > allowed:
-                    breaches.append(Breach(rule, doc["id"], per_doc[d], len(sentences), allowed))
+                    breaches.append(Breach(rule, doc["id"], per_doc[d], len(sentences), allowed, d))
                     failed.add(d)
         if rule.scope == "run":
             count = sum(per_doc.values())

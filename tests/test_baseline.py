@@ -217,3 +217,11 @@ def test_cli_accept_from_the_html_export_then_keep_it_in_the_baseline(tmp_path: 
     # the sentence changes: the acceptance no longer applies
     _write_feed(feed, [GOOD, BAD_1.replace("yesterday", "today")])
     assert _check(str(feed), "--baseline", str(base))[0] == 1
+
+
+def test_update_keeps_the_entries_of_documents_that_could_not_be_read() -> None:
+    current = _run(BROKEN_B, doc_id="other")
+    unread = dict(_run(doc_id="doc")["documents"][0], error="not UTF-8", sentences=[])
+    current["documents"].append(unread)
+    kept = BASE.updated(current)
+    assert sorted(e.key[0] for e in kept.entries) == ["doc", "doc", "other"]

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import click
 
-from mtaudit.baseline import KNOWN, NEW, Baseline, is_problem
+from mtaudit.baseline import ACCEPTED, KNOWN, NEW, Baseline, is_problem
 from mtaudit.cli.common import CliError
 from mtaudit.config import Config
 from mtaudit.errors import MtauditError, UsageError
@@ -174,15 +174,13 @@ def _baseline(options: GateOptions, run: Mapping[str, Any]) -> Baseline | None:
     return baseline
 
 
-def _document_breaches(result: GateResult, run: Mapping[str, Any]) -> dict[int, list[str]]:
-    ids = {doc["id"]: d for d, doc in enumerate(run["documents"])}
-    out: dict[int, list[str]] = {}
-    run_wide = [str(b) for b in result.breaches if b.document is None]
-    for d in result.failed_documents:
-        out[d] = list(run_wide)
+def _document_breaches(result: GateResult) -> dict[int, list[str]]:
+    """The budget lines of each failed document: its own breaches and the run-wide ones."""
+    run_wide = [str(b) for b in result.breaches if b.position is None]
+    out: dict[int, list[str]] = {d: list(run_wide) for d in result.failed_documents}
     for breach in result.breaches:
-        if breach.document is not None and breach.document in ids:
-            out.setdefault(ids[breach.document], []).append(str(breach))
+        if breach.position is not None:
+            out.setdefault(breach.position, []).append(str(breach))
     return out
 
 
@@ -199,14 +197,14 @@ def decide(run: dict[str, Any], rules: list[Rule], options: GateOptions) -> int:
         )
 
     locator = Locator()
-    found: list[Problem] = list(problems(run, statuses, wanted, locator))
+    found: list[Problem] = []
+    if options.junit or options.github:
+        found = list(problems(run, statuses, wanted, locator))
     if options.junit:
         files = [
             locator.file_of(doc) or str(doc.get("origin") or "<stdin>") for doc in run["documents"]
         ]
-        root = junit.build(
-            run, found, result.failed_documents, _document_breaches(result, run), files
-        )
+        root = junit.build(run, found, result.failed_documents, _document_breaches(result), files)
         try:
             junit.write(root, options.junit)
         except MtauditError as exc:
@@ -216,12 +214,12 @@ def decide(run: dict[str, Any], rules: list[Rule], options: GateOptions) -> int:
         for line in github.workflow_commands(found, ids):
             click.echo(line, err=options.annotations_to_stderr)
     if baseline is not None:
-        counts = {status: 0 for status in (NEW, KNOWN, "accepted")}
+        counts = dict.fromkeys((NEW, KNOWN, ACCEPTED), 0)
         for status in statuses.values():
             counts[status] += 1
         click.echo(
             f"baseline: {counts[NEW]} new, {counts[KNOWN]} known, "
-            f"{counts['accepted']} accepted problem sentence(s)"
+            f"{counts[ACCEPTED]} accepted problem sentence(s)"
             + (f"; written to {options.baseline}" if options.update_baseline else ""),
             err=True,
         )
