@@ -349,6 +349,49 @@ class Incremental:
     reused: int = 0
 
 
+class DocumentState:
+    """The state database seen per document: look records up, remember new ones.
+
+    Works on any batch of documents, so a runner that audits a feed in batches (or streams it)
+    asks :meth:`lookup` for each batch, audits the documents that came back ``None`` and hands
+    their records to :meth:`remember`.
+    """
+
+    def __init__(self, db: StateDB, config: Config, signals: Sequence[str]) -> None:
+        self.db = db
+        self.settings = Settings(config, signals)
+        self.counts = Incremental()
+
+    def key(self, item: Document | InputError) -> tuple[str, str] | None:
+        """The (content hash, settings key) of a document; ``None`` for an unreadable input."""
+        if isinstance(item, InputError):
+            return None
+        return content_hash(item), self.settings.key(item)
+
+    def lookup(self, items: Sequence[Document | InputError]) -> list[dict[str, Any] | None]:
+        """The stored record of each document, ``None`` where it must be audited."""
+        keys = [self.key(item) for item in items]
+        stored = self.db.get_many(k for k in keys if k is not None)
+        out: list[dict[str, Any] | None] = []
+        for item, key in zip(items, keys, strict=True):
+            if key is not None and key in stored and isinstance(item, Document):
+                out.append(unpack(json.loads(stored[key]), item))
+                self.counts.reused += 1
+            else:
+                out.append(None)
+                self.counts.audited += key is not None
+        return out
+
+    def remember(self, pairs: Iterable[tuple[Document, dict[str, Any]]]) -> None:
+        """Store the records of audited documents (one transaction); errors are not stored."""
+        rows = []
+        for doc, record in pairs:
+            if record.get("error") is None:
+                content, settings = content_hash(doc), self.settings.key(doc)
+                rows.append((content, settings, doc.id, pack(record, doc)))
+        self.db.put_many(rows)
+
+
 def _merge_statuses(signatures: list[dict[str, Any]]) -> dict[str, Any]:
     """One signature from those of several batches: a signal ran if it ran in any batch."""
     merged = dict(signatures[-1])
@@ -397,24 +440,11 @@ def audit_incremental(
     and how many documents were audited and reused.
     """
     names = list(config.get("signals.enabled", []) if signals is None else signals)
-    settings = Settings(config, names)
-    keys: list[tuple[str, str] | None] = [
-        None if isinstance(item, InputError) else (content_hash(item), settings.key(item))
-        for item in items
-    ]
-    stored = state.get_many(k for k in keys if k is not None)
-    records: list[dict[str, Any] | None] = [None] * len(items)
-    todo: list[int] = []
-    for i, key in enumerate(keys):
-        item = items[i]
-        if key is not None and key in stored and isinstance(item, Document):
-            records[i] = unpack(json.loads(stored[key]), item)
-        else:
-            todo.append(i)
-    stats = Incremental(audited=sum(1 for i in todo if keys[i] is not None))
-    stats.reused = len(items) - len(todo)
-    if progress and stats.reused:
-        progress(stats.reused)
+    known = DocumentState(state, config, names)
+    records = known.lookup(items)
+    todo = [i for i, record in enumerate(records) if record is None]
+    if progress and len(items) > len(todo):
+        progress(len(items) - len(todo))
     signatures: list[dict[str, Any]] = []
     for start in range(0, len(todo), batch):
         chunk = todo[start : start + batch]
@@ -422,15 +452,14 @@ def audit_incremental(
             [items[i] for i in chunk], config, signals=names, strict=strict, progress=progress
         )
         signatures.append(run.signature)
-        rows = []
+        done = []
         for i, result in zip(chunk, run.documents, strict=True):
-            record = document_to_dict(result)
-            records[i] = record
-            key = keys[i]
-            if key is not None and result.error is None:
-                rows.append((key[0], key[1], result.document.id, pack(record, result.document)))
-        state.put_many(rows)
-    run_key = settings.run_key()
+            record = records[i] = document_to_dict(result)
+            item = items[i]
+            if isinstance(item, Document):
+                done.append((item, record))
+        known.remember(done)
+    run_key = known.settings.run_key()
     if signatures:
         signature = _merge_statuses(signatures)
         state.put_signature(run_key, signature)
@@ -441,8 +470,8 @@ def audit_incremental(
     documents = [r for r in records if r is not None]
     log.info(
         "incremental: audited %d document(s), %d unchanged from %s",
-        stats.audited,
-        stats.reused,
+        known.counts.audited,
+        known.counts.reused,
         state.path,
     )
     return {
@@ -450,4 +479,4 @@ def audit_incremental(
         "signature": signature,
         "summary": summarise(documents),
         "documents": documents,
-    }, stats
+    }, known.counts
