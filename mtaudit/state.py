@@ -35,7 +35,7 @@ from mtaudit.errors import CacheError, InputError
 from mtaudit.pipeline import audit
 from mtaudit.reports.json_report import SCHEMA as RUN_SCHEMA
 from mtaudit.reports.json_report import document_to_dict
-from mtaudit.types import Document
+from mtaudit.types import Document, RunResult
 
 log = logging.getLogger("mtaudit")
 
@@ -433,12 +433,15 @@ def audit_incremental(
     strict: bool = False,
     progress: Progress | None = None,
     batch: int = BATCH_DOCUMENTS,
+    auditor: Callable[..., RunResult] | None = None,
 ) -> tuple[dict[str, Any], Incremental]:
     """Audit the documents the state does not know under current settings; reuse the rest.
 
     Returns the whole run as a dictionary (schema ``mtaudit.run/1``, documents in input order)
-    and how many documents were audited and reused.
+    and how many documents were audited and reused. ``auditor`` audits a batch of documents
+    (default ``pipeline.audit``; any function with its signature).
     """
+    auditor = auditor or audit
     names = list(config.get("signals.enabled", []) if signals is None else signals)
     known = DocumentState(state, config, names)
     records = known.lookup(items)
@@ -448,7 +451,7 @@ def audit_incremental(
     signatures: list[dict[str, Any]] = []
     for start in range(0, len(todo), batch):
         chunk = todo[start : start + batch]
-        run = audit(
+        run = auditor(
             [items[i] for i in chunk], config, signals=names, strict=strict, progress=progress
         )
         signatures.append(run.signature)
@@ -465,7 +468,7 @@ def audit_incremental(
         state.put_signature(run_key, signature)
     else:
         signature = (
-            state.signature(run_key) or audit([], config, signals=names, strict=strict).signature
+            state.signature(run_key) or auditor([], config, signals=names, strict=strict).signature
         )
     documents = [r for r in records if r is not None]
     log.info(

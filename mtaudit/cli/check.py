@@ -6,14 +6,15 @@ from typing import Any
 
 import click
 
-from mtaudit.cli.common import audit_options, emit, run_audit
+from mtaudit.cli.common import AuditJob, audit_options, emit, pass_audit
 from mtaudit.cli.gating import GateOptions, decide, gate_options, rules_for, stdout_is_json
 
 
 @click.command()
 @audit_options
 @gate_options
-def check(**kwargs: Any) -> None:
+@pass_audit
+def check(job: AuditJob, **kwargs: Any) -> None:
     """Audit like `audit`, then fail when problems exceed the budgets.
 
     Budgets limit flagged sentences (--max-flagged), or sentences of a severity or worse
@@ -26,7 +27,8 @@ def check(**kwargs: Any) -> None:
     Exit status:
       0  problems are within every budget
       1  over budget (the reasons, and by how much, are printed)
-      2  an input could not be read, or bad usage
+      2  an input could not be read (or held no translation), or bad usage
+      3  internal error
 
     \b
     Examples:
@@ -37,12 +39,9 @@ def check(**kwargs: Any) -> None:
       mtaudit check feed.jsonl --baseline baseline.json --update-baseline
     """  # noqa: D301
     options = GateOptions.pop(kwargs)
-    options.config_path = kwargs["config_path"]
-    rules = rules_for(options)
-    state, no_state = kwargs.pop("state_path"), kwargs.pop("no_state")
-    fmt, output = kwargs.pop("fmt"), kwargs.pop("output")
-    show_all, html_path = kwargs.pop("show_all"), kwargs.pop("html_path")
-    run = run_audit(**kwargs, state=state, use_state=not no_state)
-    emit(run, fmt, output, show_all, html_path)
+    rules = rules_for(options, job.config)
+    fmt, output = kwargs["fmt"], kwargs["output"]
+    run = job.run(state=kwargs["state_path"], use_state=not kwargs["no_state"])
+    emit(run, fmt, output, kwargs["show_all"], kwargs["html_path"])
     options.annotations_to_stderr = stdout_is_json(fmt, output)
     raise SystemExit(decide(run, rules, options))

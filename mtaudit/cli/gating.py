@@ -13,9 +13,9 @@ from typing import Any, TypeVar
 import click
 
 from mtaudit.baseline import ACCEPTED, KNOWN, NEW, Baseline, is_problem
-from mtaudit.cli.common import CliError
+from mtaudit.cli.exits import quiet
 from mtaudit.config import Config
-from mtaudit.errors import MtauditError, UsageError
+from mtaudit.errors import UsageError
 from mtaudit.gate import (
     MEASURES,
     SCOPES,
@@ -122,7 +122,6 @@ class GateOptions:
     accept: tuple[str, ...] = ()
     junit: str | None = None
     github: bool = False
-    config_path: str | None = None
     annotations_to_stderr: bool = False
 
     @classmethod
@@ -142,35 +141,28 @@ class GateOptions:
         )
 
 
-def rules_for(options: GateOptions) -> list[Rule]:
-    """The budget rules from the config and the options; ``CliError`` on bad values."""
-    try:
-        gate = Config.load(options.config_path).section("gate")
-        if options.update_baseline and not options.baseline:
-            raise UsageError("--update-baseline needs --baseline FILE to write to")
-        return build_rules(gate, options.budgets, options.fail_on)
-    except MtauditError as exc:
-        raise CliError(str(exc)) from None
+def rules_for(options: GateOptions, config: Config) -> list[Rule]:
+    """The budget rules from the config and the options; ``UsageError`` on bad values."""
+    if options.update_baseline and not options.baseline:
+        raise UsageError("--update-baseline needs --baseline FILE to write to")
+    return build_rules(config.section("gate"), options.budgets, options.fail_on)
 
 
 def _baseline(options: GateOptions, run: Mapping[str, Any]) -> Baseline | None:
     if not options.baseline and not options.accept:
         return None
-    try:
-        exists = bool(options.baseline) and Path(str(options.baseline)).exists()
-        if options.baseline and not exists and not options.update_baseline:
-            raise UsageError(
-                f"{options.baseline}: no such baseline file; create it with "
-                f"--baseline {options.baseline} --update-baseline"
-            )
-        baseline = Baseline.load(options.baseline) if options.baseline and exists else Baseline()
-        for path in options.accept:
-            baseline.accept_corrections(path)
-        if options.update_baseline and options.baseline:
-            baseline = baseline.updated(run)
-            baseline.write(options.baseline, str(run["signature"].get("text", "")))
-    except MtauditError as exc:
-        raise CliError(str(exc)) from None
+    exists = bool(options.baseline) and Path(str(options.baseline)).exists()
+    if options.baseline and not exists and not options.update_baseline:
+        raise UsageError(
+            f"{options.baseline}: no such baseline file; create it with "
+            f"--baseline {options.baseline} --update-baseline"
+        )
+    baseline = Baseline.load(options.baseline) if options.baseline and exists else Baseline()
+    for path in options.accept:
+        baseline.accept_corrections(path)
+    if options.update_baseline and options.baseline:
+        baseline = baseline.updated(run)
+        baseline.write(options.baseline, str(run["signature"].get("text", "")))
     return baseline
 
 
@@ -205,15 +197,12 @@ def decide(run: dict[str, Any], rules: list[Rule], options: GateOptions) -> int:
             locator.file_of(doc) or str(doc.get("origin") or "<stdin>") for doc in run["documents"]
         ]
         root = junit.build(run, found, result.failed_documents, _document_breaches(result), files)
-        try:
-            junit.write(root, options.junit)
-        except MtauditError as exc:
-            raise CliError(str(exc)) from None
+        junit.write(root, options.junit)
     if options.github:
         ids = [str(doc["id"]) for doc in run["documents"]]
         for line in github.workflow_commands(found, ids):
             click.echo(line, err=options.annotations_to_stderr)
-    if baseline is not None:
+    if baseline is not None and not quiet():
         counts = dict.fromkeys((NEW, KNOWN, ACCEPTED), 0)
         for status in statuses.values():
             counts[status] += 1
