@@ -1,7 +1,10 @@
 """Incremental reruns of `mtaudit check` with the state database, on a 1,000-document feed.
 
-The feed is built from the example article and its Arabic source: each document reorders the
-paragraphs (seeded) and carries its own numbers, so no two documents are the same. Three runs of
+The default feed is built from the example article and its Arabic source: each document reorders
+the paragraphs (seeded) and carries its own numbers, so no two documents are the same; the
+article is deliberately broken (7 of its 9 sentences are problems), so every report is long.
+With --feed flores each document is ten consecutive FLORES-dev ar-en sentences translated by one
+of the MT systems in the shared data, a feed with a realistic share of problems. Three runs of
 the whole command (read, audit, JSON report, gate) share one state database: the first audits
 everything, the second reruns the unchanged feed, the third reruns it with one document
 changed. Each run writes the report (text, or the JSON run with --json) and JUnit XML. The
@@ -28,6 +31,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
 
@@ -54,11 +58,45 @@ def _document(i: int, changed: bool = False) -> dict[str, str]:
     return {"id": f"story-{i:04d}", "target": text, "source": src}
 
 
-def write_feed(path: Path, n: int, changed: int | None = None) -> None:
+FLORES = ROOT.parent / "shared" / "data" / "flores-dev" / "ar-en"
+
+
+def _flores() -> tuple[list[str], list[tuple[str, list[str]]]]:
+    sources = (FLORES / "flores-dev.ar").read_text(encoding="utf-8").splitlines()
+    systems = sorted(p.name.split(".")[1] for p in FLORES.glob("flores-dev.*.en"))
+    outputs = [
+        (name, (FLORES / f"flores-dev.{name}.en").read_text(encoding="utf-8").splitlines())
+        for name in systems
+    ]
+    return sources, outputs
+
+
+def _flores_document(i: int, data: Any, changed: bool = False) -> dict[str, str]:
+    """Ten consecutive FLORES-dev sentences in two paragraphs, one MT system per document."""
+    sources, outputs = data
+    system, targets = outputs[i % len(outputs)]
+    picks = [(i * 10 + k) % len(sources) for k in range(10)]
+    target = (
+        " ".join(targets[k] for k in picks[:5]) + "\n\n" + " ".join(targets[k] for k in picks[5:])
+    )
+    source = (
+        " ".join(sources[k] for k in picks[:5]) + "\n\n" + " ".join(sources[k] for k in picks[5:])
+    )
+    if changed:
+        target += " The the correction was added later."
+    return {"id": f"{system}-{i:04d}", "target": target, "source": source}
+
+
+def write_feed(path: Path, n: int, changed: int | None = None, feed: str = "article") -> None:
     """Write an n-document JSONL feed; document ``changed`` gets an extra broken sentence."""
+    data = _flores() if feed == "flores" else None
     with path.open("w", encoding="utf-8") as fh:
         for i in range(n):
-            fh.write(json.dumps(_document(i, i == changed), ensure_ascii=False) + "\n")
+            if data is not None:
+                record = _flores_document(i, data, i == changed)
+            else:
+                record = _document(i, i == changed)
+            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
 def timed(args: list[str]) -> tuple[float, str]:
@@ -101,6 +139,14 @@ def main() -> None:
     parser.add_argument(
         "--models", action="store_true", help="run the fidelity signal on tiny test models"
     )
+    parser.add_argument(
+        "--feed",
+        choices=["article", "flores"],
+        default="article",
+        help="article: the example article varied per document (7 of its 9 sentences are "
+        "problems); flores: ten FLORES-dev ar-en sentences a document, one MT system each "
+        "(needs the shared data)",
+    )
     args = parser.parse_args()
     rows: dict[str, list[float]] = {"none": [], "first": [], "unchanged": [], "one": []}
     notes: dict[str, str] = {}
@@ -117,7 +163,7 @@ def main() -> None:
             folder = Path(tmp)
             os.environ["MTAUDIT_TRANSLATION_CACHE"] = str(folder / "cache.sqlite3")
             feed, state = folder / "feed.jsonl", folder / "state.sqlite3"
-            write_feed(feed, args.documents)
+            write_feed(feed, args.documents, feed=args.feed)
             common = [str(feed), *signals, "-o", str(folder / "report.txt")]
             common += ["--max-flagged", "100%", "--junit", str(folder / "junit.xml")]
             if args.json:
@@ -128,7 +174,7 @@ def main() -> None:
                 seconds, err = timed([*common, "--state", str(state)])
                 rows[name].append(seconds)
                 notes[name] = _state_line(err)
-            write_feed(feed, args.documents, changed=args.documents // 2)
+            write_feed(feed, args.documents, changed=args.documents // 2, feed=args.feed)
             seconds, err = timed([*common, "--state", str(state)])
             rows["one"].append(seconds)
             notes["one"] = _state_line(err)
@@ -140,7 +186,8 @@ def main() -> None:
         "one": "third run, one document changed",
     }
     print(
-        f"Incremental check: {args.documents} documents, {args.repeat} repetitions, medians; "
+        f"Incremental check: {args.documents} documents ({args.feed} feed), "
+        f"{args.repeat} repetitions, medians; "
         + ("fidelity on tiny models" if args.models else "model signals off")
         + f"; {'JSON' if args.json else 'text'} report and JUnit XML written"
     )
