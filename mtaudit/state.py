@@ -471,12 +471,6 @@ def audit_incremental(
             state.signature(run_key) or auditor([], config, signals=names, strict=strict).signature
         )
     documents = [r for r in records if r is not None]
-    log.info(
-        "incremental: audited %d document(s), %d unchanged from %s",
-        known.counts.audited,
-        known.counts.reused,
-        state.path,
-    )
     return {
         "schema": RUN_SCHEMA,
         "signature": signature,
