@@ -132,6 +132,28 @@ def _model(config: Config, name: str | None) -> dict[str, Any]:
     }
 
 
+def _named_files(value: Any) -> list[tuple[str, int, int]]:
+    """Files that configuration values name (e.g. a judge model file): path, size, mtime.
+
+    A setting that points at a file changes verdicts when the file changes, not only when the
+    path does. Relative paths are looked up from the working directory.
+    """
+    found: list[tuple[str, int, int]] = []
+    if isinstance(value, dict):
+        for item in value.values():
+            found += _named_files(item)
+    elif isinstance(value, list):
+        for item in value:
+            found += _named_files(item)
+    elif isinstance(value, str) and value.endswith((".json", ".toml", ".txt", ".tsv", ".csv")):
+        try:
+            stat = Path(value).stat()
+        except (OSError, ValueError):
+            return found
+        found.append((value, stat.st_size, stat.st_mtime_ns))
+    return found
+
+
 def _without(table: dict[str, Any], keys: set[str]) -> dict[str, Any]:
     return {k: v for k, v in table.items() if k not in keys}
 
@@ -148,7 +170,12 @@ class Settings:
             for name, table in config.data.items()
             if name not in _IRRELEVANT and name not in _PER_SIGNAL
         }
-        self.core = {"code": code_digest(), "config": core, "signals": self.signals}
+        self.core = {
+            "code": code_digest(),
+            "config": core,
+            "files": _named_files(core),
+            "signals": self.signals,
+        }
 
     def _signal(self, name: str, source: str, target: str) -> dict[str, Any]:
         config = self.config

@@ -105,6 +105,22 @@ def test_a_changed_config_invalidates_what_it_affects(
     assert len(spy.audited) == expected
 
 
+def test_a_file_the_config_names_invalidates_when_it_changes(
+    tmp_path: Path, spy: Spy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "terms.tsv").write_text("a\tb\n", encoding="utf-8")
+    config = Config.load().with_overrides({"checks.glossary.file": "terms.tsv"})
+    with StateDB(tmp_path / "state.sqlite3") as db:
+        _run(db, _docs(), config)
+        spy.audited.clear()
+        _run(db, _docs(), config)
+        assert spy.audited == []
+        (tmp_path / "terms.tsv").write_text("a\tc\nd\te\n", encoding="utf-8")
+        _run(db, _docs(), config)
+        assert len(spy.audited) == 6
+
+
 def _signal_docs(db: StateDB, config: Config) -> int:
     return audit_incremental(_docs(), config, db, signals=["fluency"])[1].audited
 
