@@ -165,3 +165,15 @@ def test_locator_offsets_to_lines_and_columns(tmp_path: Path) -> None:
     assert Locator().locate({"origin": "-", "target": "x"}, 0).path is None
     changed = {"origin": str(path), "target": "Something else entirely."}
     assert Locator().locate(changed, 0).line is None
+
+
+def test_known_problems_are_notices_and_new_ones_errors(tmp_path: Path) -> None:
+    _, feed = _inputs(tmp_path)
+    base = tmp_path / "baseline.json"
+    assert _check(str(feed), "--baseline", str(base), "--update-baseline")[0] == 0
+    with feed.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps({"id": "new", "target": "Prices rose rose sharply on Monday."}) + "\n")
+    code, out, _ = _check(str(feed), "--baseline", str(base), "--github")
+    kinds = [line.split(" ", 1)[0] for line in out.splitlines() if line.startswith("::")]
+    assert code == 1 and kinds == ["::notice", "::error"]
+    assert ",title=mtaudit major (repetition)%2C known::" in out
