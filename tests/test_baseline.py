@@ -166,6 +166,7 @@ def _check(*args: str) -> tuple[int, str]:
 
 
 GOOD = "The weather was fine and the markets were calm all week long."
+GOOD_2 = "The new library opens to the public on Saturday morning."
 BAD_1 = "The minister spoke about &quot;reform&quot; at length yesterday."
 BAD_2 = "Officials said said the talks would continue next week."
 
@@ -181,7 +182,7 @@ def test_cli_baseline_round_trip(tmp_path: Path) -> None:
     code, err = _check(str(feed), "--baseline", str(base))
     assert code == 0 and "0 new, 2 known" in err
     # reordered, one removed, a clean one inserted: still nothing new
-    _write_feed(feed, [BAD_2, GOOD, GOOD])
+    _write_feed(feed, [BAD_2, GOOD_2, GOOD])
     assert _check(str(feed), "--baseline", str(base))[0] == 0
     # a new problem fails, and only it counts against the budget
     _write_feed(feed, [BAD_2, "Prices rose rose sharply in the capital on Monday.", BAD_1])
