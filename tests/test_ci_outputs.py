@@ -177,3 +177,20 @@ def test_known_problems_are_notices_and_new_ones_errors(tmp_path: Path) -> None:
     kinds = [line.split(" ", 1)[0] for line in out.splitlines() if line.startswith("::")]
     assert code == 1 and kinds == ["::notice", "::error"]
     assert ",title=mtaudit major (repetition)%2C known::" in out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--junit", "{feed}"],
+        ["--baseline", "{feed}", "--update-baseline"],
+        ["--state", "{feed}"],
+        ["--junit", "{out}", "-o", "{out}"],
+    ],
+)
+def test_outputs_never_overwrite_inputs_or_each_other(tmp_path: Path, args: list[str]) -> None:
+    _, feed = _inputs(tmp_path)
+    before = feed.read_bytes()
+    paths = {"feed": str(feed), "out": str(tmp_path / "out.xml")}
+    code, _, err = _check(str(feed), *[a.format(**paths) for a in args])
+    assert code == 2 and "Traceback" not in err and feed.read_bytes() == before

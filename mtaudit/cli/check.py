@@ -8,6 +8,7 @@ import click
 
 from mtaudit.cli.common import AuditJob, audit_options, emit, pass_audit
 from mtaudit.cli.gating import GateOptions, decide, gate_options, rules_for, stdout_is_json
+from mtaudit.cli.paths import refuse_overwrite
 
 
 @click.command()
@@ -40,6 +41,14 @@ def check(job: AuditJob, **kwargs: Any) -> None:
     """  # noqa: D301
     options = GateOptions.pop(kwargs)
     rules = rules_for(options, job.config)
+    written = {
+        "-o/--output": kwargs["output"],
+        "--html": kwargs["html_path"],
+        "--junit": options.junit,
+        "--baseline": options.baseline if options.update_baseline else None,
+        "--state": kwargs["state_path"],
+    }
+    refuse_overwrite(written, [*job.inputs, job.source, *options.accept])
     fmt, output = kwargs["fmt"], kwargs["output"]
     run = job.run(state=kwargs["state_path"], use_state=not kwargs["no_state"])
     emit(run, fmt, output, kwargs["show_all"], kwargs["html_path"])
