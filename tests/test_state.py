@@ -142,6 +142,18 @@ def test_a_changed_language_model_invalidates_the_languages_it_covers(
         assert _signal_docs(db, config) == 0
 
 
+def test_records_of_old_settings_are_pruned_after_a_while(tmp_path: Path) -> None:
+    old = Config.load().with_overrides({"judge.flag": 0.3})
+    with StateDB(tmp_path / "state.sqlite3") as db:
+        _run(db, _docs(), old)
+        _run(db, _docs())
+        assert db.count() == 12  # both settings kept while recent
+        db.conn.execute("UPDATE documents SET updated = updated - 31 * 24 * 3600")
+        _run(db, _docs())
+        assert db.count() == 6  # the old settings' records went; the current ones stay
+        assert _run(db, _docs())[1].audited == 0
+
+
 def test_content_hash_covers_every_field() -> None:
     base = Document("a", "Text.", "نص.", "ar", "en", origin="f", metadata={"k": 1})
     variants = [

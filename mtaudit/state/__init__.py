@@ -173,6 +173,7 @@ def audit_incremental(
             if isinstance(item, Document):
                 done.append((item, record))
         known.remember(done)
+    state.prune(known.settings.keys())
     run_key = known.settings.run_key()
     if signatures:
         signature = _merge_statuses(signatures)

@@ -29,6 +29,8 @@ CREATE TABLE IF NOT EXISTS signatures (
 """
 
 STATE_ENV = "MTAUDIT_STATE"
+KEEP_SECONDS = 30 * 24 * 3600.0
+"""Records of settings no longer in use are dropped once they are this old (30 days)."""
 
 
 def default_path(config: Config) -> Path:
@@ -126,6 +128,23 @@ class StateDB:
             )
         except sqlite3.Error as exc:
             raise CacheError(f"cannot write the state database {self.path}: {exc}") from None
+
+    def prune(self, keep: Iterable[str], older_than: float = KEEP_SECONDS) -> int:
+        """Drop records stored under other settings keys than ``keep`` and older than that.
+
+        Returns how many were dropped. Records of current settings are never dropped, so a feed
+        audited rarely keeps its state; records of settings no longer in use go after a while.
+        """
+        kept = sorted(set(keep))
+        marks = ",".join("?" * len(kept)) or "''"
+        try:
+            cursor = self.conn.execute(
+                f"DELETE FROM documents WHERE settings NOT IN ({marks}) AND updated < ?",
+                (*kept, time.time() - older_than),
+            )
+        except sqlite3.Error as exc:
+            raise CacheError(f"cannot write the state database {self.path}: {exc}") from None
+        return int(cursor.rowcount)
 
     def count(self) -> int:
         """How many document records are stored."""

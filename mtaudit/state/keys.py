@@ -163,6 +163,10 @@ class Settings:
             self._pairs[pair] = _digest([self.core, pair, parts])
         return self._pairs[pair]
 
+    def keys(self) -> list[str]:
+        """The settings keys computed so far (one per language pair seen)."""
+        return list(self._pairs.values())
+
     def run_key(self) -> str:
         """A key for the run as a whole (for the stored run signature)."""
         return _digest([self.core, sorted(self._pairs.values())])
