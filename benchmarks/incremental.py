@@ -112,9 +112,9 @@ def timed(args: list[str]) -> tuple[float, str]:
 def tiny_models(folder: Path) -> Path:
     """Build tiny ar-en and en-ar Marian models (as the tests do) and their CTranslate2 copies."""
     sys.path.insert(0, str(ROOT / "tests"))
-    from tiny_marian import build_marian
+    from helpers.tiny_marian import build_marian
 
-    from mtaudit.translate.ct2 import convert
+    from mtaudit.models.convert import convert
 
     for name, src, tgt, seed in (
         ("opus-mt-ar-en", "ar", "en", 1),

@@ -35,7 +35,7 @@ KEEP_SECONDS = 30 * 24 * 3600.0
 
 def default_path(config: Config) -> Path:
     """The state file beside the translation cache: ``<cache folder>/state.sqlite3``."""
-    from mtaudit.translate.specs import cache_path
+    from mtaudit.translate.settings import cache_path
 
     return cache_path(config).parent / "state.sqlite3"
 

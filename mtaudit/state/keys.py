@@ -64,7 +64,7 @@ def content_hash(doc: Document) -> str:
 
 def _model_files(config: Config, name: str) -> list[tuple[str, int, int]]:
     """Files of a model (and its converted forms) on disk: name, size, modification time."""
-    from mtaudit.translate.specs import models_dir
+    from mtaudit.models.paths import models_dir
 
     root = models_dir(config)
     found: list[tuple[str, int, int]] = []
