@@ -97,6 +97,11 @@ RULES: dict[str, Rule] = {
     "judge.major": _range(0, 1),
     "judge.critical": _range(0, 1),
     "judge.flag": _range(0, 1),
+    "judge.flag_at": _range(0, 1),
+    "judge.operating_point": _pattern(
+        re.compile(r"^(flag_share|precision):(0(\.\d+)?|1(\.0+)?)$"),
+        'an operating point like "flag_share:0.10" or "precision:0.5"',
+    ),
     "gate.max_*": lambda v: None if str(v).strip() == "" else _budget(v),
     "gate.fail_on": _choice("", "critical", "major", "minor"),
     "translation.engine": _registered(TRANSLATION_BACKENDS),
@@ -138,6 +143,7 @@ OPEN_TABLES: dict[str, re.Pattern[str] | None] = {
     "models": None,
     "translation.engines": DIRECTION,
     "fluency.sample_texts": LANGUAGE_CODE,
+    "judge.models": DIRECTION,
 }
 MODEL_KEYS: dict[str, Any] = {"source_code": "", "target_code": "", "languages": [""]}
 
