@@ -14,7 +14,7 @@ from mtaudit.cli import main
 from mtaudit.config import Config
 from mtaudit.pipeline import audit
 from mtaudit.reports.json_report import run_to_dict
-from mtaudit.state import StateDB, audit_incremental, content_hash
+from mtaudit.state import StateDB, audit_incremental, content_hash, pack, unpack
 from mtaudit.types import Document
 
 TEXTS = [
@@ -235,3 +235,11 @@ def test_cli_state_that_cannot_be_opened_is_a_clear_error(tmp_path: Path) -> Non
     blocker.write_text("x", encoding="utf-8")
     code, _, err = _check(str(_feed(tmp_path / "feed.jsonl", 1)), "--state", str(blocker / "s.db"))
     assert code == 2 and "state database" in err and "Traceback" not in err
+
+
+def test_stored_records_round_trip_with_their_texts() -> None:
+    doc = Document("d", "Target text.", "نص المصدر.", "ar", "en")
+    record = {"id": "d", "target": "Target text.", "source": "other", "summary": {}, "x": [1]}
+    packed = pack(record, doc)
+    assert "target" not in packed and packed["source"] == "other"  # only the document's own
+    assert list(unpack(packed, doc).items()) == list(record.items())
