@@ -26,6 +26,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -129,28 +130,10 @@ def _state_line(err: str) -> str:
     return next((line for line in err.splitlines() if line.startswith("state:")), "-")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--documents", type=int, default=1000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument(
-        "--json", action="store_true", help="write the JSON run instead of the text report"
-    )
-    parser.add_argument(
-        "--models", action="store_true", help="run the fidelity signal on tiny test models"
-    )
-    parser.add_argument(
-        "--feed",
-        choices=["article", "flores"],
-        default="article",
-        help="article: the example article varied per document (7 of its 9 sentences are "
-        "problems); flores: ten FLORES-dev ar-en sentences a document, one MT system each "
-        "(needs the shared data)",
-    )
-    args = parser.parse_args()
-    rows: dict[str, list[float]] = {"none": [], "first": [], "unchanged": [], "one": []}
-    notes: dict[str, str] = {}
-    models = Path(tempfile.mkdtemp(prefix="mtaudit-bench-models-"))
+def measure(
+    args: argparse.Namespace, models: Path, rows: dict[str, list[float]], notes: dict[str, str]
+) -> None:
+    """Run the three runs and the baseline ``args.repeat`` times; fill ``rows`` and ``notes``."""
     signals = ["--no-signals"]
     if args.models:
         tiny_models(models)
@@ -178,6 +161,34 @@ def main() -> None:
             seconds, err = timed([*common, "--state", str(state)])
             rows["one"].append(seconds)
             notes["one"] = _state_line(err)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--json", action="store_true", help="write the JSON run instead of the text report"
+    )
+    parser.add_argument(
+        "--models", action="store_true", help="run the fidelity signal on tiny test models"
+    )
+    parser.add_argument(
+        "--feed",
+        choices=["article", "flores"],
+        default="article",
+        help="article: the example article varied per document (7 of its 9 sentences are "
+        "problems); flores: ten FLORES-dev ar-en sentences a document, one MT system each "
+        "(needs the shared data)",
+    )
+    args = parser.parse_args()
+    rows: dict[str, list[float]] = {"none": [], "first": [], "unchanged": [], "one": []}
+    notes: dict[str, str] = {}
+    models = Path(tempfile.mkdtemp(prefix="mtaudit-bench-models-"))
+    try:
+        measure(args, models, rows, notes)
+    finally:
+        shutil.rmtree(models, ignore_errors=True)
     med = {k: statistics.median(v) for k, v in rows.items()}
     labels = {
         "none": "baseline: no state database",
