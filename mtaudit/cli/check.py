@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from mtaudit.cli.common import AuditJob, audit_options, emit, pass_audit
+from mtaudit.cli.common import AuditJob, audit_options, pass_audit
 from mtaudit.cli.gating import GateOptions, decide, gate_options, rules_for, stdout_is_json
 from mtaudit.cli.paths import refuse_overwrite
 
@@ -50,7 +50,14 @@ def check(job: AuditJob, **kwargs: Any) -> None:
     }
     refuse_overwrite(written, [*job.inputs, job.source, *options.accept])
     fmt, output = kwargs["fmt"], kwargs["output"]
-    run = job.run(state=kwargs["state_path"], use_state=not kwargs["no_state"])
-    emit(run, fmt, output, kwargs["show_all"], kwargs["html_path"])
+    run = job.write(
+        fmt,
+        output,
+        kwargs["show_all"],
+        kwargs["html_path"],
+        keep_all=True,  # the gate reads every sentence's severity and findings
+        state=kwargs["state_path"],
+        use_state=not kwargs["no_state"],
+    )
     options.annotations_to_stderr = stdout_is_json(fmt, output)
     raise SystemExit(decide(run, rules, options))

@@ -15,9 +15,11 @@ batch of documents), so an interrupted run keeps the batches it finished.
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from mtaudit.config import Config
@@ -41,6 +43,7 @@ __all__ = [
     "code_digest",
     "content_hash",
     "default_path",
+    "open_incremental",
     "pack",
     "summarise",
     "unpack",
@@ -189,3 +192,87 @@ def audit_incremental(
         "summary": summarise(documents),
         "documents": documents,
     }, known.counts
+
+
+class StreamState:
+    """The state database wrapped around a batch runner (``runner.run_batches``).
+
+    :meth:`batches` looks every document up, sends only the others to the runner, stores what
+    it audits batch by batch, and yields batches holding every document in input order.
+    """
+
+    def __init__(
+        self, db: StateDB, config: Config, signals: Sequence[str], progress: Progress | None
+    ) -> None:
+        self.db = db
+        self.known = DocumentState(db, config, signals)
+        self.progress = progress
+
+    @property
+    def counts(self) -> Incremental:
+        """How many documents were audited and reused."""
+        return self.known.counts
+
+    def batches(
+        self,
+        items: Iterable[Document | InputError],
+        audit_items: Callable[[Iterator[Document | InputError]], Iterable[Any]],
+    ) -> Iterator[Any]:
+        """Batches (``runner.Batch``) of every document, in input order."""
+        from mtaudit.runner import Batch
+
+        listed = list(items)
+        records = self.known.lookup(listed)
+        pending = [i for i, record in enumerate(records) if record is None]
+        if self.progress:
+            self.progress(sum(len(r.get("sentences") or []) for r in records if r is not None))
+        emitted = 0
+
+        def ready() -> list[dict[str, Any]]:
+            nonlocal emitted
+            out = []
+            while emitted < len(records) and records[emitted] is not None:
+                out.append(records[emitted])
+                emitted += 1
+            return [r for r in out if r is not None]
+
+        first = ready()
+        if first:
+            yield Batch(first, [], 0, {})
+        if pending:
+            queue = iter(pending)
+            for batch in audit_items(iter([listed[i] for i in pending])):
+                done = []
+                for record in batch.documents:
+                    i = next(queue)
+                    records[i] = record
+                    item = listed[i]
+                    if isinstance(item, Document):
+                        done.append((item, record))
+                self.known.remember(done)
+                yield Batch(ready(), batch.statuses, batch.sentences, batch.components)
+        rest = ready()
+        if rest:
+            yield Batch(rest, [], 0, {})
+
+    def signature(self, final: dict[str, Any], ran: bool) -> dict[str, Any]:
+        """The run signature: ``final`` when documents were audited, else the stored one.
+
+        The stored one is that of the last run that audited under these settings.
+        """
+        self.db.prune(self.known.settings.keys())
+        run_key = self.known.settings.run_key()
+        if ran:
+            self.db.put_signature(run_key, final)
+            return final
+        return self.db.signature(run_key) or final
+
+
+@contextlib.contextmanager
+def open_incremental(
+    path: str | Path, config: Config, signals: Sequence[str] | None, progress: Progress | None
+) -> Iterator[StreamState]:
+    """Open the state database at ``path`` for a run with these signals (default: config's)."""
+    names = list(config.get("signals.enabled", []) if signals is None else signals)
+    with StateDB(path) as db:
+        yield StreamState(db, config, names, progress)
