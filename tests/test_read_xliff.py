@@ -349,3 +349,12 @@ def test_annotate_with_streamed_json_and_worker_processes(tmp_path: Path) -> Non
     assert MTAUDIT_NOTE["1"].sub(b"", out.read_bytes()) == V12.read_bytes()
     assert out.read_bytes().count(b'<note from="mtaudit"') == 2
     assert json.loads(run_file.read_text(encoding="utf-8"))["summary"]["flagged"] == 2
+
+
+def test_ci_annotations_name_the_unit_and_its_line() -> None:
+    args = ["check", str(V12), "--no-signals", "--github", "--max-flagged", "5"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    [first, second] = [line for line in result.output.splitlines() if line.startswith("::")]
+    assert "line=17" in first and "#3 (unit p2 (line 17))" in first
+    assert "line=36" in second and "(unit p7 (line 36))" in second

@@ -80,7 +80,7 @@ def audit(
             {"--annotate": annotate_path, "-o/--output": output, "--html": html_path},
             [*job.inputs, job.source],
         )
-    run = job.write(fmt, output, show_all, html_path, collect=bool(annotate_path))
+    run = job.write(fmt, output, show_all, html_path, keep_all=bool(annotate_path))
     if annotate_path:
         _annotate(run, annotate_path)
     if run["summary"]["errors"]:

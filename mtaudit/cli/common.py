@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -209,13 +210,19 @@ class AuditJob:
         output: str | None,
         show_all: bool,
         html_path: str | None,
-        collect: bool = False,
+        *,
+        keep_all: bool = False,
+        state: str | None = None,
+        use_state: bool = False,
     ) -> dict[str, Any]:
         """Read, audit and write the reports as documents finish; return the run dictionary.
 
         The dictionary holds every document when a report needed them all (text, HTML, pretty
-        JSON, or ``collect``), else the small records of failed and flagged documents (for the
-        gate and the error lines). Batches go to ``jobs`` worker processes, or to Ray Data.
+        JSON) or ``keep_all`` asks for them, else the small records of failed and flagged
+        documents (for the gate and the error lines). Batches go to ``jobs`` worker processes,
+        or to Ray Data. With ``use_state``, documents the state database (``state``, else the
+        default beside the translation cache) holds under the current settings are not
+        audited again (see ``mtaudit.state``).
         """
         config = self.config
         if self.ray_address and self.executor != "ray":
@@ -241,7 +248,7 @@ class AuditJob:
         with contextlib.ExitStack() as stack:
             writers: list[Any] = []
             collector: Collector | None = None
-            if collect or fmt == "text" or html_path or (fmt == "json" and self.pretty):
+            if keep_all or fmt == "text" or html_path or (fmt == "json" and self.pretty):
                 collector = Collector()
                 writers.append(collector)
             if fmt in ("json", "jsonl") and not (fmt == "json" and self.pretty):
@@ -260,13 +267,24 @@ class AuditJob:
                     leave=False,
                 )
             )
-            batches = run_batches(
+            incremental = None
+            if use_state:
+                from mtaudit.state import Incremental, default_path, open_incremental
+
+                path = Path(state) if state else default_path(config)
+                incremental = stack.enter_context(
+                    open_incremental(path, config, self._chosen(), progress=bar.update)
+                )
+            batches = (incremental or _Direct()).batches(
                 self._items(),
-                config,
-                signals=self._chosen(),
-                strict=self.strict,
-                jobs=self.jobs or default_jobs(),
-                progress=bar.update,
+                lambda items: run_batches(
+                    items,
+                    config,
+                    signals=self._chosen(),
+                    strict=self.strict,
+                    jobs=self.jobs or default_jobs(),
+                    progress=bar.update,
+                ),
             )
             for batch in batches:
                 statuses = merge_statuses(statuses, batch.statuses)
@@ -277,6 +295,8 @@ class AuditJob:
                     for writer in writers:
                         writer.write(doc, lambda sig=current: sig)
             final = signature(config, checks, statuses, components or None, judge)
+            if incremental is not None:
+                final = incremental.signature(final, ran=bool(statuses))
             for writer in writers:
                 if not isinstance(writer, Collector):
                     writer.finish(final, totals)
@@ -297,7 +317,21 @@ class AuditJob:
         for doc in run["documents"]:
             if doc["error"]:
                 click.echo(f"error: {doc['id']}: {doc['error']}", err=True)
+        if incremental is not None and not quiet():
+            done: Incremental = incremental.counts
+            click.echo(
+                f"state: audited {done.audited} document(s), {done.reused} unchanged ({path})",
+                err=True,
+            )
         return run
+
+
+class _Direct:
+    """Audit every document (no state database)."""
+
+    def batches(self, items: Any, audit_items: Callable[[Any], Any]) -> Any:
+        """The auditor's batches of ``items``, unchanged."""
+        return audit_items(items)
 
 
 _JOB_OPTIONS = (

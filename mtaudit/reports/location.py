@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 __all__ = ["location"]
 
 
-def location(record: dict[str, Any]) -> str:
+def location(record: Mapping[str, Any]) -> str:
     """``unit p2 (line 14)``, an element path, or ``""`` for a run sentence/block record.
 
     Works on the JSON records (schema ``mtaudit.run/1``) of sentences and blocks, which carry
