@@ -8,10 +8,12 @@ from mtaudit.checks.encoding import EncodingCheck
 from mtaudit.checks.glossary import GlossaryCheck
 from mtaudit.checks.length import LengthCheck
 from mtaudit.checks.numbers import NumbersCheck
+from mtaudit.checks.patterns import PatternsCheck
 from mtaudit.checks.punctuation import BracketsCheck, TruncationCheck
 from mtaudit.checks.repetition import RepetitionCheck
 from mtaudit.checks.script import ScriptCheck
 from mtaudit.checks.segments import SegmentsCheck
+from mtaudit.checks.untranslated import UntranslatedCheck
 from mtaudit.config import Config
 
 CHECKS: dict[str, type[Check]] = {
@@ -27,6 +29,8 @@ CHECKS: dict[str, type[Check]] = {
         EncodingCheck,
         GlossaryCheck,
         SegmentsCheck,
+        UntranslatedCheck,
+        PatternsCheck,
     )
 }
 

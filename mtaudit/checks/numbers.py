@@ -15,9 +15,10 @@ from mtaudit.types import Sentence
 # exactly three digits, where some writers use it for thousands ("783،562").
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬", "01234567890123456789.,")
 _ARABIC_THOUSANDS = re.compile(r"(?<=\d)،(?=\d{3}(?!\d))")
-# Digits glued to Latin letters belong to a code or a unit ("KV62", "km2", "4x4"'s second 4);
-# the patterns check compares codes.
-_NUMBER = re.compile(r"(?<![A-Za-z\d])\d+(?:[.,:/-]\d+)*")
+# Digits glued to Latin letters belong to a code or a unit ("KV62", "km2", "4x4"'s second 4),
+# and so do squares and cubes of Arabic units ("مم2"); the patterns check compares codes.
+# Arabic clitics glue to numbers and are not part of them ("و34", "بـ2,220", "عام2006").
+_NUMBER = re.compile(r"(?<![A-Za-z\d])(?<!مم|سم|كم)\d+(?:[.,:/-]\d+)*")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 # A number followed by a scale word is one value: "1.2 million" = "1,200,000" = "1.2 مليون".
 _SCALE = re.compile(
@@ -103,7 +104,7 @@ def _extract(text: str) -> list[tuple[str, tuple[int, int], bool]]:
     """Digit groups with their number's span and whether the number is an optional year."""
     text = normalise(text)
     if "،" in text:
-        text = _ARABIC_THOUSANDS.sub(" ", text)  # same length: offsets are kept
+        text = _ARABIC_THOUSANDS.sub(",", text)  # same length: offsets are kept
     out: list[tuple[str, tuple[int, int], bool]] = []
     for match in _NUMBER.finditer(text):
         raw = _THOUSANDS.sub("", match.group(0))
@@ -138,6 +139,8 @@ def spelled(text: str) -> set[str]:
             found.add(str(int(WORDS[previous]) * 12))
         if word == "couple":
             found.add("2")
+        if word == "half":
+            found.add("5")  # "an hour and a half" = 1.5 hours
         if word in _ENGLISH_DECADES:
             found.add(f"decade:{_ENGLISH_DECADES[word]}")
         if value:
@@ -153,6 +156,8 @@ def spelled(text: str) -> set[str]:
             found.add(f"decade:{_DECADE_TENS[match.group(1)]}")
         if _ARABIC_DUAL.search(text):
             found.add("2")
+        if "نصف" in text:
+            found.add("5")  # "ساعة ونصف" = 1.5 hours
         # "واحد وعشرون" = 21: a unit and a ten joined by و.
         for match in _ARABIC_COMPOUND.finditer(text):
             unit = _value_of(match.group(1))

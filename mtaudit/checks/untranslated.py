@@ -1,0 +1,88 @@
+"""Text left untranslated: a target identical to its source, or long runs copied from it."""
+
+from __future__ import annotations
+
+import re
+
+from mtaudit.checks.base import Check, DocContext
+from mtaudit.types import Finding, Pair
+
+_SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+# Lower-case words that names carry ("Bank of America", "Leonardo da Vinci").
+_PARTICLES = frozenset(
+    ["of", "the", "and", "for", "de", "del", "da", "di", "la", "le", "van", "von", "al", "el"]
+)
+
+
+def normalise(text: str) -> str:
+    """Case folded, white space collapsed."""
+    return _SPACE.sub(" ", text.casefold()).strip()
+
+
+class UntranslatedCheck(Check):
+    """The target repeats the source instead of translating it.
+
+    Reports a target identical to its source (case and white space aside) when the sentence
+    has letters, and, when source and target are different languages, the longest run of
+    consecutive source words copied into the target: ``min_run`` words or more, or
+    ``min_run - 1`` with a lower-case word among them that is not part of a name (names such as
+    "A1GP New Zealand" are often kept in Latin letters).
+    """
+
+    id = "untranslated"
+
+    def sentence(self, pair: Pair, ctx: DocContext) -> list[Finding]:
+        """Compare the target with its aligned source."""
+        if not pair.source or pair.source_lang == pair.target_lang:
+            return []
+        target = pair.target.text
+        if normalise(target) == normalise(pair.source) and _WORD.search(target):
+            return [self.finding("the target is identical to the source: not translated")]
+        return self._copied_run(pair.source, target)
+
+    def _copied_run(self, source: str, target: str) -> list[Finding]:
+        min_run = int(self.settings.get("min_run", 4))
+        target_words = list(_WORD.finditer(target))
+        if len(target_words) < min_run - 1:
+            return []
+        source_words = [w.casefold() for w in _WORD.findall(source)]
+        grams = {
+            tuple(source_words[i : i + min_run - 1])
+            for i in range(len(source_words) - min_run + 2)
+        }
+        if not grams:
+            return []
+        keys = [m.group(0).casefold() for m in target_words]
+        best: tuple[int, int] = (0, 0)
+        i = 0
+        while i <= len(keys) - (min_run - 1):
+            if tuple(keys[i : i + min_run - 1]) not in grams:
+                i += 1
+                continue
+            j = i + min_run - 1
+            while j < len(keys) and _continues(source_words, keys[i : j + 1]):
+                j += 1
+            if j - i > best[1] - best[0]:
+                best = (i, j)
+            i = j
+        first, last = best
+        if last == first:
+            return []
+        words = [m.group(0) for m in target_words[first:last]]
+        lower = [w for w in words if w.islower() and w.casefold() not in _PARTICLES]
+        if len(words) < min_run and not lower:
+            return []
+        span = (target_words[first].start(), target_words[last - 1].end())
+        return [
+            self.finding(
+                f"{len(words)} words copied from the source untranslated: “{target[slice(*span)]}”",
+                span,
+            )
+        ]
+
+
+def _continues(source_words: list[str], run: list[str]) -> bool:
+    """Whether ``run`` occurs as consecutive words of the source."""
+    n = len(run)
+    return any(source_words[i : i + n] == run for i in range(len(source_words) - n + 1))
