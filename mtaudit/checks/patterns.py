@@ -56,9 +56,10 @@ class PatternsCheck(Check):
     def sentence(self, pair: Pair, ctx: DocContext) -> list[Finding]:
         """Report each pattern of the source that the target lost or changed."""
         source = pair.source
-        if not source:
+        if not source or pair.target.index != min(pair.target_indices, default=-1):
             return []
-        target = pair.target.text
+        # A source aligned with several target sentences is compared with all of them.
+        target = " ".join(ctx.sentences[i].text for i in pair.target_indices)
         arabic_target = _ARABIC_LETTER.search(target) is not None
         found: list[Finding] = []
         seen: set[str] = set()

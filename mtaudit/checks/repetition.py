@@ -14,10 +14,10 @@ _TASHKEEL = re.compile(r"[\u064b-\u065f\u0670\u0640]")
 # coordinates one word with itself); loops also ignore the article ال.
 _CONJUNCTION = re.compile(r"^و(?=\w{3})")
 _ARTICLE = re.compile(r"^ال(?=\w{2})")
-# What may stand between the two halves of an immediate repeat: white space only for one word
-# ("the the", but not "Õ/õ"), white space and commas for longer phrases.
-_WORD_GAP = re.compile(r"\s+")
-_PHRASE_GAP = re.compile(r"[\s,،]+")
+# What may stand between the two halves of an immediate repeat: white space, commas and quotes
+# for one word ("the the", but not "Õ/õ" or "news—news"), any punctuation for longer phrases.
+_WORD_GAP = re.compile(r"[\s,،\"“”'‘’]*\s[\s,،\"“”'‘’]*")
+_PHRASE_GAP = re.compile(r"[^\w/]+")
 # "X and X" is idiomatic for these; "X or X" never is.
 IDIOMS = frozenset(
     [
@@ -178,7 +178,7 @@ class RepetitionCheck(Check):
             else:
                 if i + 2 < len(words) and words[i] == words[i + 2] and words[i] not in STOPWORDS:
                     joint = words[i + 1]
-                    plain = all(_WORD_GAP.fullmatch(gap(k, k + 1)) for k in (i, i + 1))
+                    plain = all(gap(k, k + 1).isspace() for k in (i, i + 1))
                     after = words[i + 3] if i + 3 < len(words) else ""
                     if (
                         plain

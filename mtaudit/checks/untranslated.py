@@ -8,10 +8,11 @@ from mtaudit.checks.base import Check, DocContext
 from mtaudit.types import Finding, Pair
 
 _SPACE = re.compile(r"\s+")
-_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_WORD = re.compile(r"\w+(?:['’-]\w+)*")
 # Lower-case words that names carry ("Bank of America", "Leonardo da Vinci").
 _PARTICLES = frozenset(
-    ["of", "the", "and", "for", "de", "del", "da", "di", "la", "le", "van", "von", "al", "el"]
+    ["of", "the", "and", "for", "to", "in", "on", "at", "upon", "y", "de", "del", "da", "di"]
+    + ["la", "le", "las", "los", "van", "von", "al", "el"]
 )
 
 
