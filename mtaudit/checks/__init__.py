@@ -7,6 +7,7 @@ from mtaudit.checks.casing import CasingCheck
 from mtaudit.checks.encoding import EncodingCheck
 from mtaudit.checks.glossary import GlossaryCheck
 from mtaudit.checks.length import LengthCheck
+from mtaudit.checks.marks import MarksCheck
 from mtaudit.checks.numbers import NumbersCheck
 from mtaudit.checks.patterns import PatternsCheck
 from mtaudit.checks.punctuation import BracketsCheck, TruncationCheck
@@ -31,6 +32,7 @@ CHECKS: dict[str, type[Check]] = {
         SegmentsCheck,
         UntranslatedCheck,
         PatternsCheck,
+        MarksCheck,
     )
 }
 
