@@ -13,6 +13,7 @@ from mtaudit import __version__
 from mtaudit.align import align_lengths
 from mtaudit.boilerplate import find_blocks, merge_blocks
 from mtaudit.checks import Check, DocContext, build_checks
+from mtaudit.checks.suppression import Suppressor
 from mtaudit.config import Config
 from mtaudit.errors import InputError, ModelMissingError
 from mtaudit.judge import Judge
@@ -151,14 +152,36 @@ def prepare(document: Document, config: Config, signals: Sequence[Signal] = ()) 
 
 
 def run_checks(prepared: Prepared, checks: Sequence[Check]) -> dict[int, list[Finding]]:
-    """Run every deterministic check on one document; findings by target sentence index."""
-    ctx = DocContext(
-        prepared.document, prepared.sentences, prepared.pairs, prepared.source_sentences
-    )
-    found: dict[int, list[Finding]] = {s.index: [] for s in prepared.sentences}
+    """Run every deterministic check on one document; findings by target sentence index.
+
+    Run-scope checks see this document alone.
+    """
+    return run_all_checks([prepared], checks)[0]
+
+
+def run_all_checks(
+    documents: Sequence[Prepared], checks: Sequence[Check]
+) -> list[dict[int, list[Finding]]]:
+    """Run the document-scope checks on each document, then the run-scope checks on them all.
+
+    Returns, per document, the findings by target sentence index.
+    """
+    contexts = [
+        DocContext(p.document, p.sentences, p.pairs, p.source_sentences) for p in documents
+    ]
+    found: list[dict[int, list[Finding]]] = [
+        {s.index: [] for s in p.sentences} for p in documents
+    ]
     for check in checks:
-        for index, finding in check.run(ctx):
-            found[index].append(finding)
+        if check.scope == "run":
+            continue
+        for position, ctx in enumerate(contexts):
+            for index, finding in check.run(ctx):
+                found[position][index].append(finding)
+    for check in checks:
+        if check.scope == "run":
+            for position, index, finding in check.across(contexts):
+                found[position][index].append(finding)
     return found
 
 
@@ -246,10 +269,11 @@ def audit(
     all_pairs = [pair for doc, _ in jobs for pair in doc.pairs]
     statuses, outputs = run_signals(loaded, all_pairs, strict)
     position = 0
-    for doc, result in jobs:
-        found = run_checks(doc, checks)
+    suppressor = Suppressor.from_config(config)
+    all_found = run_all_checks([doc for doc, _ in jobs], checks)
+    for (doc, result), found in zip(jobs, all_found, strict=True):
         for pair in doc.pairs:
-            findings = list(found[pair.target.index])
+            findings = suppressor.filter(list(found[pair.target.index]), pair.target.text)
             values: dict[str, float] = {}
             texts: dict[str, str] = {}
             for name, scored in outputs:
@@ -263,4 +287,6 @@ def audit(
             )
         if progress:
             progress(1)
-    return RunResult(results, signature(config, checks, statuses), statuses)
+    return RunResult(
+        results, signature(config, checks, statuses), statuses, dict(suppressor.counts)
+    )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from mtaudit.checks.base import Check, DocContext, Hit
+from mtaudit.checks.base import Check, DocContext, Hit, RunHit
 from mtaudit.checks.casing import CasingCheck
+from mtaudit.checks.consistency import ConsistencyCheck
 from mtaudit.checks.encoding import EncodingCheck
 from mtaudit.checks.glossary import GlossaryCheck
 from mtaudit.checks.length import LengthCheck
@@ -33,10 +34,11 @@ CHECKS: dict[str, type[Check]] = {
         UntranslatedCheck,
         PatternsCheck,
         MarksCheck,
+        ConsistencyCheck,
     )
 }
 
-__all__ = ["CHECKS", "Check", "DocContext", "Hit", "build_checks"]
+__all__ = ["CHECKS", "Check", "DocContext", "Hit", "RunHit", "build_checks"]
 
 
 def build_checks(config: Config) -> list[Check]:

@@ -45,15 +45,17 @@ class MarksCheck(Check):
             found.extend(self._ending(pair, ctx))
         minor = Severity.MINOR
         if pair.target_lang in ARABIC_SCRIPT:
-            for match in _LATIN_MARK_IN_ARABIC.finditer(text):
-                mark = match.group(1)
+            for latin in _LATIN_MARK_IN_ARABIC.finditer(text):
+                mark = latin.group(1)
                 found.append(
                     self.finding(
                         f"Latin “{mark}” in Arabic text: use “{ARABIC_FOR[mark]}”",
-                        match.span(1),
+                        latin.span(1),
                         minor,
                     )
                 )
+            if not self.settings.get("arabic_spacing", True):
+                return found
             if match := _SPACE_BEFORE.search(text):
                 found.append(self.finding(f"space before “{match.group(1)}”", match.span(), minor))
             if match := _NO_SPACE_AFTER.search(text):

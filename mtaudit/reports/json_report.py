@@ -88,6 +88,8 @@ def run_to_dict(run: RunResult) -> dict[str, Any]:
             "flagged": run.flagged_count,
             "errors": sum(1 for d in run.documents if d.error),
             "by_severity": _by_severity(every),
+            "suppressed": sum(run.suppressed.values()),
+            "suppressed_by_check": dict(sorted(run.suppressed.items())),
         },
         "documents": [document_to_dict(d) for d in run.documents],
     }
