@@ -13,8 +13,11 @@ from mtaudit.checks.numbers import NumbersCheck
 from mtaudit.checks.patterns import PatternsCheck
 from mtaudit.checks.punctuation import BracketsCheck, TruncationCheck
 from mtaudit.checks.repetition import RepetitionCheck
+from mtaudit.checks.rules import RulesCheck
 from mtaudit.checks.script import ScriptCheck
 from mtaudit.checks.segments import SegmentsCheck
+from mtaudit.checks.terms import TermsCheck
+from mtaudit.checks.units import UnitsCheck
 from mtaudit.checks.untranslated import UntranslatedCheck
 from mtaudit.config import Config
 
@@ -34,6 +37,9 @@ CHECKS: dict[str, type[Check]] = {
         UntranslatedCheck,
         PatternsCheck,
         MarksCheck,
+        UnitsCheck,
+        TermsCheck,
+        RulesCheck,
         ConsistencyCheck,
     )
 }
