@@ -39,15 +39,15 @@ UNITS: dict[str, tuple[str, str]] = {
     ),
     "mass": (
         r"kg|kilo(?:gram)?s?|grams?|g|tons?|tonnes?|pounds?|lbs?|ounces?|oz",
-        r"كغ|كجم|كيلو|غرام|جرام|طن|أطنان|اطنان|رطل|أرطال|ارطال|أوقي|اوقي|باوند",
+        r"كغ|كجم|كيلو(?! ?مت)|غرام|جرام|طن|أطنان|اطنان|رطل|أرطال|ارطال|أوقي|اوقي|باوند",
     ),
     "temperature": (
         r"°\s*[CF]?|degrees?|celsius|fahrenheit",
         r"°|درج|مئوي|فهرنهايت",
     ),
     "currency": (
-        r"dollars?|euros?|pounds?|dinars?|riyals?|dirhams?|lira|yen|rupees?|cents?",
-        r"دولار|يورو|جنيه|دينار|ريال|درهم|ليرة|ين(?!\w)|روبي|سنت|باوند",
+        r"dollars?|euros?|dinars?|riyals?|dirhams?|lira|yen|rupees?|cents?",
+        r"دولار|يورو|جنيه|دينار|ريال|درهم|ليرة|ين(?!\w)|روبي|سنت(?!ي)",
     ),
     "percentage": (
         r"%|percent|per cent|percentage",
@@ -115,15 +115,18 @@ _EVENING = re.compile(r"\bp\.?m\b|مساء|ليل|عصر", re.I)
 def kinds(text: str, after_number: bool) -> set[str]:
     """Kinds of measurement in ``text``: only after a number when ``after_number``."""
     found: set[str] = set()
-    for kind in UNITS:
+    for kind in UNITS:  # speed and area first: their units contain lengths ("km/h", "km2")
         if after_number:
-            if _BEFORE[kind].search(text) or _AR_AFTER_NUMBER[kind].search(text):
-                found.add(kind)
+            for pattern in (_BEFORE[kind], _AR_AFTER_NUMBER[kind]):
+                if pattern.search(text):
+                    found.add(kind)
+                    text = pattern.sub(lambda m: " " * len(m.group(0)), text)
         elif _ANY_EN[kind].search(text) or _ANY_AR[kind].search(text):
             found.add(kind)
+    if not after_number and found & {"speed", "area"}:
+        found.add("length")
     if _CURRENCY_SIGN.search(text) or (not after_number and re.search(r"[$€£]", text)):
         found.add("currency")
-    # "pound" is mass or money; "m" after a number may be minutes: both count for either kind.
     return found
 
 
@@ -164,8 +167,8 @@ class UnitsCheck(Check):
         """Compare only once per alignment bead (the first target sentence carries findings)."""
         if not pair.source or pair.target.index != min(pair.target_indices, default=-1):
             return []
-        source = ascii_digits(pair.source)
-        target = ascii_digits(" ".join(ctx.sentences[i].text for i in pair.target_indices))
+        source = _plain(pair.source)
+        target = _plain(" ".join(ctx.sentences[i].text for i in pair.target_indices))
         found: list[Finding] = []
         lost = kinds(source, after_number=True) - kinds(target, after_number=False)
         found.extend(
@@ -211,6 +214,14 @@ class UnitsCheck(Check):
                 _EVENING.search(source) and _MORNING.search(target) and not _EVENING.search(target)
             ):
                 yield self.finding("an evening time in the source is a morning time in the target")
+
+
+_TASHKEEL = re.compile(r"[\u064b-\u065f\u0670\u0640]")
+
+
+def _plain(text: str) -> str:
+    """ASCII digits, no Arabic diacritics or tatweel (units are matched without them)."""
+    return _TASHKEEL.sub("", ascii_digits(text))
 
 
 def _name(calendar: str, number: int) -> str:
