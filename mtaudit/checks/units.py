@@ -50,7 +50,7 @@ UNITS: dict[str, tuple[str, str]] = {
         r"دولار|يورو|جنيه|دينار|ريال|درهم|ليرة|ين(?!\w)|روبي|سنت(?!ي)",
     ),
     "percentage": (
-        r"%|percent|per cent|percentage",
+        r"%|٪|percent|per cent|percentage",
         r"%|٪|بالمئة|بالمائة|في المئة|في المائة|نسبة|المئوية",
     ),
 }

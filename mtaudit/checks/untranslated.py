@@ -8,6 +8,7 @@ from mtaudit.checks.base import Check, DocContext
 from mtaudit.types import Finding, Pair
 
 _SPACE = re.compile(r"\s+")
+_LETTER = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 # Lower-case words that names carry ("Bank of America", "Leonardo da Vinci").
 _PARTICLES = frozenset(
@@ -38,7 +39,7 @@ class UntranslatedCheck(Check):
         if not pair.source or pair.source_lang == pair.target_lang:
             return []
         target = pair.target.text
-        if normalise(target) == normalise(pair.source) and _WORD.search(target):
+        if normalise(target) == normalise(pair.source) and _LETTER.search(target):
             return [self.finding("the target is identical to the source: not translated")]
         return self._copied_run(pair.source, target)
 
