@@ -166,12 +166,8 @@ def run_all_checks(
 
     Returns, per document, the findings by target sentence index.
     """
-    contexts = [
-        DocContext(p.document, p.sentences, p.pairs, p.source_sentences) for p in documents
-    ]
-    found: list[dict[int, list[Finding]]] = [
-        {s.index: [] for s in p.sentences} for p in documents
-    ]
+    contexts = [DocContext(p.document, p.sentences, p.pairs, p.source_sentences) for p in documents]
+    found: list[dict[int, list[Finding]]] = [{s.index: [] for s in p.sentences} for p in documents]
     for check in checks:
         if check.scope == "run":
             continue

@@ -155,7 +155,8 @@ def test_script(target: str, tl: str, sl: str, source: str | None, expected: lis
             [],
         ),
         (
-            "It is the Aegean Sea to the west, the Black Sea to the north and the Red Sea to the south.",
+            "It is the Aegean Sea to the west, the Black Sea to the north and the Red Sea to "
+            "the south.",
             [],
         ),
         (

@@ -239,4 +239,3 @@ class NumbersCheck(Check):
 def _plain(text: str) -> str:
     """Text with HTML entities decoded, so ``&#39;`` is not read as the number 39."""
     return html.unescape(text) if "&" in text else text
-

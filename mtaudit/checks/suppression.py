@@ -63,8 +63,7 @@ class Suppressor:
         for number, entry in enumerate(raw, 1):
             if not isinstance(entry, dict) or "check" not in entry or "pattern" not in entry:
                 raise ConfigError(
-                    f"suppress entry {number}: needs check = \"<check id>\" and "
-                    "pattern = \"<regex>\""
+                    f'suppress entry {number}: needs check = "<check id>" and pattern = "<regex>"'
                 )
             try:
                 message = entry.get("message")

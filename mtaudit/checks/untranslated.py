@@ -50,8 +50,7 @@ class UntranslatedCheck(Check):
             return []
         source_words = [w.casefold() for w in _WORD.findall(source)]
         grams = {
-            tuple(source_words[i : i + min_run - 1])
-            for i in range(len(source_words) - min_run + 2)
+            tuple(source_words[i : i + min_run - 1]) for i in range(len(source_words) - min_run + 2)
         }
         if not grams:
             return []
