@@ -22,6 +22,14 @@ KINDS: dict[str, re.Pattern[str]] = {
         r"(?<![\w-])(?=[\w-]*[A-Z])(?=[\w-]*\d)[A-Za-z\d]+(?:[-/][A-Za-z\d]+)*(?![\w-])"
     ),
 }
+# Characters each kind needs, to skip sentences without them quickly.
+_CUE = {
+    "URL": ("http", "www", "HTTP", "WWW"),
+    "e-mail address": ("@",),
+    "hashtag": ("#",),
+    "handle": ("@",),
+    "code": tuple("0123456789"),
+}
 _ACRONYM = re.compile(r"(?<![\w-])[A-Z]{2,}s?(?![\w-])")
 _DIGIT_RUN = re.compile(r"\d+")
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
@@ -66,6 +74,8 @@ class PatternsCheck(Check):
         codes_in_target = {_key(m.group(0)) for m in KINDS["code"].finditer(target)}
         target_digits = set(_DIGIT_RUN.findall(ascii_digits(target)))
         for kind, pattern in KINDS.items():
+            if not any(c in source for c in _CUE[kind]):
+                continue  # nothing of this kind can be in the source
             for match in pattern.finditer(source):
                 item = match.group(0).rstrip(_TRAILING)
                 key = _key(item)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from mtaudit.checks.base import Check, DocContext
 from mtaudit.types import Finding, Pair
@@ -192,8 +192,12 @@ class RepetitionCheck(Check):
                             )
                         )
                         covered = i + 3
-        stems = [_ARTICLE.sub("", w) for w in words]
-        found.extend(self._loops(matches, stems, max_n, loop_count, loop_gap))
+        stems = [_ARTICLE.sub("", w) if w[:1] >= "\u0600" else w for w in words]
+        # A loop is an n-gram with a word that is not a stop word: that word must occur
+        # loop_count times.
+        counts = Counter(w for w in stems if w not in STOPWORDS)
+        if len(stems) >= 2 * loop_count and max(counts.values(), default=0) >= loop_count:
+            found.extend(self._loops(matches, stems, max_n, loop_count, loop_gap))
         return found
 
     def _loops(

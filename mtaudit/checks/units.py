@@ -55,17 +55,21 @@ UNITS: dict[str, tuple[str, str]] = {
     ),
 }
 _CURRENCY_SIGN = re.compile(r"[$€£]\s*\d")
-_BEFORE = {
-    kind: re.compile(rf"\d(?:[\d.,]*\d)?\s*-?\s*(?:{en})(?![A-Za-z])", re.I)
-    for kind, (en, _) in UNITS.items()
-}
-_ANY_EN = {
-    kind: re.compile(rf"(?<![A-Za-z])(?:{en})(?![A-Za-z])", re.I) for kind, (en, _) in UNITS.items()
-}
-_ANY_AR = {kind: re.compile(rf"{_AR}(?:{ar})") for kind, (_, ar) in UNITS.items()}
-_AR_AFTER_NUMBER = {
-    kind: re.compile(rf"\d(?:[\d.,]*\d)?\s*(?:{ar})") for kind, (_, ar) in UNITS.items()
-}
+_DIGIT = re.compile(r"\d")
+_MEASURE = re.compile(
+    "|".join(
+        rf"(?P<{kind}>\d(?:[\d.,]*\d)?\s*-?\s*(?:(?:{en})(?![A-Za-z])|(?:{ar})))"
+        for kind, (en, ar) in UNITS.items()
+    ),
+    re.I,
+)
+_ANY = re.compile(
+    "|".join(
+        rf"(?P<{kind}>(?<![A-Za-z])(?:{en})(?![A-Za-z])|{_AR}(?:{ar}))"
+        for kind, (en, ar) in UNITS.items()
+    ),
+    re.I,
+)
 
 GREGORIAN = [
     ("january", "jan", "يناير", "كانون الثاني"), ("february", "feb", "فبراير", "شباط"),
@@ -102,7 +106,7 @@ for _number, (_en, _abbr, _ar1, _ar2) in enumerate(GREGORIAN, 1):
     )
 for _number, (_en, _ar) in enumerate(HIJRI, 1):
     _MONTHS.append(
-        ("Hijri", _number, re.compile(rf"(?<![A-Za-z])(?:{_en})(?![a-z])|{_AR}(?:{_ar})", re.I))
+        ("Hijri", _number, re.compile(rf"(?<![A-Za-z])(?i:{_en})(?![a-z])|{_AR}(?:{_ar})"))
     )
 _DAY_NEAR = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s*$|^\s*(\d{1,2})(?:st|nd|rd|th)?(?!\d)")
 _TIME = re.compile(
@@ -115,27 +119,68 @@ _EVENING = re.compile(r"\bp\.?m\b|مساء|ليل|عصر", re.I)
 def kinds(text: str, after_number: bool) -> set[str]:
     """Kinds of measurement in ``text``: only after a number when ``after_number``."""
     found: set[str] = set()
-    for kind in UNITS:  # speed and area first: their units contain lengths ("km/h", "km2")
-        if after_number:
-            for pattern in (_BEFORE[kind], _AR_AFTER_NUMBER[kind]):
-                if pattern.search(text):
-                    found.add(kind)
-                    text = pattern.sub(lambda m: " " * len(m.group(0)), text)
-        elif _ANY_EN[kind].search(text) or _ANY_AR[kind].search(text):
-            found.add(kind)
-    if not after_number and found & {"speed", "area"}:
-        found.add("length")
+    if after_number:
+        if not _DIGIT.search(text):
+            return found
+        # Speed and area first: their units contain lengths ("km/h", "km2").
+        for match in _MEASURE.finditer(text):
+            found.add(str(match.lastgroup))
+    else:
+        for match in _ANY.finditer(text):
+            found.add(str(match.lastgroup))
+        if found & {"speed", "area"}:
+            found.add("length")
     if _CURRENCY_SIGN.search(text) or (not after_number and re.search(r"[$€£]", text)):
         found.add("currency")
     return found
 
 
+_ANY_MONTH = re.compile(
+    "|".join(
+        f"(?P<{calendar[0]}{number}>{pattern.pattern})" for calendar, number, pattern in _MONTHS
+    )
+)
+_MONTH_OF = {f"{calendar[0]}{number}": (calendar, number) for calendar, number, _ in _MONTHS}
+
+
+# The first word of every month name, to skip text without one quickly.
+def _first_words(*names: str) -> set[str]:
+    """The first word of each alternative of month-name patterns."""
+    words = set()
+    for name in names:
+        for alternative in name.split("|"):
+            found = re.findall(r"\w+", alternative)
+            if found:
+                words.add(found[0])
+    return words
+
+
+_MONTH_CUES = frozenset(
+    w
+    for en, abbr, ar1, ar2 in GREGORIAN
+    for w in _first_words(en.capitalize(), abbr.rstrip("t?").capitalize(), ar1, ar2)
+) | frozenset(w for en, ar in HIJRI for w in _first_words(en, en.capitalize(), ar))
+_TOKEN = re.compile(r"\w+")
+_CLITIC = re.compile(r"^(?:[وبلفك])?(?:ال)?")
+
+
+def _has_month_word(text: str) -> bool:
+    for token in _TOKEN.findall(text):
+        if token in _MONTH_CUES:
+            return True
+        if token[:1] >= "\u0600" and _CLITIC.sub("", token) in _MONTH_CUES:
+            return True
+    return False
+
+
 def months(text: str) -> dict[tuple[str, int], set[int]]:
     """(calendar, month) → days of the month written beside it (digits or words)."""
     out: dict[tuple[str, int], set[int]] = {}
-    for calendar, number, pattern in _MONTHS:
-        for match in pattern.finditer(text):
-            days = out.setdefault((calendar, number), set())
+    if not _has_month_word(text):
+        return out
+    for match in _ANY_MONTH.finditer(text):
+        if match.lastgroup:
+            days = out.setdefault(_MONTH_OF[match.lastgroup], set())
             before = text[max(0, match.start() - 12) : match.start()]
             after = text[match.end() : match.end() + 8]
             for side in (before, after):
@@ -170,7 +215,8 @@ class UnitsCheck(Check):
         source = _plain(pair.source)
         target = _plain(" ".join(ctx.sentences[i].text for i in pair.target_indices))
         found: list[Finding] = []
-        lost = kinds(source, after_number=True) - kinds(target, after_number=False)
+        measured = kinds(source, after_number=True)
+        lost = measured - kinds(target, after_number=False) if measured else set()
         found.extend(
             self.finding(f"the source gives a {kind} that has no unit in the target")
             for kind in sorted(lost)

@@ -49,12 +49,14 @@ class UntranslatedCheck(Check):
         if len(target_words) < min_run - 1:
             return []
         source_words = [w.casefold() for w in _WORD.findall(source)]
+        keys = [m.group(0).casefold() for m in target_words]
+        if len(set(source_words) & set(keys)) < min_run - 1:
+            return []  # too few words in common for any copied run
         grams = {
             tuple(source_words[i : i + min_run - 1]) for i in range(len(source_words) - min_run + 2)
         }
         if not grams:
             return []
-        keys = [m.group(0).casefold() for m in target_words]
         best: tuple[int, int] = (0, 0)
         i = 0
         while i <= len(keys) - (min_run - 1):
