@@ -82,6 +82,9 @@ def spans(result: list[tuple[str, str | None]]) -> list[str | None]:
         ("It was founded in 2022.", "تأسست عام 1443 هـ (2021 م).", [None, "2022"]),
         # Real changes are still reported.
         ("He had 3 goals.", "سجّل هدفين.", ["3"]),
+        ("A 4x7 is advised.", "ينصح بسيارة 4x4.", [None, "4x7"]),
+        # A number word that the other side also spells cannot excuse a changed digit.
+        ("The worst 3% last three hours.", "تدوم أعنف 2% ثلاث ساعات.", [None, "3"]),
         ("It was built in the 17th century.", "بني في القرن الخامس عشر.", ["17"]),
     ],
 )

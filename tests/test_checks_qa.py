@@ -111,6 +111,8 @@ def test_untranslated(target: str, source: str, sl: str, tl: str, expected: int)
         ("The UN envoy and NATO met.", "التقى مبعوث UN و NATO.", "ar", "en", []),
         ("The envoy met them.", "التقى مبعوث UN و NATO.", "ar", "en", ["acronym", "acronym"]),
         ("Ordinals and units: 15th, 5am, 160km.", "15th 5am 160km", "en", "en", []),
+        # A second code of the same shape with other digits is a changed code.
+        ("The tomb (KV62). KV65 is famous.", "المقبرة (KV62) الشهيرة.", "ar", "en", ["code"]),
     ],
 )
 def test_patterns(target: str, source: str, sl: str, tl: str, expected: list[str]) -> None:

@@ -15,10 +15,11 @@ from mtaudit.types import Sentence
 # exactly three digits, where some writers use it for thousands ("783،562").
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬", "01234567890123456789.,")
 _ARABIC_THOUSANDS = re.compile(r"(?<=\d)،(?=\d{3}(?!\d))")
-# Digits glued to Latin letters belong to a code or a unit ("KV62", "km2", "4x4"'s second 4),
-# and so do squares and cubes of Arabic units ("مم2"); the patterns check compares codes.
+# Digits glued to Latin letters belong to a code or a unit ("KV62", "km2"), and so do squares
+# and cubes of Arabic units ("مم2"); the patterns check compares codes. Dimensions ("4x4",
+# "6×6") are two numbers.
 # Arabic clitics glue to numbers and are not part of them ("و34", "بـ2,220", "عام2006").
-_NUMBER = re.compile(r"(?<![A-Za-z\d])(?<!مم|سم|كم)\d+(?:[.,:/-]\d+)*")
+_NUMBER = re.compile(r"(?<![A-Za-z\d])(?<!مم|سم|كم)\d+(?:(?:[.,:/-]|(?<=\d)[x×](?=\d))\d+)*")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 # A number followed by a scale word is one value: "1.2 million" = "1,200,000" = "1.2 مليون".
 _SCALE = re.compile(
@@ -117,7 +118,7 @@ def _extract(text: str) -> list[tuple[str, tuple[int, int], bool]]:
             out.append((str(value), match.span(), False))
             continue
         optional = _HIJRI.match(text, end) is not None
-        for group in re.split(r"[.,:/-]", raw):
+        for group in re.split(r"[.,:/x×-]", raw):
             if group:
                 out.append((group.lstrip("0") or "0", match.span(), optional))
     return out
@@ -130,41 +131,53 @@ def spelled(text: str) -> set[str]:
     Arabic ordinals and teens ("الخامس عشر" = 15), decades ("سبعينيات", "the seventies": the
     marker ``decade:70``) and the Arabic dual (``2``).
     """
-    found: set[str] = set()
+    counts, marks = spelled_counts(text)
+    return set(counts) | marks
+
+
+def spelled_counts(text: str) -> tuple[Counter[str], set[str]]:
+    """Number words in ``text`` counted, and the markers that carry a number without a word.
+
+    Markers are the Arabic dual (``2``), halves (``5`` of "1.5"), "a couple" (``2``) and
+    decades (``decade:70``); they are not counted, since their endings and words have other uses.
+    """
+    counts: Counter[str] = Counter()
+    marks: set[str] = set()
     words = [w.lower() for w in _WORD.findall(text)]
     previous = ""
     for word in words:
         value = WORDS.get(word)
         if word in ("dozen", "dozens") and previous in WORDS:
-            found.add(str(int(WORDS[previous]) * 12))
+            counts[str(int(WORDS[previous]) * 12)] += 1
         if word == "couple":
-            found.add("2")
+            marks.add("2")
         if word == "half":
-            found.add("5")  # "an hour and a half" = 1.5 hours
+            marks.add("5")  # "an hour and a half" = 1.5 hours
         if word in _ENGLISH_DECADES:
-            found.add(f"decade:{_ENGLISH_DECADES[word]}")
+            marks.add(f"decade:{_ENGLISH_DECADES[word]}")
         if value:
-            found.add(value)
+            counts[value] += 1
             if previous in WORDS and WORDS[previous] in _TENS and value in _UNITS:
-                found.add(str(int(WORDS[previous]) + int(value)))
+                counts[str(int(WORDS[previous]) + int(value))] += 1
         previous = word
     if any("\u0600" <= ch <= "\u06ff" for ch in text):
         for value, pattern in _ARABIC_WORD.items():
-            if pattern.search(text):
-                found.add(value)
+            found = len(pattern.findall(text))
+            if found:
+                counts[value] += found
         for match in _ARABIC_DECADE.finditer(text):
-            found.add(f"decade:{_DECADE_TENS[match.group(1)]}")
+            marks.add(f"decade:{_DECADE_TENS[match.group(1)]}")
         if _ARABIC_DUAL.search(text):
-            found.add("2")
+            marks.add("2")
         if "نصف" in text:
-            found.add("5")  # "ساعة ونصف" = 1.5 hours
+            marks.add("5")  # "ساعة ونصف" = 1.5 hours
         # "واحد وعشرون" = 21: a unit and a ten joined by و.
         for match in _ARABIC_COMPOUND.finditer(text):
             unit = _value_of(match.group(1))
             tens = _value_of(match.group(2))
             if unit and tens:
-                found.add(str(int(unit) + int(tens)))
-    return found
+                counts[str(int(unit) + int(tens))] += 1
+    return counts, marks
 
 
 _ARABIC_COMPOUND = re.compile(r"(?<!\w)(?:ال)?(\w+)\s+و(?:ال)?(\w+ون|\w+ين)(?!\w)")
@@ -177,12 +190,19 @@ def _value_of(word: str) -> str | None:
     return None
 
 
-def _excused(value: str, other_words: set[str]) -> bool:
-    """Whether ``value`` is written in words on the other side (a number, a decade)."""
-    if value in other_words:
+def _excused(
+    value: str, here: tuple[Counter[str], set[str]], there: tuple[Counter[str], set[str]]
+) -> bool:
+    """Whether a number in digits on one side is written in words on the other (``there``).
+
+    The other side must spell it more often than this side does, so that "three hours" beside
+    "ثلاث ساعات" cannot excuse a changed "2%" → "3%".
+    """
+    counts, marks = there
+    if value in marks or counts[value] > here[0][value]:
         return True
     number = int(value) if value.isdigit() else -1
-    return number >= 10 and number % 10 == 0 and f"decade:{number % 100}" in other_words
+    return number >= 10 and number % 10 == 0 and f"decade:{number % 100}" in marks
 
 
 class NumbersCheck(Check):
@@ -216,12 +236,15 @@ class NumbersCheck(Check):
         for value in optional:
             extra.pop(value, None)
             missing.pop(value, None)
-        if missing:
-            in_target = spelled(" ".join(s.text for s in group))
-            missing = Counter({k: v for k, v in missing.items() if not _excused(k, in_target)})
-        if extra:
-            in_source = spelled(source_text)
-            extra = Counter({k: v for k, v in extra.items() if not _excused(k, in_source)})
+        if missing or extra:
+            words_source = spelled_counts(source_text)
+            words_target = spelled_counts(" ".join(s.text for s in group))
+            missing = Counter(
+                {k: v for k, v in missing.items() if not _excused(k, words_source, words_target)}
+            )
+            extra = Counter(
+                {k: v for k, v in extra.items() if not _excused(k, words_target, words_source)}
+            )
         for value in sorted(missing):
             yield (
                 group[0].index,

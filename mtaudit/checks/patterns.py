@@ -90,7 +90,28 @@ class PatternsCheck(Check):
                 elif item.casefold() in target.casefold():
                     continue
                 found.append(self.finding(f"{kind} “{item}” of the source is not in the target"))
+        found.extend(self._changed_codes(source, target))
         found.extend(self._acronyms(source, target, arabic_target, seen))
+        return found
+
+    def _changed_codes(self, source: str, target: str) -> list[Finding]:
+        """Codes of the target that look like a source code with other digits ("KV65")."""
+        shapes: dict[str, set[str]] = {}
+        for match in KINDS["code"].finditer(source):
+            key = _key(match.group(0))
+            shapes.setdefault(re.sub(r"\d+", "#", key), set()).add(key)
+        found: list[Finding] = []
+        in_target = {_key(m.group(0)) for m in KINDS["code"].finditer(target)}
+        for match in KINDS["code"].finditer(target):
+            key = _key(match.group(0))
+            same_shape = shapes.get(re.sub(r"\d+", "#", key), set())
+            # When a source code of that shape is missing it was reported already.
+            if same_shape and key not in same_shape and same_shape <= in_target:
+                found.append(
+                    self.finding(
+                        f"code “{match.group(0)}” is not in the source (changed?)", match.span()
+                    )
+                )
         return found
 
     def _acronyms(self, source: str, target: str, arabic: bool, seen: set[str]) -> list[Finding]:
