@@ -45,7 +45,7 @@ class ScriptCheck(Check):
         """Latin words left in an Arabic target.
 
         A run of lower-case words copied from the source is untranslated text (major when it
-        has two words or more, minor for a single word such as "wifi"). Names (runs with a
+        has two lower-case words or more, minor for a single word such as "wifi"). Names (runs with a
         capitalised word: "Callejon del Beso"), acronyms and words in quotes (a word cited as
         a word: the Latin "cella") are normal in Arabic text; with ``latin_names = "flag"``
         names left in Latin letters are reported as minor.
@@ -67,7 +67,8 @@ class ScriptCheck(Check):
                 and (pair.source is None or w.lower() in source_words)
             ]
             if len(copied) >= 2 or (copied and all(w.islower() for w in words)):
-                severity = None if len(copied) >= 2 else Severity.MINOR
+                lower = sum(1 for w in words if w.islower())
+                severity = None if len(copied) >= 2 or lower >= 2 else Severity.MINOR
                 found.append(
                     self.finding(f"untranslated text “{run.group(0)}”", run.span(), severity)
                 )
