@@ -71,8 +71,8 @@ class PatternsCheck(Check):
         arabic_target = _ARABIC_LETTER.search(target) is not None
         found: list[Finding] = []
         seen: set[str] = set()
-        codes_in_target = {_key(m.group(0)) for m in KINDS["code"].finditer(target)}
-        target_digits = set(_DIGIT_RUN.findall(ascii_digits(target)))
+        codes_in_target: set[str] | None = None  # computed when the source has a code
+        target_digits: set[str] = set()
         for kind, pattern in KINDS.items():
             if not any(c in source for c in _CUE[kind]):
                 continue  # nothing of this kind can be in the source
@@ -83,6 +83,9 @@ class PatternsCheck(Check):
                     continue
                 seen.add(key)
                 if kind == "code":
+                    if codes_in_target is None:
+                        codes_in_target = {_key(m.group(0)) for m in pattern.finditer(target)}
+                        target_digits = set(_DIGIT_RUN.findall(ascii_digits(target)))
                     if key in codes_in_target or key in _key(target):
                         continue
                     if arabic_target and _latin_free(item, target, target_digits):
@@ -90,7 +93,8 @@ class PatternsCheck(Check):
                 elif item.casefold() in target.casefold():
                     continue
                 found.append(self.finding(f"{kind} “{item}” of the source is not in the target"))
-        found.extend(self._changed_codes(source, target))
+        if codes_in_target is not None:
+            found.extend(self._changed_codes(source, target))
         found.extend(self._acronyms(source, target, arabic_target, seen))
         return found
 

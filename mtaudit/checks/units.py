@@ -135,15 +135,6 @@ def kinds(text: str, after_number: bool) -> set[str]:
     return found
 
 
-_ANY_MONTH = re.compile(
-    "|".join(
-        f"(?P<{calendar[0]}{number}>{pattern.pattern})" for calendar, number, pattern in _MONTHS
-    )
-)
-_MONTH_OF = {f"{calendar[0]}{number}": (calendar, number) for calendar, number, _ in _MONTHS}
-
-
-# The first word of every month name, to skip text without one quickly.
 def _first_words(*names: str) -> set[str]:
     """The first word of each alternative of month-name patterns."""
     words = set()
@@ -155,32 +146,37 @@ def _first_words(*names: str) -> set[str]:
     return words
 
 
-_MONTH_CUES = frozenset(
-    w
-    for en, abbr, ar1, ar2 in GREGORIAN
-    for w in _first_words(en.capitalize(), abbr.rstrip("t?").capitalize(), ar1, ar2)
-) | frozenset(w for en, ar in HIJRI for w in _first_words(en, en.capitalize(), ar))
+_HIJRI_CUES = [
+    ["Muharram", "محرم"], ["Safar", "صفر"], ["Rabi", "ربيع"], ["Rabi", "ربيع"],
+    ["Jumada", "جمادى"], ["Jumada", "جمادى"], ["Rajab", "رجب"], ["Sha", "Shaban", "شعبان"],
+    ["Ramadan", "Ramadhan", "رمضان"], ["Shawwal", "شوال"], ["Dhu", "Dhul", "قعدة", "القعدة"],
+    ["Dhu", "Dhul", "حجة", "الحجة"],
+]  # fmt: skip
+_CLITICS = ("و", "ب", "ل", "ف", "ك", "ال", "وال", "بال", "لل", "فال", "كال")
+# A month's pattern is tried only when one of its cue words (with Arabic clitics) is present.
+_CUE_MONTHS: dict[str, set[int]] = {}
+for _i, (_calendar, _number, _) in enumerate(_MONTHS):
+    if _calendar == "Gregorian":
+        _en, _abbr, _ar1, _ar2 = GREGORIAN[_number - 1]
+        _cues = _first_words(_en.capitalize(), _abbr.replace("t?", "").capitalize(), _ar1, _ar2)
+    else:
+        _cues = set(_HIJRI_CUES[_number - 1])
+    for _cue in _cues:
+        for _form in [_cue] + ([p + _cue for p in _CLITICS] if _cue[:1] >= "\u0600" else []):
+            _CUE_MONTHS.setdefault(_form, set()).add(_i)
 _TOKEN = re.compile(r"\w+")
-_CLITIC = re.compile(r"^(?:[وبلفك])?(?:ال)?")
-
-
-def _has_month_word(text: str) -> bool:
-    for token in _TOKEN.findall(text):
-        if token in _MONTH_CUES:
-            return True
-        if token[:1] >= "\u0600" and _CLITIC.sub("", token) in _MONTH_CUES:
-            return True
-    return False
 
 
 def months(text: str) -> dict[tuple[str, int], set[int]]:
     """(calendar, month) → days of the month written beside it (digits or words)."""
     out: dict[tuple[str, int], set[int]] = {}
-    if not _has_month_word(text):
-        return out
-    for match in _ANY_MONTH.finditer(text):
-        if match.lastgroup:
-            days = out.setdefault(_MONTH_OF[match.lastgroup], set())
+    candidates: set[int] = set()
+    for token in set(_TOKEN.findall(text)) & _CUE_MONTHS.keys():
+        candidates |= _CUE_MONTHS[token]
+    for index in sorted(candidates):
+        calendar, number, pattern = _MONTHS[index]
+        for match in pattern.finditer(text):
+            days = out.setdefault((calendar, number), set())
             before = text[max(0, match.start() - 12) : match.start()]
             after = text[match.end() : match.end() + 8]
             for side in (before, after):
@@ -222,7 +218,8 @@ class UnitsCheck(Check):
             for kind in sorted(lost)
         )
         found.extend(self._dates(source, target))
-        found.extend(self._times(source, target))
+        if _DIGIT.search(source):
+            found.extend(self._times(source, target))
         return found
 
     def _dates(self, source: str, target: str) -> Iterable[Finding]:
