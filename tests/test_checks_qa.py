@@ -113,6 +113,9 @@ def test_untranslated(target: str, source: str, sl: str, tl: str, expected: int)
         ("Ordinals and units: 15th, 5am, 160km.", "15th 5am 160km", "en", "en", []),
         # A second code of the same shape with other digits is a changed code.
         ("The tomb (KV62). KV65 is famous.", "المقبرة (KV62) الشهيرة.", "ar", "en", ["code"]),
+        # A code the source does not have at all (its digits absent) was made up.
+        ("KV62 may be the most famous.", "ربما تكون الأشهر.", "ar", "en", ["code"]),
+        ("Cases of COVID-19 rose.", "ارتفعت إصابات كوفيد-19.", "ar", "en", []),
     ],
 )
 def test_patterns(target: str, source: str, sl: str, tl: str, expected: list[str]) -> None:

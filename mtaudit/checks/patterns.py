@@ -93,28 +93,42 @@ class PatternsCheck(Check):
                 elif item.casefold() in target.casefold():
                     continue
                 found.append(self.finding(f"{kind} “{item}” of the source is not in the target"))
-        if codes_in_target is not None:
-            found.extend(self._changed_codes(source, target))
+        if _DIGIT_RUN.search(target):
+            found.extend(self._target_codes(source, target))
         found.extend(self._acronyms(source, target, arabic_target, seen))
         return found
 
-    def _changed_codes(self, source: str, target: str) -> list[Finding]:
-        """Codes of the target that look like a source code with other digits ("KV65")."""
+    def _target_codes(self, source: str, target: str) -> list[Finding]:
+        """Codes of the target that the source does not have.
+
+        One with the shape of a source code and other digits ("KV65" beside "KV62") is a
+        changed code; one whose digits the source lacks altogether was made up or changed.
+        """
         shapes: dict[str, set[str]] = {}
         for match in KINDS["code"].finditer(source):
             key = _key(match.group(0))
             shapes.setdefault(re.sub(r"\d+", "#", key), set()).add(key)
+        source_key = _key(source)
+        source_digits = set(_DIGIT_RUN.findall(ascii_digits(source)))
         found: list[Finding] = []
         in_target = {_key(m.group(0)) for m in KINDS["code"].finditer(target)}
         for match in KINDS["code"].finditer(target):
             key = _key(match.group(0))
+            if key in source_key:
+                continue
             same_shape = shapes.get(re.sub(r"\d+", "#", key), set())
-            # When a source code of that shape is missing it was reported already.
-            if same_shape and key not in same_shape and same_shape <= in_target:
-                found.append(
-                    self.finding(
-                        f"code “{match.group(0)}” is not in the source (changed?)", match.span()
+            if same_shape:
+                # When a source code of that shape is missing it was reported already.
+                if same_shape <= in_target:
+                    found.append(
+                        self.finding(
+                            f"code “{match.group(0)}” is not in the source (changed?)",
+                            match.span(),
+                        )
                     )
+            elif not set(_DIGIT_RUN.findall(match.group(0))) <= source_digits:
+                found.append(
+                    self.finding(f"code “{match.group(0)}” is not in the source", match.span())
                 )
         return found
 
