@@ -177,7 +177,7 @@ def main() -> None:
         print("| " + " | ".join(head) + " |\n|---|---|---:|---:|---:|---|")
     else:
         print(f"{head[0]:<10}{head[1]:<22}{head[2]:>10}{head[3]:>9}{head[4]:>8}  {head[5]}")
-    synthetic: list[tuple[str, str, int, float, float]] = []
+    synthetic: list[tuple[str, str, int, float, float, float]] = []
     for direction in DIRECTIONS:
         data = args.data / direction
         if not data.is_dir():
@@ -210,21 +210,31 @@ def main() -> None:
                 for d in docs
                 if any(f.severity >= Severity.MAJOR for s in d.sentences for f in s.findings)
             )
+            by_length = sum(
+                1 for d in docs if any(f.check == "length" for s in d.sentences for f in s.findings)
+            )
             synthetic.append(
-                (direction, kind, len(docs), caught / len(docs), major_docs / len(docs))
+                (
+                    direction,
+                    kind,
+                    len(docs),
+                    caught / len(docs),
+                    major_docs / len(docs),
+                    by_length / len(docs),
+                )
             )
     print()
-    head = ("direction", "synthetic failure", "broken", "flagged", "major+")
+    head = ("direction", "synthetic failure", "broken", "flagged", "major+", "length alone")
     if md:
-        print("| " + " | ".join(head) + " |\n|---|---|---:|---:|---:|")
+        print("| " + " | ".join(head) + " |\n|---|---|---:|---:|---:|---:|")
     else:
-        print(f"{head[0]:<10}{head[1]:<22}{head[2]:>10}{head[3]:>9}{head[4]:>8}")
-    for direction, kind, n, flagged, major in synthetic:
+        print(f"{head[0]:<10}{head[1]:<22}{head[2]:>10}{head[3]:>9}{head[4]:>8}{head[5]:>14}")
+    for direction, kind, n, flagged, major, length in synthetic:
         arrow = direction.replace("-", "→")
         if md:
-            print(f"| {arrow} | {kind} | {n} | {flagged:.1%} | {major:.1%} |")
+            print(f"| {arrow} | {kind} | {n} | {flagged:.1%} | {major:.1%} | {length:.1%} |")
         else:
-            print(f"{arrow:<10}{kind:<22}{n:>10}{flagged:>9.1%}{major:>8.1%}")
+            print(f"{arrow:<10}{kind:<22}{n:>10}{flagged:>9.1%}{major:>8.1%}{length:>14.1%}")
 
 
 def _order(item: tuple[str, int]) -> tuple[int, str]:
