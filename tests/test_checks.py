@@ -110,7 +110,13 @@ def test_numbers(target: str, source: str | None, expected: list[str | None]) ->
         ("شارع Callejon del Beso جميل.", "ar", "en", "Callejon del Beso (Alley of the Kiss).", []),
         ('من الكلمة اللاتينية "cella" وتعني غرفة.', "ar", "en", 'The Latin word "cella".', []),
         ("يوجد wifi في الفندق.", "ar", "en", "The hotel has wifi.", ["wifi"]),
-        ("وثّق نفسه himself in كتاب.", "ar", "en", "He documented himself in a book.", ["himself in"]),
+        (
+            "وثّق نفسه himself in كتاب.",
+            "ar",
+            "en",
+            "He documented himself in a book.",
+            ["himself in"],
+        ),
         (
             "ودرس في New York University and Harvard Law School ثم غادر.",
             "ar",

@@ -230,6 +230,44 @@ def test_units(target: str, source: str, sl: str, tl: str, expected: list[str]) 
         assert part in message
 
 
+@pytest.mark.parametrize(
+    ("target", "source", "expected"),
+    [
+        # Arabic targets: numbers in either digit system, spelled numbers and ordinals.
+        ("ترفع ٣٠٠ عربة إضافية العدد إلى ١٣٠٠ عربة.", "An additional 300 brings it to 1,300.", 0),
+        ("ترفع 300 عربة إضافية العدد إلى 1300 عربة.", "An additional 300 brings it to 1,300.", 0),
+        ("ترفع ٣٠٠ عربة إضافية العدد إلى ١٤٠٠ عربة.", "An additional 300 brings it to 1,300.", 2),
+        ("في السابع من تشرين الأول انفصل محرك.", "On October 7 an engine separated.", 0),
+        ("سجّل هدفين ومرر تمريرتين.", "He had 2 goals and 2 assists.", 0),
+        ("ناقش المسألة لمدة عشر سنوات.", "It was debated for 10 years.", 0),
+        ("عاد في الستينيات إلى الجزائر.", "In the 1960s he returned to Algeria.", 0),
+        ("تأسست عام 1443 هـ (2021 م).", "It was founded in 2021.", 0),
+    ],
+)
+def test_numbers_arabic_target(target: str, source: str, expected: int) -> None:
+    assert len(findings("numbers", target, source, "en", "ar")) == expected
+
+
+@pytest.mark.parametrize(
+    ("target", "source", "expected"),
+    [
+        # en→ar norm: Arabic runs about 0.87 of the English length.
+        (
+            "وافق المجلس على الموازنة يوم الثلاثاء بعد نقاش طويل.",
+            "The council approved the budget on Tuesday after a long debate.",
+            0,
+        ),
+        (
+            "وافق المجلس.",
+            "The council approved the budget on Tuesday after a long debate in the city hall.",
+            1,
+        ),
+    ],
+)
+def test_length_norm_for_arabic_targets(target: str, source: str, expected: int) -> None:
+    assert len(findings("length", target, source, "en", "ar")) == expected
+
+
 TERMS = {
     "required": {"الكاظمي": "Al-Kadhimi|Kadhimi"},
     "keep": ["iPhone"],
