@@ -45,9 +45,10 @@ class ScriptCheck(Check):
         """Latin words left in an Arabic target.
 
         A run of lower-case words copied from the source is untranslated text (major when it
-        has two lower-case words or more, minor for a single word such as "wifi"). Names (runs with a
-        capitalised word: "Callejon del Beso"), acronyms and words in quotes (a word cited as
-        a word: the Latin "cella") are normal in Arabic text; with ``latin_names = "flag"``
+        has two lower-case words or more, minor for a single word such as "wifi"). Names (runs
+        with a capitalised word: "Callejon del Beso"), acronyms and words in quotes (a word
+        cited as a word: the Latin "cella") are normal in Arabic text; with
+        ``latin_names = "flag"``
         names left in Latin letters are reported as minor.
         """
         text = pair.target.text
