@@ -268,6 +268,15 @@ def test_length_norm_for_arabic_targets(target: str, source: str, expected: int)
     assert len(findings("length", target, source, "en", "ar")) == expected
 
 
+def test_latin_names_can_be_flagged_in_arabic_targets() -> None:
+    target, source = "التقى Joe Biden بالوزير.", "Joe Biden met the minister."
+    assert not findings("script", target, source, "en", "ar")
+    [(message, span, severity)] = findings(
+        "script", target, source, "en", "ar", {"latin_names": "flag"}
+    )
+    assert span == "Joe Biden" and severity == "minor" and "Latin letters" in message
+
+
 TERMS = {
     "required": {"الكاظمي": "Al-Kadhimi|Kadhimi"},
     "keep": ["iPhone"],
