@@ -245,6 +245,7 @@ def audit(
     names = list(config.get("signals.enabled", []) if signals is None else signals)
     loaded = [load(name, config) for name in names]
     checks = build_checks(config)
+    suppressor = Suppressor.from_config(config)
     judge = Judge.from_config(config)
     results: list[DocumentResult] = []
     jobs: list[tuple[Prepared, DocumentResult]] = []
@@ -265,7 +266,6 @@ def audit(
     all_pairs = [pair for doc, _ in jobs for pair in doc.pairs]
     statuses, outputs = run_signals(loaded, all_pairs, strict)
     position = 0
-    suppressor = Suppressor.from_config(config)
     all_found = run_all_checks([doc for doc, _ in jobs], checks)
     for (doc, result), found in zip(jobs, all_found, strict=True):
         for pair in doc.pairs:

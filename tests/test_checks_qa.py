@@ -481,3 +481,32 @@ def test_arabic_target_checks_on_real_en_ar_output(shared_data: Path) -> None:
     reference = flores.run_feed(flores.feed_lines(data, "reference"), "en-ar", Config.load())
     assert run.flagged_count > 10 * max(reference.flagged_count, 1)
     assert json.dumps(run_to_dict(run), ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        (
+            '[[suppress]]\ncheck = "numbers"\npattern = "kv62"\n'
+            "[checks.length.ratios]\nfr-en = 1.1\n"
+            '[[checks.rules.rule]]\nsource = "(\\\\d+) دينار"\ntarget = "\\\\1 dinars?"\n'
+            '[checks.terms]\nkeep = ["iPhone"]\nrequired = { "الكاظمي" = "Al-Kadhimi" }\n',
+            None,
+        ),
+        ('suppress = ["numbers"]\n', "suppress: must be a list of tables"),
+        ('[checks.length.ratios]\nfr-en = "x"\n', "checks.length.ratios.fr-en"),
+        ("[checks.rules]\nrule = 3\n", "checks.rules.rule: must be a list of tables"),
+        ('[checks.patterns]\nacronym_severity = "awful"\n', "acronym_severity"),
+    ],
+)
+def test_user_config_for_the_new_checks(tmp_path: Path, text: str, error: str | None) -> None:
+    path = tmp_path / "user.toml"
+    path.write_text(text, encoding="utf-8")
+    if error is None:
+        config = Config.load(path)
+        assert config.get("checks.length.ratios")["fr-en"] == 1.1
+        assert len(config.get("suppress")) == 1 and len(config.get("checks.rules.rule")) == 1
+        audit([Document("d", "They paid 250 dinars.", "دفعوا 250 دينار.")], config, signals=[])
+    else:
+        with pytest.raises(ConfigError, match=error):
+            Config.load(path)
