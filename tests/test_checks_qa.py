@@ -76,6 +76,28 @@ def findings(
         ),
         ("الرحلة إلى ممر Sea to Sky أساسية.", "A trek up the Sea to Sky corridor.", "en", "ar", 0),
         ("He met the envoy.", "التقى المبعوث.", "ar", "en", 0),
+        (
+            "يعد Templo de San Diego المبنى الوحيد.",
+            "The Templo de San Diego is the only one.",
+            "en",
+            "ar",
+            0,
+        ),
+        (
+            "فصل بنك Northern Rock plc عن البنك.",
+            "The bank Northern Rock plc was split.",
+            "en",
+            "ar",
+            0,
+        ),
+        ("Jardín de la Unión.", "Jardín de la Unión.", "en", "ar", 0),  # a name as a heading
+        (
+            "ودرس في New York University and Harvard Law School and على البطاقة.",
+            "He studied at New York University and Harvard Law School and once held a card.",
+            "en",
+            "ar",
+            1,
+        ),
     ],
 )
 def test_untranslated(target: str, source: str, sl: str, tl: str, expected: int) -> None:

@@ -19,7 +19,9 @@ _ARABIC_THOUSANDS = re.compile(r"(?<=\d)،(?=\d{3}(?!\d))")
 # and cubes of Arabic units ("مم2"); the patterns check compares codes. Dimensions ("4x4",
 # "6×6") are two numbers.
 # Arabic clitics glue to numbers and are not part of them ("و34", "بـ2,220", "عام2006").
-_NUMBER = re.compile(r"(?<![A-Za-z\d])(?<!مم|سم|كم)\d+(?:(?:[.,:/-]|(?<=\d)[x×](?=\d))\d+)*")
+_NUMBER = re.compile(
+    r"(?<![A-Za-z\d])(?<!مم|سم|كم)(?<!مم |سم |كم )\d+(?:(?:[.,:/-]|(?<=\d)[x×](?=\d))\d+)*"
+)
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 # A number followed by a scale word is one value: "1.2 million" = "1,200,000" = "1.2 مليون".
 _SCALE = re.compile(
@@ -81,6 +83,10 @@ _ENGLISH_DECADES = {
 # is excused by it.
 _ARABIC_DUAL = re.compile(r"(?<!\w)\w{2,}(?:تين|تان|ين|ان)(?!\w)")
 _WORD = re.compile(r"[A-Za-z]+")
+_MONTH_WORDS = frozenset(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september"]
+    + ["october", "november", "december"]
+)
 _TENS = {"20", "30", "40", "50", "60", "70", "80", "90"}
 _UNITS = {str(i) for i in range(1, 10)}
 
@@ -155,7 +161,9 @@ def spelled_counts(text: str) -> tuple[Counter[str], set[str]]:
             marks.add("5")  # "an hour and a half" = 1.5 hours
         if word in _ENGLISH_DECADES:
             marks.add(f"decade:{_ENGLISH_DECADES[word]}")
-        if value:
+        if value and word in _MONTH_WORDS:
+            marks.add(value)  # "July 31" for "31/7": a month is its number, not counted
+        elif value:
             counts[value] += 1
             if previous in WORDS and WORDS[previous] in _TENS and value in _UNITS:
                 counts[str(int(WORDS[previous]) + int(value))] += 1

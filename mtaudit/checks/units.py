@@ -25,11 +25,11 @@ UNITS: dict[str, tuple[str, str]] = {
     # kind: (English units after a number, Arabic unit stems anywhere)
     "speed": (
         r"km\s*/\s*h|kph|mph|knots?|kilomet(?:re|er)s? (?:per|an) hour|miles? (?:per|an) hour",
-        r"كم\s*/\s*(?:س|ساعة)|كيلومترا?ت? في الساعة|ميلا? في الساعة|عقد[ةه]",
+        r"(?:كم|km)\s*/\s*(?:س|ساعة)|كيلومترا?ت? في الساعة|ميلا? في الساعة|عقد[ةه]",
     ),
     "area": (
         r"km2|m2|mm2|cm2|sq\.?\s*(?:mi|km|m|ft)|square|hectares?|acres?",
-        r"مربع|هكتار|فدان|دونم|مم2|سم2|م2",
+        r"مربع|هكتار|فدان|دونم|مم ?2|سم ?2|م2",
     ),
     "length": (
         r"km|kilomet(?:re|er)s?|miles?|mi|m|met(?:re|er)s?|feet|foot|ft|inch(?:es)?|cm"
@@ -39,7 +39,7 @@ UNITS: dict[str, tuple[str, str]] = {
     ),
     "mass": (
         r"kg|kilo(?:gram)?s?|grams?|g|tons?|tonnes?|pounds?|lbs?|ounces?|oz",
-        r"كغ|كجم|كيلو(?! ?مت)|غرام|جرام|طن|أطنان|اطنان|رطل|أرطال|ارطال|أوقي|اوقي|باوند",
+        r"كغ|كجم|كيلو(?! ?مت)|غرام|جرام|طن|أطنان|اطنان|رطل|أرطال|ارطال|أوقي|اوقي|أونص|اونص|باوند",
     ),
     "temperature": (
         r"°\s*[CF]?|degrees?|celsius|fahrenheit",

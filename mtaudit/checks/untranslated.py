@@ -12,8 +12,9 @@ _LETTER = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 # Lower-case words that names carry ("Bank of America", "Leonardo da Vinci").
 _PARTICLES = frozenset(
-    ["of", "the", "and", "for", "to", "in", "on", "at", "upon", "y", "de", "del", "da", "di"]
-    + ["la", "le", "las", "los", "van", "von", "al", "el"]
+    ["of", "the", "and", "to", "upon", "y", "de", "del", "da", "di"]
+    + ["du", "des", "la", "le", "las", "los", "van", "von", "al", "el", "bin", "ibn"]
+    + ["plc", "inc", "ltd", "co", "llc", "gmbh", "sa"]
 )
 
 
@@ -25,11 +26,12 @@ def normalise(text: str) -> str:
 class UntranslatedCheck(Check):
     """The target repeats the source instead of translating it.
 
-    Reports a target identical to its source (case and white space aside) when the sentence
-    has letters, and, when source and target are different languages, the longest run of
-    consecutive source words copied into the target: ``min_run`` words or more, or
-    ``min_run - 1`` with a lower-case word among them that is not part of a name (names such as
-    "A1GP New Zealand" are often kept in Latin letters).
+    Reports a target identical to its source (case and white space aside), and, when source
+    and target are different languages, the longest run of consecutive source words copied
+    into the target: ``min_run - 1`` words or more, one of them not a name (not capitalised,
+    not a particle such as "de", "of", "plc"), or more than ``min_run`` words of names.
+    Runs of names ("A1GP New Zealand", "Templo de San Diego") are often kept in Latin letters
+    and are not reported; neither is a target identical to a source that is only a name.
     """
 
     id = "untranslated"
@@ -39,7 +41,7 @@ class UntranslatedCheck(Check):
         if not pair.source or pair.source_lang == pair.target_lang:
             return []
         target = pair.target.text
-        if normalise(target) == normalise(pair.source) and _LETTER.search(target):
+        if normalise(target) == normalise(pair.source) and _plain_words(target):
             return [self.finding("the target is identical to the source: not translated")]
         return self._copied_run(pair.source, target)
 
@@ -73,8 +75,9 @@ class UntranslatedCheck(Check):
         if last == first:
             return []
         words = [m.group(0) for m in target_words[first:last]]
-        lower = [w for w in words if w.islower() and w.casefold() not in _PARTICLES]
-        if len(words) < min_run and not lower:
+        plain = _plain_words(" ".join(words))
+        # A run of names ("Templo de San Diego", "Cirque du Soleil") is often kept as it is.
+        if not plain and len(words) <= min_run:
             return []
         span = (target_words[first].start(), target_words[last - 1].end())
         return [
@@ -83,6 +86,18 @@ class UntranslatedCheck(Check):
                 span,
             )
         ]
+
+
+def _plain_words(text: str) -> int:
+    """Words that are not names: not capitalised, not name particles, not numbers or codes."""
+    return sum(
+        1
+        for w in _WORD.findall(text)
+        if _LETTER.search(w)
+        and not w[:1].isupper()
+        and not any(c.isdigit() for c in w)
+        and w.casefold() not in _PARTICLES
+    )
 
 
 def _continues(source_words: list[str], run: list[str]) -> bool:
