@@ -532,3 +532,19 @@ def test_user_config_for_the_new_checks(tmp_path: Path, text: str, error: str | 
     else:
         with pytest.raises(ConfigError, match=error):
             Config.load(path)
+
+
+def test_consistency_runs_across_an_audit() -> None:
+    source = "اجتمع المجلس في بغداد اليوم."
+    docs = [
+        Document("one", "The council met in Baghdad today.", source),
+        Document("two", "The board gathered in Baghdad today.", source),
+    ]
+    run = audit(docs, Config.load(), signals=[])
+    found = {
+        d.document.id: [
+            f.message for s in d.sentences for f in s.findings if f.check == "consistency"
+        ]
+        for d in run.documents
+    }
+    assert found["one"] == [] and len(found["two"]) == 1 and "one sentence 1" in found["two"][0]
