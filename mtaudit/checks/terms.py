@@ -81,8 +81,10 @@ def read_tbx(path: Path, source_lang: str, target_lang: str, terms: TermList) ->
     """Add the concepts of a TBX file for the language pair."""
     from lxml import etree
 
+    # No entity expansion and no network: a term file is input, not trusted.
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     try:
-        root = etree.parse(str(path)).getroot()
+        root = etree.parse(str(path), parser).getroot()
     except (OSError, etree.XMLSyntaxError) as exc:
         raise ConfigError(f"term file {path}: not readable TBX ({exc})") from None
     for entry in root.iter("{*}termEntry", "{*}conceptEntry", "termEntry", "conceptEntry"):
