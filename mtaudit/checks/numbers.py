@@ -20,7 +20,8 @@ _ARABIC_THOUSANDS = re.compile(r"(?<=\d)،(?=\d{3}(?!\d))")
 # "6×6") are two numbers.
 # Arabic clitics glue to numbers and are not part of them ("و34", "بـ2,220", "عام2006").
 _NUMBER = re.compile(
-    r"(?<![A-Za-z\d])(?<!مم|سم|كم)(?<!مم |سم |كم )\d+(?:(?:[.,:/-]|(?<=\d)[x×](?=\d))\d+)*"
+    r"(?<![A-Za-z\d])(?<!\bمم|\bسم|\bكم)(?<!\bمم |\bسم |\bكم )"
+    r"\d+(?:(?:[.,:/-]|(?<=\d)[x×](?=\d))\d+)*"
 )
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 # A number followed by a scale word is one value: "1.2 million" = "1,200,000" = "1.2 مليون".
