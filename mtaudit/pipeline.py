@@ -210,12 +210,26 @@ def run_signals(
     return statuses, outputs
 
 
+def component_signatures(signals: Sequence[Signal]) -> dict[str, object]:
+    """Each signal's own resolved state (models@revisions, engines, decoding, cache origin)."""
+    out: dict[str, object] = {}
+    for signal in signals:
+        own = getattr(signal, "signature", None)
+        if callable(own):
+            out[signal.name] = own()
+    return out
+
+
 def signature(
-    config: Config, checks: Sequence[Check], statuses: list[SignalStatus]
+    config: Config,
+    checks: Sequence[Check],
+    statuses: list[SignalStatus],
+    components: dict[str, object] | None = None,
 ) -> dict[str, object]:
     """Everything needed to tell whether two runs are comparable."""
     ran = [s.name for s in statuses if s.ran]
     digest = config.digest()
+    extra: dict[str, object] = {"components": components} if components else {}
     return {
         "tool": "mtaudit",
         "version": __version__,
@@ -225,6 +239,7 @@ def signature(
         "signals": [
             {"name": s.name, "ran": s.ran, "reason": s.reason, "fix": s.fix} for s in statuses
         ],
+        **extra,
         "text": f"mtaudit:{__version__}|config:{digest}|checks:{len(checks)}|"
         f"signals:{','.join(ran) or 'none'}",
     }
@@ -283,6 +298,11 @@ def audit(
             )
         if progress:
             progress(1)
+    ran = {s.name.split(".")[0] for s in statuses if s.ran}
+    components = component_signatures([s for s in loaded if s.name in ran])
     return RunResult(
-        results, signature(config, checks, statuses), statuses, dict(suppressor.counts)
+        results,
+        signature(config, checks, statuses, components),
+        statuses,
+        dict(suppressor.counts),
     )

@@ -24,11 +24,12 @@ from dataclasses import dataclass
 
 from mtaudit.config import Config
 from mtaudit.errors import ConfigError, ModelMissingError
+from mtaudit.models.paths import models_dir
 from mtaudit.signals.fidelity_align import align as align_beads
 from mtaudit.signals.fidelity_compare import Scores, chrf, compare, lost_names, lost_numbers
 from mtaudit.translate.cache import CachedTranslator, TranslationCache
-from mtaudit.translate.engine import cached_translator, translation_key
-from mtaudit.translate.specs import cache_path, engine_for, model_present, models_dir
+from mtaudit.translate.engine import cached_translator, translation_key, translator_present
+from mtaudit.translate.settings import cache_path, engine_for
 from mtaudit.types import Bead, Finding, Pair, Sentence, Severity, SignalOutput, SignalStatus
 
 log = logging.getLogger("mtaudit")
@@ -84,6 +85,16 @@ class FidelitySignal:
             self._cache = TranslationCache(cache_path(self.config))
         return self._cache
 
+    def signature(self) -> dict[str, object]:
+        """What this signal really used: each direction's translator, parts, sacrebleu version."""
+        import sacrebleu
+
+        return {
+            "parts": list(self.parts),
+            "sacrebleu": str(sacrebleu.__version__),
+            "translators": {d: t.signature() for d, t in sorted(self._translators.items())},
+        }
+
     def close(self) -> None:
         """Close the translation cache (models are freed with the signal)."""
         if self._cache is not None:
@@ -107,7 +118,7 @@ class FidelitySignal:
                 f"no translation model is configured for {direction}",
                 f'add {direction} = "<model name>" under [translation.engines] in your config',
             )
-        if model_present(self.config, spec):
+        if translator_present(self.config, spec):
             return _Check(True)
         cache = self._cache_for_reading()
         unique = list(dict.fromkeys(t.strip() for t in texts if t.strip()))
@@ -128,7 +139,7 @@ class FidelitySignal:
         if not first.ran:
             return first
         spec = engine_for(self.config, f"{src}-{tgt}")
-        if spec is not None and model_present(self.config, spec):
+        if spec is not None and translator_present(self.config, spec):
             return _Check(True)
         # second leg: only cached back-translations can be checked without a model
         back_spec = engine_for(self.config, f"{tgt}-{src}")

@@ -18,10 +18,13 @@ import os
 from pathlib import Path
 from typing import Any
 
+from mtaudit.config import Config
 from mtaudit.errors import ConfigError, ModelMissingError
+from mtaudit.models.paths import hf_dir, hf_present
+from mtaudit.models.specs import ModelSpec
 from mtaudit.translate import TranslationKey
 from mtaudit.translate.length import ChunkedTranslator
-from mtaudit.translate.specs import Decoding, ModelSpec, hf_present
+from mtaudit.translate.settings import Decoding, decoding
 
 log = logging.getLogger("mtaudit")
 
@@ -78,6 +81,7 @@ class HFTranslator(ChunkedTranslator):
         *,
         batch_size: int = 16,
         threads: int = 0,
+        revision: str = "",
     ) -> None:
         if not hf_present(path):
             raise ModelMissingError(
@@ -101,9 +105,12 @@ class HFTranslator(ChunkedTranslator):
             self.forced_bos = int(self.tokenizer.convert_tokens_to_ids(spec.target_code))
         elif spec.kind == "m2m100":
             self.forced_bos = int(self.tokenizer.get_lang_id(spec.target_code))
-        key = TranslationKey(spec.hub_id, spec.revision, spec.direction, decoding.signature())
+        key = TranslationKey(
+            spec.hub_id, revision or spec.revision, spec.direction, decoding.signature()
+        )
         # room for the language token and </s> inside the model's limit
         super().__init__(key, batch_size, min(decoding.max_tokens, self.limit - 2))
+        self.engine = "transformers"
         log.info("loaded %s (transformers) from %s", spec.name, path)
 
     def count_tokens(self, text: str) -> int:
@@ -133,3 +140,29 @@ class HFTranslator(ChunkedTranslator):
         if self.spec.kind == "marian":
             decode_kwargs["use_source_tokenizer"] = False
         return [s.strip() for s in self.tokenizer.batch_decode(out, **decode_kwargs)]
+
+
+class HFBackend:
+    """Registry entry ``transformers``: the pulled Hugging Face model, run by PyTorch."""
+
+    name = "transformers"
+
+    def present(self, config: Config, spec: ModelSpec) -> bool:
+        """Whether the pulled model is on disk."""
+        return hf_present(hf_dir(config, spec))
+
+    def open(self, config: Config, spec: ModelSpec) -> HFTranslator:
+        """Load the pulled model."""
+        from mtaudit.translate.engine import translation_key
+
+        return HFTranslator(
+            spec,
+            hf_dir(config, spec),
+            decoding(config),
+            batch_size=int(config.number("translation.batch_size", 16)),
+            threads=int(config.number("translation.threads", 0)),
+            revision=translation_key(config, spec).revision,
+        )
+
+
+BACKEND = HFBackend()
