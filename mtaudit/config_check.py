@@ -97,6 +97,11 @@ RULES: dict[str, Rule] = {
     "judge.major": _range(0, 1),
     "judge.critical": _range(0, 1),
     "judge.flag": _range(0, 1),
+    "judge.flag_at": _range(0, 1),
+    "judge.operating_point": _pattern(
+        re.compile(r"^(flag_share|precision):(0(\.\d+)?|1(\.0+)?)$"),
+        'an operating point like "flag_share:0.10" or "precision:0.5"',
+    ),
     "gate.max_flagged": lambda v: _budget(v),
     "translation.engine": _registered(TRANSLATION_BACKENDS),
     "fluency.engine": _registered(LM_BACKENDS),
@@ -138,6 +143,7 @@ OPEN_TABLES: dict[str, re.Pattern[str] | None] = {
     "translation.engines": DIRECTION,
     "fluency.sample_texts": LANGUAGE_CODE,
     "checks.length.ratios": DIRECTION,
+    "judge.models": DIRECTION,
 }
 # Lists of tables ([[suppress]], [[checks.rules.rule]]): each item must be a table; the code that
 # reads them checks their keys and regular expressions and names the entry.

@@ -113,8 +113,39 @@ def align(
     return beads
 
 
+def segment_unit(text: str) -> list[Sentence]:
+    """A whole segment as one sentence (whitespace trimmed); none when it is blank."""
+    stripped = text.strip()
+    if not stripped:
+        return []
+    start = text.index(stripped)
+    return [Sentence(0, stripped, start, start + len(stripped))]
+
+
 def prepare(document: Document, config: Config, signals: Sequence[Signal] = ()) -> Prepared:
-    """Segment the target (and source) and pair every target sentence with its source."""
+    """Segment the target (and source) and pair every target sentence with its source.
+
+    A document whose ``unit`` is ``"segment"`` is one unit: it is never split or aligned.
+    """
+    if document.unit == "segment":
+        units = segment_unit(document.target)
+        prepared = Prepared(document, units, [])
+        whole = None if document.source is None else document.source.strip()
+        if whole:
+            prepared.source_sentences = segment_unit(document.source or "")
+        prepared.pairs = [
+            Pair(
+                doc_id=document.id,
+                target=unit,
+                source=whole,
+                source_indices=(0,) if whole else (),
+                target_indices=(0,),
+                source_lang=document.source_lang,
+                target_lang=document.target_lang,
+            )
+            for unit in units
+        ]
+        return prepared
     sentences, blocks = segment_target(document, config)
     prepared = Prepared(document, sentences, blocks)
     previous: dict[int, str | None] = {}
@@ -225,6 +256,7 @@ def signature(
     checks: Sequence[Check],
     statuses: list[SignalStatus],
     components: dict[str, object] | None = None,
+    judge: Judge | None = None,
 ) -> dict[str, object]:
     """Everything needed to tell whether two runs are comparable."""
     ran = [s.name for s in statuses if s.ran]
@@ -240,9 +272,19 @@ def signature(
             {"name": s.name, "ran": s.ran, "reason": s.reason, "fix": s.fix} for s in statuses
         ],
         **extra,
+        "judge": judge.describe() if judge else [],
         "text": f"mtaudit:{__version__}|config:{digest}|checks:{len(checks)}|"
-        f"signals:{','.join(ran) or 'none'}",
+        f"signals:{','.join(ran) or 'none'}|judge:{_judge_text(judge)}",
     }
+
+
+def _judge_text(judge: Judge | None) -> str:
+    if judge is None or not judge.describe():
+        return "none"
+    return ",".join(
+        f"{m['model']}@{m['version']}:{m['digest']}" if "digest" in m else m["model"]
+        for m in judge.describe()
+    )
 
 
 def audit(
@@ -294,7 +336,7 @@ def audit(
                 texts.update(out.texts)
             position += 1
             result.sentences.append(
-                SentenceResult(pair, findings, judge.verdict(findings), values, texts)
+                SentenceResult(pair, findings, judge.judge(pair, findings, values), values, texts)
             )
         if progress:
             progress(1)
@@ -302,7 +344,7 @@ def audit(
     components = component_signatures([s for s in loaded if s.name in ran])
     return RunResult(
         results,
-        signature(config, checks, statuses, components),
+        signature(config, checks, statuses, components, judge),
         statuses,
         dict(suppressor.counts),
     )

@@ -85,7 +85,9 @@ def render(run: dict[str, Any], colour: bool = False, show_all: bool = False) ->
         + (f", {total['suppressed']} finding(s) suppressed" if total.get("suppressed") else "")
     )
     for status in run["signature"]["signals"]:
+        fix = f" Fix: {status['fix']}" if status["fix"] else ""
         if not status["ran"]:
-            fix = f" Fix: {status['fix']}" if status["fix"] else ""
             lines.append(f"Skipped {status['name']}: {status['reason']}.{fix}")
+        elif status["reason"]:  # ran on part of the sentences (e.g. partial coverage)
+            lines.append(f"Partly ran {status['name']}: {status['reason']}.{fix}")
     return "\n".join(lines)
