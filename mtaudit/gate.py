@@ -1,20 +1,33 @@
-"""The CI gate: whether flagged sentences stay within budget, per run and per document."""
+"""The CI gate: whether a run's problems stay within its budgets, per run and per document.
+
+A budget limits how many sentences may be *flagged*, or may reach a severity (``critical``,
+``major`` or ``minor``, each counting that severity or worse), in the whole run or in any one
+document: an absolute count (``3``) or a percentage of the sentences (``5%``). Severities and
+flags are read from the run as the judge set them; nothing is recomputed here. Sentences a
+baseline already knows (or a reviewer accepted) can be left out of the counts.
+"""
 
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from mtaudit.errors import UsageError
 
 _BUDGET = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$")
 
+SEVERITY_RANK = {"none": 0, "minor": 1, "major": 2, "critical": 3}
+MEASURES = ("flagged", "critical", "major", "minor")
+"""What a budget can count: flagged sentences, or sentences at a severity or worse."""
+SCOPES = ("run", "document")
+
 
 @dataclass(frozen=True)
 class Budget:
-    """A limit on flagged sentences: an absolute count, or a percentage of sentences."""
+    """A limit on sentences: an absolute count, or a percentage of sentences."""
 
     value: float
     percent: bool
@@ -33,7 +46,7 @@ class Budget:
         return cls(value, percent)
 
     def allows(self, flagged: int, sentences: int) -> int:
-        """The most flagged sentences this budget allows out of ``sentences``."""
+        """The most sentences this budget allows out of ``sentences`` (``flagged`` is unused)."""
         if self.percent:
             return math.floor(self.value / 100 * sentences + 1e-9)
         return int(self.value)
@@ -42,37 +55,161 @@ class Budget:
         return f"{self.value:g}%" if self.percent else f"{int(self.value)}"
 
 
+@dataclass(frozen=True)
+class Rule:
+    """One budget on one measure in one scope, with where it came from (for messages)."""
+
+    measure: str
+    scope: str
+    budget: Budget
+    origin: str
+
+    def counts(self, sentence: Mapping[str, Any]) -> bool:
+        """Whether ``sentence`` (a run's sentence record) counts against this rule."""
+        if self.measure == "flagged":
+            return bool(sentence.get("flagged"))
+        rank = SEVERITY_RANK.get(str(sentence.get("severity", "none")), 0)
+        return rank >= SEVERITY_RANK[self.measure]
+
+    @property
+    def noun(self) -> str:
+        """How the counted sentences are named in messages."""
+        if self.measure == "flagged":
+            return "flagged"
+        return "critical" if self.measure == "critical" else f"{self.measure}-or-worse"
+
+
+@dataclass(frozen=True)
+class Breach:
+    """A rule that was exceeded, in the run or in one document."""
+
+    rule: Rule
+    document: str | None
+    count: int
+    sentences: int
+    allowed: int
+    position: int | None = None
+    """The document's position in the run (``None`` for a run-wide breach)."""
+
+    @property
+    def over(self) -> int:
+        """By how many sentences the budget was exceeded."""
+        return self.count - self.allowed
+
+    def __str__(self) -> str:
+        where = "run" if self.document is None else self.document
+        return (
+            f"{where}: {self.count} {self.rule.noun} of {self.sentences} sentences, "
+            f"{self.rule.origin} allows {self.allowed} ({self.over} over)"
+        )
+
+
 @dataclass
 class GateResult:
-    """The gate's decision with one line per budget that was exceeded."""
+    """The gate's decision: every breach, and which documents carry the problems that failed."""
 
     passed: bool
-    failures: list[str]
+    breaches: list[Breach] = field(default_factory=list)
+    failed_documents: set[int] = field(default_factory=set)
+
+    @property
+    def failures(self) -> list[str]:
+        """One line per breach."""
+        return [str(b) for b in self.breaches]
+
+
+def option_name(measure: str, scope: str) -> str:
+    """The command-line option of a measure and scope, e.g. ``--max-major-per-doc``."""
+    return f"--max-{measure}" + ("-per-doc" if scope == "document" else "")
+
+
+def config_key(measure: str, scope: str) -> str:
+    """The ``[gate]`` key of a measure and scope, e.g. ``max_major_per_doc``."""
+    return f"max_{measure}" + ("_per_doc" if scope == "document" else "")
+
+
+def build_rules(
+    gate_config: Mapping[str, Any],
+    options: Mapping[str, str | None],
+    fail_on: str | None = None,
+) -> list[Rule]:
+    """The rules from the ``[gate]`` table, overridden by command-line options.
+
+    ``options`` maps option names (``--max-major``) to their values, ``None`` when not given;
+    an empty string switches off a rule the config sets. ``fail_on`` (``critical``, ``major``
+    or ``minor``; from the option, else ``[gate] fail_on``) fails the run on any sentence of
+    that severity or worse. Raises ``UsageError`` on a bad value.
+    """
+    rules: list[Rule] = []
+    for measure in MEASURES:
+        for scope in SCOPES:
+            name, key = option_name(measure, scope), config_key(measure, scope)
+            given = options.get(name)
+            if given is not None:
+                text, origin = given, f"{name} {given}"
+            else:
+                value = gate_config.get(key, "")
+                text, origin = str(value), f"[gate] {key} = {value!r}"
+            if not text.strip():
+                continue
+            try:
+                budget = Budget.parse(text)
+            except UsageError as exc:
+                raise UsageError(f"{origin}: {exc.message}") from None
+            rules.append(Rule(measure, scope, budget, origin))
+    level = fail_on if fail_on is not None else str(gate_config.get("fail_on", "") or "")
+    if level.strip():
+        if level not in SEVERITY_RANK or level == "none":
+            raise UsageError(f"fail-on {level!r} must be one of: critical, major, minor")
+        origin = f"--fail-on {level}" if fail_on is not None else f"[gate] fail_on = {level!r}"
+        rules.append(Rule(level, "run", Budget(0, False), origin))
+    return rules
+
+
+def evaluate_rules(
+    run: Mapping[str, Any], rules: list[Rule], ignored: Collection[tuple[int, int]] = ()
+) -> GateResult:
+    """Check a run dictionary against ``rules``.
+
+    ``ignored`` holds (document position, sentence position) pairs that do not count (problems a
+    baseline knows or a reviewer accepted); percentages are still of all sentences.
+    """
+    ignore = set(ignored)
+    documents = [d for d in run["documents"]]
+    breaches: list[Breach] = []
+    failed: set[int] = set()
+    for rule in rules:
+        per_doc: dict[int, int] = {}
+        total_sentences = 0
+        for d, doc in enumerate(documents):
+            if doc.get("error"):
+                continue
+            sentences = doc.get("sentences") or []
+            total_sentences += len(sentences)
+            per_doc[d] = sum(
+                1 for s, sent in enumerate(sentences) if (d, s) not in ignore and rule.counts(sent)
+            )
+            if rule.scope == "document":
+                allowed = rule.budget.allows(per_doc[d], len(sentences))
+                if per_doc[d] > allowed:
+                    breaches.append(Breach(rule, doc["id"], per_doc[d], len(sentences), allowed, d))
+                    failed.add(d)
+        if rule.scope == "run":
+            count = sum(per_doc.values())
+            allowed = rule.budget.allows(count, total_sentences)
+            if count > allowed:
+                breaches.append(Breach(rule, None, count, total_sentences, allowed))
+                failed.update(d for d, n in per_doc.items() if n)
+    return GateResult(not breaches, breaches, failed)
 
 
 def evaluate(
     run: dict[str, Any], per_run: Budget | None, per_document: Budget | None
 ) -> GateResult:
-    """Check a run dictionary against the budgets (either may be ``None``)."""
-    failures: list[str] = []
-    total = run["summary"]
+    """Check a run dictionary against flag budgets (either may be ``None``)."""
+    rules = []
     if per_run is not None:
-        allowed = per_run.allows(total["flagged"], total["sentences"])
-        if total["flagged"] > allowed:
-            failures.append(
-                f"run: {total['flagged']} flagged of {total['sentences']} sentences, "
-                f"budget {per_run} allows {allowed}"
-            )
+        rules.append(Rule("flagged", "run", per_run, f"budget {per_run}"))
     if per_document is not None:
-        for doc in run["documents"]:
-            if doc["error"]:
-                continue
-            summary = doc["summary"]
-            allowed = per_document.allows(summary["flagged"], summary["sentences"])
-            if summary["flagged"] > allowed:
-                failures.append(
-                    f"{doc['id']}: {summary['flagged']} flagged of "
-                    f"{summary['sentences']} sentences, budget {per_document} "
-                    f"allows {allowed}"
-                )
-    return GateResult(not failures, failures)
+        rules.append(Rule("flagged", "document", per_document, f"budget {per_document}"))
+    return evaluate_rules(run, rules)

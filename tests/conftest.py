@@ -25,6 +25,8 @@ def _isolate(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathF
     # No test reads or writes the project's own models/ folder or translation cache.
     monkeypatch.setenv("MTAUDIT_MODELS_DIR", str(home / "models"))
     monkeypatch.setenv("MTAUDIT_TRANSLATION_CACHE", str(home / "cache.sqlite3"))
+    # `mtaudit check` keeps its state database here, not beside the project's cache.
+    monkeypatch.setenv("MTAUDIT_STATE", str(home / "state.sqlite3"))
 
 
 @pytest.fixture

@@ -544,7 +544,8 @@ def test_consistency_runs_across_an_audit() -> None:
         Document("one", "The council met in Baghdad today.", source),
         Document("two", "The board gathered in Baghdad today.", source),
     ]
-    run = audit(docs, Config.load(), signals=[])
+    config = Config.load().with_overrides({"checks.consistency.enabled": True})
+    run = audit(docs, config, signals=[], batch_size=1)  # streamed: one document per batch
     found = {
         d.document.id: [
             f.message for s in d.sentences for f in s.findings if f.check == "consistency"

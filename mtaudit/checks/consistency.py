@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Iterator
+from typing import Any
 
 from mtaudit.checks.base import Check, DocContext, RunHit
+from mtaudit.config import Config
 
 _SPACE = re.compile(r"\s+")
-
-Place = tuple[int, int]
-"""(document position in the run, target sentence index)."""
 
 
 def normalise(text: str) -> str:
@@ -22,28 +20,32 @@ def normalise(text: str) -> str:
 class ConsistencyCheck(Check):
     """Inconsistent translations across every document of a run (as Xbench and CheckMate do).
 
-    - The same source segment (case and white space aside) translated differently: every
-      occurrence whose translation differs from the most frequent one is reported, naming the
-      other occurrences.
-    - Different source segments translated identically: the later occurrences are reported.
+    - The same source segment (case and white space aside) translated differently from its
+      first translation in the run: reported on the later occurrence, naming the earlier ones.
+    - A different source segment translated identically to an earlier one: reported on the
+      later occurrence, naming the earlier one.
 
     Segments are the aligned beads (one source sentence with its target sentences); segments
-    with fewer than ``min_words`` source words are left out (headings, "Yes.").
+    with fewer than ``min_words`` source words are left out (headings, "Yes."). The check keeps
+    what it has seen for the whole run, so a run audited in batches (streaming) is compared
+    across batches.
     """
 
     id = "consistency"
     default_severity = "minor"
     scope = "run"
 
+    def __init__(self, settings: dict[str, Any], config: Config) -> None:
+        super().__init__(settings, config)
+        # source key -> target key -> places; target key -> (source key, first place)
+        self._by_source: dict[str, dict[str, list[str]]] = {}
+        self._by_target: dict[str, tuple[str, str]] = {}
+        self._first_text: dict[str, str] = {}
+
     def across(self, contexts: list[DocContext]) -> Iterator[RunHit]:
-        """Group the run's segments by source and by target."""
+        """Compare each segment of these documents with every segment seen before it."""
         min_words = int(self.settings.get("min_words", 3))
-        by_source: dict[str, dict[str, list[Place]]] = defaultdict(lambda: defaultdict(list))
-        by_target: dict[str, dict[str, list[Place]]] = defaultdict(lambda: defaultdict(list))
-        shown: dict[Place, str] = {}
-        names: dict[int, str] = {}
         for position, ctx in enumerate(contexts):
-            names[position] = ctx.document.id
             for pair in ctx.pairs:
                 if not pair.source or pair.target.index != min(pair.target_indices, default=-1):
                     continue
@@ -52,41 +54,30 @@ class ConsistencyCheck(Check):
                     continue
                 target_text = " ".join(ctx.sentences[i].text for i in pair.target_indices)
                 target = normalise(target_text)
-                place = (position, pair.target.index)
-                shown[place] = target_text
-                by_source[source][target].append(place)
-                by_target[target][source].append(place)
-
-        def where(place: Place) -> str:
-            doc, index = place
-            return f"{names[doc]} sentence {index + 1}"
-
-        for variants in by_source.values():
-            if len(variants) < 2:
-                continue
-            ranked = sorted(variants.values(), key=lambda places: (-len(places), places[0]))
-            main = ranked[0]
-            for places in ranked[1:]:
-                others = ", ".join(where(p) for p in main[:3])
-                for place in places:
+                place = f"{ctx.document.id} sentence {pair.target.index + 1}"
+                variants = self._by_source.setdefault(source, {})
+                if variants and target not in variants:
+                    first_target = next(iter(variants))
+                    others = ", ".join(variants[first_target][:3])
                     yield (
-                        *place,
+                        position,
+                        pair.target.index,
                         self.finding(
                             f"the same source is translated differently at {others}: "
-                            f"“{_short(shown[main[0]])}”"
+                            f"“{_short(self._first_text[first_target])}”"
                         ),
                     )
-        for sources in by_target.values():
-            if len(sources) < 2:
-                continue
-            ordered = sorted(sources.values(), key=lambda places: places[0])
-            first = ordered[0][0]
-            for places in ordered[1:]:
-                for place in places:
+                variants.setdefault(target, []).append(place)
+                self._first_text.setdefault(target, target_text)
+                seen = self._by_target.get(target)
+                if seen is None:
+                    self._by_target[target] = (source, place)
+                elif seen[0] != source:
                     yield (
-                        *place,
+                        position,
+                        pair.target.index,
                         self.finding(
-                            f"the same translation stands for a different source at {where(first)}"
+                            f"the same translation stands for a different source at {seen[1]}"
                         ),
                     )
 

@@ -91,8 +91,15 @@ def run_to_dict(run: RunResult) -> dict[str, Any]:
             "flagged": run.flagged_count,
             "errors": sum(1 for d in run.documents if d.error),
             "by_severity": _by_severity(every),
-            "suppressed": sum(run.suppressed.values()),
-            "suppressed_by_check": dict(sorted(run.suppressed.items())),
+            # Only when the configured suppressions silenced something.
+            **(
+                {
+                    "suppressed": sum(run.suppressed.values()),
+                    "suppressed_by_check": dict(sorted(run.suppressed.items())),
+                }
+                if run.suppressed
+                else {}
+            ),
         },
         "documents": [document_to_dict(d) for d in run.documents],
     }
@@ -119,12 +126,20 @@ def strict(value: Any) -> Any:
     return value
 
 
-def dumps(data: dict[str, Any]) -> str:
-    """Serialise a run dictionary as strict JSON (UTF-8 text kept readable)."""
+def dumps(data: dict[str, Any], *, pretty: bool = False) -> str:
+    """Serialise a run dictionary as strict JSON (UTF-8 text kept readable).
+
+    Compact by default (one line, by the C encoder); ``pretty`` indents it for reading.
+    """
+    indent, separators = (2, None) if pretty else (None, (",", ":"))
     try:
-        text = json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)
+        text = json.dumps(
+            data, ensure_ascii=False, indent=indent, separators=separators, allow_nan=False
+        )
     except ValueError:  # a non-finite number somewhere: the slower copying pass
-        text = json.dumps(strict(data), ensure_ascii=False, indent=2, allow_nan=False)
+        text = json.dumps(
+            strict(data), ensure_ascii=False, indent=indent, separators=separators, allow_nan=False
+        )
     # Lone surrogates only occur inside JSON strings, so replacing them in the text is the same
     # as replacing them in the values.
     return _LONE_SURROGATE.sub("\ufffd", text) + "\n"
