@@ -147,8 +147,12 @@ OPEN_TABLES: dict[str, re.Pattern[str] | None] = {
     "models": None,
     "translation.engines": DIRECTION,
     "fluency.sample_texts": LANGUAGE_CODE,
+    "checks.length.ratios": DIRECTION,
     "judge.models": DIRECTION,
 }
+# Lists of tables ([[suppress]], [[checks.rules.rule]]): each item must be a table; the code that
+# reads them checks their keys and regular expressions and names the entry.
+LISTS_OF_TABLES = {"suppress", "checks.rules.rule"}
 MODEL_KEYS: dict[str, Any] = {"source_code": "", "target_code": "", "languages": [""]}
 
 
@@ -227,19 +231,26 @@ class _Checker:
             self.add(dotted, f"must be a table ([{dotted}]), not {_type_name(user)}")
             return
         if dotted in OPEN_TABLES or (dotted and not default):
-            self.open_table(user, dotted)
+            self.open_table(user, dotted, default)
             return
         for key, value in user.items():
             name = f"{dotted}.{key}" if dotted else key
-            if key not in default:
+            if name in LISTS_OF_TABLES:
+                if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+                    self.add(name, f"must be a list of tables ([[{name}]])")
+            elif key not in default:
                 self.unknown(name, key, default)
             elif isinstance(default[key], dict):
                 self.table(value, default[key], name)
             else:
                 self.value(name, value, default[key])
 
-    def open_table(self, user: dict[str, Any], dotted: str) -> None:
+    def open_table(
+        self, user: dict[str, Any], dotted: str, default: dict[str, Any] | None = None
+    ) -> None:
         pattern = OPEN_TABLES.get(dotted)
+        # Values are text unless the default table shows another type (ratios are numbers).
+        sample = next(iter(default.values()), "") if default else ""
         for key, value in user.items():
             name = f"{dotted}.{key}"
             if pattern is not None and not pattern.match(key):
@@ -247,6 +258,10 @@ class _Checker:
                 self.add(name, f"the key {key!r} must be {what}")
             if dotted == "models":
                 self.table(value, self.model_keys, name)
+            elif not isinstance(sample, str):
+                problem = _type_problem(value, sample)
+                if problem:
+                    self.add(name, f"{_show_value(value)} {problem}")
             elif not isinstance(value, str):
                 self.add(name, f"must be text in quotes, not {_type_name(value)}")
 

@@ -17,6 +17,7 @@ from mtaudit import __version__
 from mtaudit.align import Translate, align
 from mtaudit.boilerplate import find_blocks, merge_blocks
 from mtaudit.checks import Check, DocContext, build_checks
+from mtaudit.checks.suppression import Suppressor
 from mtaudit.config import Config
 from mtaudit.errors import InputError, ModelMissingError
 from mtaudit.judge import Judge
@@ -248,14 +249,32 @@ def prepare(
 
 
 def run_checks(prepared: Prepared, checks: Sequence[Check]) -> dict[int, list[Finding]]:
-    """Run every deterministic check on one document; findings by target sentence index."""
-    ctx = DocContext(
-        prepared.document, prepared.sentences, prepared.pairs, prepared.source_sentences
-    )
-    found: dict[int, list[Finding]] = {s.index: [] for s in prepared.sentences}
+    """Run every deterministic check on one document; findings by target sentence index.
+
+    Run-scope checks see this document alone.
+    """
+    return run_all_checks([prepared], checks)[0]
+
+
+def run_all_checks(
+    documents: Sequence[Prepared], checks: Sequence[Check]
+) -> list[dict[int, list[Finding]]]:
+    """Run the document-scope checks on each document, then the run-scope checks on them all.
+
+    Returns, per document, the findings by target sentence index.
+    """
+    contexts = [DocContext(p.document, p.sentences, p.pairs, p.source_sentences) for p in documents]
+    found: list[dict[int, list[Finding]]] = [{s.index: [] for s in p.sentences} for p in documents]
     for check in checks:
-        for index, finding in check.run(ctx):
-            found[index].append(finding)
+        if check.scope == "run":
+            continue
+        for position, ctx in enumerate(contexts):
+            for index, finding in check.run(ctx):
+                found[position][index].append(finding)
+    for check in checks:
+        if check.scope == "run":
+            for position, index, finding in check.across(contexts):
+                found[position][index].append(finding)
     return found
 
 
@@ -368,6 +387,7 @@ class Auditor:
         self.translations = Translations(config)
         self.signals: list[Signal] = [load(name, config, self.translations) for name in names]
         self.checks = build_checks(config)
+        self.suppressor = Suppressor.from_config(config)
         self.judge = Judge.from_config(config)
         parts = config.get("fidelity.parts", ["back_translation"])
         self.align_by_translation = "fidelity" in names and "back_translation" in parts
@@ -423,10 +443,11 @@ class Auditor:
         self.statuses = merge_statuses(self.statuses, statuses)
         self.translations.forget()
         position = 0
-        for doc, result in jobs:
-            found = run_checks(doc, self.checks)
+        # Run-scope checks see the batch's documents and keep what they need of earlier batches.
+        all_found = run_all_checks([doc for doc, _ in jobs], self.checks)
+        for (doc, result), found in zip(jobs, all_found, strict=True):
             for pair in doc.pairs:
-                findings = list(found[pair.target.index])
+                findings = self.suppressor.filter(list(found[pair.target.index]), pair.target.text)
                 values: dict[str, float] = {}
                 texts: dict[str, str] = {}
                 for name, scored in outputs:
@@ -489,4 +510,6 @@ def audit(
         results = list(auditor.stream(items, batch_size=size, progress=progress))
     finally:
         auditor.close()
-    return RunResult(results, auditor.signature(), auditor.statuses)
+    return RunResult(
+        results, auditor.signature(), auditor.statuses, dict(auditor.suppressor.counts)
+    )

@@ -219,6 +219,8 @@ class RunResult:
     documents: list[DocumentResult]
     signature: dict[str, Any]
     signals: list[SignalStatus] = field(default_factory=list)
+    suppressed: dict[str, int] = field(default_factory=dict)
+    """Findings silenced by the configured suppressions, per check id."""
 
     @property
     def sentence_count(self) -> int:

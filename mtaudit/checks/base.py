@@ -13,6 +13,9 @@ from mtaudit.types import Document, Finding, Pair, Sentence, Severity
 Hit = tuple[int, Finding]
 """A finding on the target sentence with that index."""
 
+RunHit = tuple[int, int, Finding]
+"""A finding of a run-scope check: (document position in the run, sentence index, finding)."""
+
 
 @dataclass
 class DocContext:
@@ -34,11 +37,14 @@ class Check:
 
     ``run`` is the public entry point; by default it calls the ``sentence`` hook once per pair.
     Checks that need the whole document (brackets across sentences, duplicates) override
-    ``document`` instead.
+    ``document`` instead. Checks that compare documents with each other (consistency across a
+    run) set ``scope = "run"`` and override ``across``, which sees every document of the run
+    after the document-scope checks.
     """
 
     id: ClassVar[str] = ""
     default_severity: ClassVar[str] = "major"
+    scope: ClassVar[str] = "document"
 
     def __init__(self, settings: dict[str, Any], config: Config) -> None:
         self.settings = settings
@@ -67,3 +73,7 @@ class Check:
     def sentence(self, pair: Pair, ctx: DocContext) -> list[Finding]:
         """Per-sentence hook."""
         return []
+
+    def across(self, contexts: list[DocContext]) -> Iterator[RunHit]:
+        """Run-scope hook: yield (document position, sentence index, finding)."""
+        return iter(())

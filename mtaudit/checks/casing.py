@@ -45,8 +45,10 @@ FUNCTION_WORDS = frozenset(
         "those",
     ]
 )
-# A lower-case word, plain white space, then a capitalised word.
-_PAIR = re.compile(r"\b([a-z][a-z'’-]*)\s+([A-Z][a-z]+)\b")
+# A lower-case word, plain white space, then a capitalised word, and what follows it: a
+# capitalised function word that starts a title or name ("The Guardian", "Our Dumb World") is
+# correct.
+_PAIR = re.compile(r"\b([a-z][a-z'’-]*)\s+([A-Z][a-z]+)\b(?!\s+[A-Z0-9])")
 
 
 class CasingCheck(Check):

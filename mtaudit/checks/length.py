@@ -2,8 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from mtaudit.checks.base import Check, DocContext
+from mtaudit.config import Config
 from mtaudit.types import Finding, Pair, Severity
+
+
+def expected_ratio(config: Config, source_lang: str, target_lang: str) -> float:
+    """Expected target/source character ratio for a language pair.
+
+    ``checks.length.ratios`` holds one per direction ("ar-en" = 1.12, "en-ar" = 0.87); a
+    direction not listed uses the inverse of the opposite direction, then ``align.ratio``.
+    """
+    ratios: Any = config.get("checks.length.ratios", {})
+    if isinstance(ratios, dict):
+        if f"{source_lang}-{target_lang}" in ratios:
+            return float(ratios[f"{source_lang}-{target_lang}"])
+        if f"{target_lang}-{source_lang}" in ratios:
+            return 1.0 / float(ratios[f"{target_lang}-{source_lang}"])
+    return float(config.get("align.ratio", 1.0))
 
 
 class LengthCheck(Check):
@@ -35,7 +53,7 @@ class LengthCheck(Check):
         source_len = len(pair.source)
         if max(target_len, source_len) < int(self.settings.get("min_chars", 20)):
             return found
-        expected = float(self.config.get("align.ratio", 1.0))
+        expected = expected_ratio(self.config, pair.source_lang, pair.target_lang)
         ratio = target_len / max(source_len, 1) / expected
         if ratio < float(self.settings.get("min_ratio", 0.45)):
             found.append(

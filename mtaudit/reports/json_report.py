@@ -103,6 +103,15 @@ def run_to_dict(run: RunResult) -> dict[str, Any]:
             "flagged": run.flagged_count,
             "errors": sum(1 for d in run.documents if d.error),
             "by_severity": _by_severity(every),
+            # Only when the configured suppressions silenced something.
+            **(
+                {
+                    "suppressed": sum(run.suppressed.values()),
+                    "suppressed_by_check": dict(sorted(run.suppressed.items())),
+                }
+                if run.suppressed
+                else {}
+            ),
         },
         "documents": [document_to_dict(d) for d in run.documents],
     }

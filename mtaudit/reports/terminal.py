@@ -88,6 +88,7 @@ def render(run: dict[str, Any], colour: bool = False, show_all: bool = False) ->
         f"Total: {total['documents']} document(s), {total['sentences']} sentences, "
         f"{total['flagged']} flagged ({_counts(total['by_severity'])})"
         + (f", {total['errors']} could not be read" if total["errors"] else "")
+        + (f", {total['suppressed']} finding(s) suppressed" if total.get("suppressed") else "")
     )
     for status in run["signature"]["signals"]:
         fix = f" Fix: {status['fix']}" if status["fix"] else ""

@@ -1,0 +1,106 @@
+"""Text left untranslated: a target identical to its source, or long runs copied from it."""
+
+from __future__ import annotations
+
+import re
+
+from mtaudit.checks.base import Check, DocContext
+from mtaudit.types import Finding, Pair
+
+_SPACE = re.compile(r"\s+")
+_LETTER = re.compile(r"[^\W\d_]")
+_WORD = re.compile(r"\w+(?:['’-]\w+)*")
+# Lower-case words that names carry ("Bank of America", "Leonardo da Vinci").
+_PARTICLES = frozenset(
+    ["of", "the", "and", "to", "upon", "y", "de", "del", "da", "di"]
+    + ["du", "des", "la", "le", "las", "los", "van", "von", "al", "el", "bin", "ibn"]
+    + ["plc", "inc", "ltd", "co", "llc", "gmbh", "sa"]
+)
+
+
+def normalise(text: str) -> str:
+    """Case folded, white space collapsed."""
+    return _SPACE.sub(" ", text.casefold()).strip()
+
+
+class UntranslatedCheck(Check):
+    """The target repeats the source instead of translating it.
+
+    Reports a target identical to its source (case and white space aside), and, when source
+    and target are different languages, the longest run of consecutive source words copied
+    into the target: ``min_run - 1`` words or more, one of them not a name (not capitalised,
+    not a particle such as "de", "of", "plc"), or more than ``min_run`` words of names.
+    Runs of names ("A1GP New Zealand", "Templo de San Diego") are often kept in Latin letters
+    and are not reported; neither is a target identical to a source that is only a name.
+    """
+
+    id = "untranslated"
+
+    def sentence(self, pair: Pair, ctx: DocContext) -> list[Finding]:
+        """Compare the target with its aligned source."""
+        if not pair.source or pair.source_lang == pair.target_lang:
+            return []
+        target = pair.target.text
+        if normalise(target) == normalise(pair.source) and _plain_words(target):
+            return [self.finding("the target is identical to the source: not translated")]
+        return self._copied_run(pair.source, target)
+
+    def _copied_run(self, source: str, target: str) -> list[Finding]:
+        min_run = int(self.settings.get("min_run", 4))
+        target_words = list(_WORD.finditer(target))
+        if len(target_words) < min_run - 1:
+            return []
+        source_words = [w.casefold() for w in _WORD.findall(source)]
+        keys = [m.group(0).casefold() for m in target_words]
+        if len(set(source_words) & set(keys)) < min_run - 1:
+            return []  # too few words in common for any copied run
+        grams = {
+            tuple(source_words[i : i + min_run - 1]) for i in range(len(source_words) - min_run + 2)
+        }
+        if not grams:
+            return []
+        best: tuple[int, int] = (0, 0)
+        i = 0
+        while i <= len(keys) - (min_run - 1):
+            if tuple(keys[i : i + min_run - 1]) not in grams:
+                i += 1
+                continue
+            j = i + min_run - 1
+            while j < len(keys) and _continues(source_words, keys[i : j + 1]):
+                j += 1
+            if j - i > best[1] - best[0]:
+                best = (i, j)
+            i = j
+        first, last = best
+        if last == first:
+            return []
+        words = [m.group(0) for m in target_words[first:last]]
+        plain = _plain_words(" ".join(words))
+        # A run of names ("Templo de San Diego", "Cirque du Soleil") is often kept as it is.
+        if not plain and len(words) <= min_run:
+            return []
+        span = (target_words[first].start(), target_words[last - 1].end())
+        return [
+            self.finding(
+                f"{len(words)} words copied from the source untranslated: “{target[slice(*span)]}”",
+                span,
+            )
+        ]
+
+
+def _plain_words(text: str) -> int:
+    """Words that are not names: not capitalised, not name particles, not numbers or codes."""
+    return sum(
+        1
+        for w in _WORD.findall(text)
+        if _LETTER.search(w)
+        and not w[:1].isupper()
+        and not any(c.isdigit() for c in w)
+        and w.casefold() not in _PARTICLES
+    )
+
+
+def _continues(source_words: list[str], run: list[str]) -> bool:
+    """Whether ``run`` occurs as consecutive words of the source."""
+    n = len(run)
+    return any(source_words[i : i + n] == run for i in range(len(source_words) - n + 1))
