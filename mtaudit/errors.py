@@ -66,3 +66,16 @@ class PullError(MtauditError):
     """A model could not be fetched."""
 
     code = "E420"
+
+
+class ExtraMissingError(ModelMissingError):
+    """A command or signal needs a library from an optional extra that is not installed."""
+
+    code = "E430"
+
+    def __init__(self, module: str, extra: str, purpose: str) -> None:
+        fix = f"pip install 'mtaudit[{extra}]'"
+        self.reason = f"{purpose} needs {module}, which is not installed"
+        super().__init__(self.reason, fix=fix)
+        self.module = module
+        self.extra = extra

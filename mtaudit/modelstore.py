@@ -19,6 +19,7 @@ from typing import Any
 
 from mtaudit.config import Config
 from mtaudit.errors import ConfigError, PullError
+from mtaudit.extras import require
 from mtaudit.translate.specs import (
     ModelSpec,
     configured_models,
@@ -170,9 +171,9 @@ Downloader = Callable[..., str]
 
 
 def _default_downloader() -> Downloader:
-    from huggingface_hub import snapshot_download
-
-    return snapshot_download
+    hub = require("huggingface_hub", "models pull")
+    download: Downloader = hub.snapshot_download
+    return download
 
 
 def pull(

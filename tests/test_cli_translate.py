@@ -110,10 +110,10 @@ def test_pull_network_failure_is_a_clear_error(
 
     monkeypatch.setattr(modelstore, "_default_downloader", lambda: offline)
     result = invoke("models", "pull", "opus-mt-en-ar")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "cannot fetch Helsinki-NLP/opus-mt-en-ar@" in result.output
     assert "Traceback" not in result.output
-    assert invoke("models", "pull", "no-such-model").exit_code == 1
+    assert invoke("models", "pull", "no-such-model").exit_code == 2
 
 
 def test_cache_import_stats_clear(env: dict[str, str], tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from mtaudit.cli.common import CliError
 from mtaudit.config import Config
 from mtaudit.errors import MtauditError
 
@@ -20,11 +21,11 @@ config_option = click.option(
 
 
 def load_config(path: Path | None) -> Config:
-    """Load the configuration, turning library errors into click errors."""
+    """Load the configuration; a library error becomes a one-line message and exit 2."""
     try:
         return Config.load(path)
     except MtauditError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise CliError(str(exc)) from None
 
 
 @click.group("models")
@@ -55,7 +56,7 @@ def list_models(config_path: Path | None) -> None:
     try:
         rows = states(config)
     except MtauditError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise CliError(str(exc)) from None
     for state in rows:
         spec = state.spec
         if state.present:
@@ -97,7 +98,7 @@ def pull_models(
     try:
         pulled = pull(config, names, convert=not no_convert, force=force)
     except MtauditError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise CliError(str(exc)) from None
     for state in pulled:
         click.echo(
             f"{state.spec.name}: {state.hf_path}"
@@ -121,7 +122,7 @@ def verify_models(names: tuple[str, ...], config_path: Path | None) -> None:
     try:
         results = verify(config, names)
     except MtauditError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise CliError(str(exc)) from None
     bad = 0
     for result in results:
         if result.ok:
@@ -158,4 +159,4 @@ def convert_models(names: tuple[str, ...], force: bool, config_path: Path | None
             out = convert(hf_dir(config, spec), ct2_dir(config, spec), force=force)
             click.echo(f"{spec.name}: {out}")
     except MtauditError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise CliError(str(exc)) from None

@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from mtaudit.errors import ModelMissingError
+from mtaudit.extras import require
 
 logger = logging.getLogger("mtaudit")
 
@@ -45,13 +46,14 @@ def convert_to_ct2(
         return target
     if not (model_dir / "config.json").is_file():
         raise ModelMissingError(f"no Hugging Face model to convert at {model_dir}")
-    from ctranslate2.converters import TransformersConverter
+    converters = require("ctranslate2.converters", "converting the causal LM to CTranslate2")
+    require("torch", "converting the causal LM to CTranslate2")
 
     target.parent.mkdir(parents=True, exist_ok=True)
     logger.info("converting %s to CTranslate2 (%s) in %s", model_dir, quantization, target)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
-        converter = TransformersConverter(str(model_dir), low_cpu_mem_usage=True)
+        converter = converters.TransformersConverter(str(model_dir), low_cpu_mem_usage=True)
         converter.convert(str(tmp / "model"), quantization=quantization, force=True)
         if target.exists():
             shutil.rmtree(target)

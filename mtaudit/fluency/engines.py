@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from mtaudit.errors import ConfigError, ModelMissingError
+from mtaudit.extras import require
 
 logger = logging.getLogger("mtaudit")
 
@@ -82,18 +83,16 @@ class TransformersEngine:
             raise ConfigError(
                 f"fluency.padding_side must be 'right' or 'left', not {padding_side!r}"
             )
-        import torch
-        from transformers import AutoModelForCausalLM
+        torch = require("torch", "the fluency signal")
+        auto_model = require("transformers", "the fluency signal").AutoModelForCausalLM
 
         if threads > 0:
             torch.set_num_threads(threads)
         try:
-            model = AutoModelForCausalLM.from_pretrained(
-                str(model_dir), dtype=getattr(torch, dtype)
-            )
+            model = auto_model.from_pretrained(str(model_dir), dtype=getattr(torch, dtype))
         except (OSError, ValueError) as exc:
             raise ModelMissingError(f"cannot load the causal LM at {model_dir}: {exc}") from None
-        model.eval()  # type: ignore[no-untyped-call]
+        model.eval()
         self._torch = torch
         self.model: Any = model
         self.batch_size = batch_size
@@ -178,7 +177,7 @@ class CT2Engine:
         threads: int = 0,
         max_length: int = 1024,
     ) -> None:
-        import ctranslate2
+        ctranslate2 = require("ctranslate2", "the fluency signal (ct2 engine)")
 
         try:
             self.generator = ctranslate2.Generator(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import logging
 import threading
@@ -10,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mtaudit.errors import ConfigError, ModelMissingError
+from mtaudit.extras import installed, require
 from mtaudit.fluency.convert import convert_to_ct2, ct2_dir_for, is_ct2_model
 from mtaudit.fluency.engines import CT2Engine, Engine, TransformersEngine
 from mtaudit.fluency.scorer import FluencyScorer
@@ -44,10 +44,7 @@ def missing_model(model_dir: Path) -> str | None:
 
 def has_module(name: str) -> bool:
     """Tell whether ``name`` can be imported, without importing it."""
-    try:
-        return importlib.util.find_spec(name) is not None
-    except (ImportError, ValueError):
-        return False
+    return installed(name)
 
 
 def resolve_engine(engine: str) -> str:
@@ -97,10 +94,10 @@ def _build(spec: ScorerSpec) -> FluencyScorer:
     if reason is not None:
         raise ModelMissingError(reason)
     engine_name = resolve_engine(spec.engine)
-    from transformers import AutoTokenizer
+    transformers = require("transformers", "the fluency signal")
 
     try:
-        tokenizer = AutoTokenizer.from_pretrained(str(spec.model_dir))
+        tokenizer = transformers.AutoTokenizer.from_pretrained(str(spec.model_dir))
     except (OSError, ValueError) as exc:
         raise ModelMissingError(f"cannot load the tokenizer at {spec.model_dir}: {exc}") from None
     engine: Engine

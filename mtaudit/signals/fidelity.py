@@ -24,10 +24,11 @@ from dataclasses import dataclass
 
 from mtaudit.config import Config
 from mtaudit.errors import ConfigError, ModelMissingError
+from mtaudit.extras import missing as missing_extra
 from mtaudit.signals.fidelity_align import align as align_beads
 from mtaudit.signals.fidelity_compare import Scores, chrf, compare, lost_names, lost_numbers
 from mtaudit.translate.cache import CachedTranslator, TranslationCache
-from mtaudit.translate.engine import cached_translator, translation_key
+from mtaudit.translate.engine import cached_translator, libraries, translation_key
 from mtaudit.translate.specs import cache_path, engine_for, model_present, models_dir
 from mtaudit.types import Bead, Finding, Pair, Sentence, Severity, SignalOutput, SignalStatus
 
@@ -107,13 +108,26 @@ class FidelitySignal:
                 f"no translation model is configured for {direction}",
                 f'add {direction} = "<model name>" under [translation.engines] in your config',
             )
-        if model_present(self.config, spec):
+        present = model_present(self.config, spec)
+        lacking = (
+            missing_extra(libraries(self.config, spec), f"the {spec.name} model")
+            if present
+            else None
+        )
+        if present and lacking is None:
             return _Check(True)
         cache = self._cache_for_reading()
         missing = cache.missing(translation_key(self.config, spec), texts) if cache else texts
         distinct = len(set(t.strip() for t in texts if t.strip()))
         if not missing:
             return _Check(True)
+        if lacking is not None:
+            return _Check(
+                False,
+                f"{lacking.reason} and {len(missing)} of {distinct} {direction} translations "
+                "are not cached",
+                lacking.fix or "",
+            )
         return _Check(
             False,
             f"model {spec.name} ({spec.hub_id}) is not in {models_dir(self.config)} and "

@@ -16,6 +16,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from mtaudit.errors import ModelMissingError
+from mtaudit.extras import require
 from mtaudit.translate import TranslationKey
 from mtaudit.translate.hf import load_tokenizer, model_limit, source_prefix
 from mtaudit.translate.length import ChunkedTranslator
@@ -55,13 +56,14 @@ def convert(
         return out_path
     if not hf_present(hf_path):
         raise ModelMissingError(f"no Hugging Face model in {hf_path} to convert")
-    import ctranslate2
+    converters = require("ctranslate2.converters", "converting to CTranslate2")
+    require("torch", "converting to CTranslate2")
 
     copy = [str(hf_path / f) for f in TOKENIZER_FILES if (hf_path / f).is_file()]
     tmp = out_path.with_name(out_path.name + ".partial")
     if tmp.exists():
         shutil.rmtree(tmp)
-    converter = ctranslate2.converters.TransformersConverter(str(hf_path), copy_files=copy)
+    converter = converters.TransformersConverter(str(hf_path), copy_files=copy)
     converter.convert(str(tmp), quantization=quantization, force=True)
     # keep the source model's configuration (its length limit) next to the converted weights
     shutil.copyfile(hf_path / "config.json", tmp / HF_CONFIG)
@@ -89,7 +91,7 @@ class CT2Translator(ChunkedTranslator):
             raise ModelMissingError(
                 f"no CTranslate2 model in {path}", fix=f"mtaudit models convert {spec.name}"
             )
-        import ctranslate2
+        ctranslate2 = require("ctranslate2", f"translating with {spec.name}")
 
         self.spec = spec
         self.decoding = decoding

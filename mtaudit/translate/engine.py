@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 
 from mtaudit.config import Config
 from mtaudit.errors import ConfigError, ModelMissingError
+from mtaudit.extras import installed
 from mtaudit.translate import TranslationKey, Translator
 from mtaudit.translate.cache import CachedTranslator, TranslationCache
 from mtaudit.translate.specs import (
@@ -49,10 +49,20 @@ def choose_engine(config: Config, spec: ModelSpec) -> str:
     if (
         hf_present(hf_dir(config, spec))
         and bool(config.get("translation.auto_convert", True))
-        and importlib.util.find_spec("ctranslate2") is not None
+        and installed("ctranslate2")
     ):
         return "ct2"
     return "transformers"
+
+
+def libraries(config: Config, spec: ModelSpec) -> tuple[str, ...]:
+    """The modules ``open_backend`` will import for ``spec`` (all from the ``neural`` extra)."""
+    needed = ("transformers", "sentencepiece")
+    if choose_engine(config, spec) != "ct2":
+        return (*needed, "torch")
+    if ct2_present(ct2_dir(config, spec)):
+        return (*needed, "ctranslate2")
+    return (*needed, "ctranslate2", "torch")  # converts first
 
 
 def open_backend(config: Config, spec: ModelSpec) -> Translator:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from mtaudit.errors import ConfigError, ModelMissingError
+from mtaudit.extras import require
 from mtaudit.translate import TranslationKey
 from mtaudit.translate.length import ChunkedTranslator
 from mtaudit.translate.specs import Decoding, ModelSpec, hf_present
@@ -56,13 +57,11 @@ def model_limit(config: Any, tokenizer: Any) -> int:
 def load_tokenizer(spec: ModelSpec, path: Path) -> Any:
     """Load the tokenizer for ``spec`` from ``path`` by its kind (works on CTranslate2 dirs too)."""
     keep_offline()
+    transformers = require("transformers", f"the {spec.name} tokenizer")
     if spec.kind == "marian":
-        from transformers import MarianTokenizer
-
-        return MarianTokenizer.from_pretrained(str(path), local_files_only=True)
-    from transformers import AutoTokenizer
-
-    return AutoTokenizer.from_pretrained(
+        require("sentencepiece", f"the {spec.name} tokenizer")
+        return transformers.MarianTokenizer.from_pretrained(str(path), local_files_only=True)
+    return transformers.AutoTokenizer.from_pretrained(
         str(path), local_files_only=True, src_lang=spec.source_code
     )
 
@@ -84,15 +83,15 @@ class HFTranslator(ChunkedTranslator):
                 f"model {spec.name} is not in {path}", fix=f"mtaudit models pull {spec.name}"
             )
         keep_offline()
-        import torch
-        from transformers import AutoModelForSeq2SeqLM
+        torch = require("torch", f"translating with {spec.name}")
+        auto_model = require("transformers", f"translating with {spec.name}").AutoModelForSeq2SeqLM
 
         if threads > 0:
             torch.set_num_threads(threads)
         self.spec = spec
         self.decoding = decoding
         self.tokenizer = load_tokenizer(spec, path)
-        self.model = AutoModelForSeq2SeqLM.from_pretrained(str(path), local_files_only=True)
+        self.model = auto_model.from_pretrained(str(path), local_files_only=True)
         self.model.eval()
         self.limit = model_limit(self.model.config, self.tokenizer)
         self.prefix = source_prefix(spec, self.tokenizer.get_vocab())
@@ -112,7 +111,7 @@ class HFTranslator(ChunkedTranslator):
 
     def translate_batch(self, texts: list[str]) -> list[str]:
         """Generate translations for one batch (greedy or beam search, per the settings)."""
-        import torch
+        torch = require("torch", "translating")
 
         enc = self.tokenizer(
             [self.prefix + t for t in texts], return_tensors="pt", padding=True, truncation=False
