@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, ClassVar
 
 from mtaudit.config import Config
@@ -22,6 +24,11 @@ class DocContext:
     sentences: list[Sentence]
     pairs: list[Pair]
     source_sentences: list[Sentence] = field(default_factory=list)
+
+    @cached_property
+    def paragraph_sizes(self) -> Counter[int]:
+        """Number of target sentences in each paragraph (computed once per document)."""
+        return Counter(s.paragraph for s in self.sentences)
 
     @property
     def has_source(self) -> bool:

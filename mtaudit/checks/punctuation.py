@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from itertools import groupby
 
@@ -43,7 +42,21 @@ _DANGLING = frozenset(
         "إلى",
     ]
 )
-_LAST_WORD = re.compile(r"(\w+)\W*$")
+
+
+def last_word(text: str) -> tuple[int, int] | None:
+    """The span of the last run of word characters in ``text``; scans from the end only."""
+    end = len(text)
+    while end and not _word(text[end - 1]):
+        end -= 1
+    start = end
+    while start and _word(text[start - 1]):
+        start -= 1
+    return (start, end) if start < end else None
+
+
+def _word(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 class BracketsCheck(Check):
@@ -94,17 +107,16 @@ class TruncationCheck(Check):
         found: list[Finding] = []
         stripped = text.rstrip(CLOSERS + " ")
         words = text.split()
-        paragraph = [s for s in ctx.sentences if s.paragraph == pair.target.paragraph]
-        heading = len(paragraph) == 1 and stripped[-1:] not in TERMINALS
+        alone = ctx.paragraph_sizes[pair.target.paragraph] == 1
+        heading = alone and stripped[-1:] not in TERMINALS
         min_words = int(self.settings.get("min_words", 6))
-        last = _LAST_WORD.search(stripped)
+        last = last_word(stripped)
         if not heading and len(words) >= min_words and stripped[-1:] not in TERMINALS + ":":
-            where = last.span(1) if last else (len(text) - 1, len(text))
+            where = last or (len(text) - 1, len(text))
             found.append(self.finding("sentence does not end with punctuation: cut off?", where))
-        if last and last.group(1).lower() in _DANGLING and len(words) >= 2:
-            found.append(
-                self.finding(f"sentence ends on “{last.group(1)}”: cut off?", last.span(1))
-            )
+        word = stripped[slice(*last)] if last else ""
+        if last and word.lower() in _DANGLING and len(words) >= 2:
+            found.append(self.finding(f"sentence ends on “{word}”: cut off?", last))
         first = words[0] if words else ""
         if pair.target_lang == "en" and first[:1].islower() and first.isalpha():
             found.append(
