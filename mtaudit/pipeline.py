@@ -6,8 +6,9 @@ Each stage is a plain function of the previous one's output, so each can be test
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from mtaudit import __version__
 from mtaudit.align import align_lengths
@@ -34,7 +35,19 @@ from mtaudit.types import (
 
 log = logging.getLogger("mtaudit")
 
-Progress = Callable[[int], None]
+
+class Progress(Protocol):
+    """Told how many sentences a run has, then how many more are done, as they are done."""
+
+    def start(self, total: int) -> None:
+        """The run has ``total`` target sentences (known once every document is segmented)."""
+
+    def advance(self, count: int) -> None:
+        """``count`` more sentences are checked and judged."""
+
+
+_PROGRESS_STEP = 500
+"""Sentences between progress updates inside one document."""
 
 
 @dataclass
@@ -150,16 +163,40 @@ def prepare(document: Document, config: Config, signals: Sequence[Signal] = ()) 
     return prepared
 
 
-def run_checks(prepared: Prepared, checks: Sequence[Check]) -> dict[int, list[Finding]]:
-    """Run every deterministic check on one document; findings by target sentence index."""
+def run_checks(
+    prepared: Prepared, checks: Sequence[Check], progress: Progress | None = None
+) -> dict[int, list[Finding]]:
+    """Run every deterministic check on one document; findings by target sentence index.
+
+    Checks that look at the whole document run first; the per-sentence checks then run sentence
+    by sentence, telling ``progress`` as they go, so a single long document shows progress too.
+    Each sentence's findings keep the checks' registry order.
+    """
     ctx = DocContext(
         prepared.document, prepared.sentences, prepared.pairs, prepared.source_sentences
     )
-    found: dict[int, list[Finding]] = {s.index: [] for s in prepared.sentences}
-    for check in checks:
-        for index, finding in check.run(ctx):
-            found[index].append(finding)
-    return found
+    by_check: list[dict[int, list[Finding]]] = [{} for _ in checks]
+    each = [(i, c) for i, c in enumerate(checks) if c.per_sentence]
+    for i, check in enumerate(checks):
+        if not check.per_sentence:
+            for index, finding in check.run(ctx):
+                by_check[i].setdefault(index, []).append(finding)
+    pending = 0
+    for pair in prepared.pairs:
+        for i, check in each:
+            hits = check.sentence(pair, ctx)
+            if hits:
+                by_check[i].setdefault(pair.target.index, []).extend(hits)
+        pending += 1
+        if progress and pending == _PROGRESS_STEP:
+            progress.advance(pending)
+            pending = 0
+    if progress and pending:
+        progress.advance(pending)
+    return {
+        s.index: [f for found in by_check for f in found.get(s.index, ())]
+        for s in prepared.sentences
+    }
 
 
 def run_signals(
@@ -244,10 +281,12 @@ def audit(
         results.append(result)
         jobs.append((doc, result))
     all_pairs = [pair for doc, _ in jobs for pair in doc.pairs]
+    if progress:
+        progress.start(len(all_pairs))
     statuses, outputs = run_signals(loaded, all_pairs, strict)
     position = 0
     for doc, result in jobs:
-        found = run_checks(doc, checks)
+        found = run_checks(doc, checks, progress)
         for pair in doc.pairs:
             findings = list(found[pair.target.index])
             values: dict[str, float] = {}
@@ -261,6 +300,4 @@ def audit(
             result.sentences.append(
                 SentenceResult(pair, findings, judge.verdict(findings), values, texts)
             )
-        if progress:
-            progress(1)
     return RunResult(results, signature(config, checks, statuses), statuses)

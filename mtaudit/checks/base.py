@@ -61,6 +61,12 @@ class Check:
         """Build a finding of this check with its configured severity."""
         return Finding(self.id, self.severity if severity is None else severity, message, span)
 
+    @property
+    def per_sentence(self) -> bool:
+        """Whether the check looks at one pair at a time (it does not override ``document``)."""
+        cls = type(self)
+        return cls.document is Check.document and cls.run is Check.run
+
     def run(self, ctx: DocContext) -> Iterator[Hit]:
         """Yield (sentence index, finding) for every problem in the document."""
         yield from self.document(ctx)

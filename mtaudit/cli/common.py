@@ -129,15 +129,52 @@ def run_audit(
             chosen = []
         elif signals is not None:
             chosen = [s.strip() for s in signals.split(",") if s.strip()]
-        total = len(items)
-        show = total >= int(config.get("report.progress_min_documents", 20))
-        with click.progressbar(
-            length=total, label="Auditing", file=sys.stderr, hidden=not show
-        ) as bar:
-            run = audit(items, config, signals=chosen, strict=strict, progress=bar.update)
+        progress = SentenceProgress(
+            documents=len(items),
+            min_documents=int(config.get("report.progress_min_documents", 20)),
+            min_sentences=int(config.get("report.progress_min_sentences", 2000)),
+        )
+        try:
+            run = audit(items, config, signals=chosen, strict=strict, progress=progress)
+        finally:
+            progress.close()
     except MtauditError as exc:
         raise CliError(str(exc)) from None
     return run_to_dict(run)
+
+
+class SentenceProgress:
+    """A ``click.progressbar`` on stderr counting sentences, shown only when the run is long.
+
+    A run is long when it has at least ``min_documents`` documents or ``min_sentences``
+    sentences (``[report]`` in the config), so one large document gets a bar too.
+    """
+
+    def __init__(self, documents: int, min_documents: int, min_sentences: int) -> None:
+        self.documents = documents
+        self.min_documents = min_documents
+        self.min_sentences = min_sentences
+        self.bar: Any = None
+        self.long = False
+
+    def start(self, total: int) -> None:
+        """Open the bar for ``total`` sentences (hidden when the run is short)."""
+        self.long = self.documents >= self.min_documents or total >= self.min_sentences
+        self.bar = click.progressbar(
+            length=total, label="Auditing sentences", file=sys.stderr, hidden=not self.long
+        )
+        self.bar.__enter__()
+
+    def advance(self, count: int) -> None:
+        """Move the bar on by ``count`` sentences."""
+        if self.bar is not None:
+            self.bar.update(count)
+
+    def close(self) -> None:
+        """Finish the bar (also when the run stopped early)."""
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 def emit(
