@@ -6,8 +6,10 @@ from collections.abc import Iterator
 from itertools import groupby
 
 from mtaudit.checks.base import Check, DocContext, Hit
+from mtaudit.checks.fragments import has_verb, stray_stops
+from mtaudit.errors import ConfigError
 from mtaudit.segment import CLOSERS, TERMINALS
-from mtaudit.types import Finding, Pair
+from mtaudit.types import Finding, Pair, Severity
 
 OPENERS = {"(": ")", "[": "]", "{": "}", "“": "”", "«": "»"}
 CLOSING = {v: k for k, v in OPENERS.items()}
@@ -96,10 +98,21 @@ class BracketsCheck(Check):
 
 
 class TruncationCheck(Check):
-    """Sentences cut off: no final punctuation, a dangling last word, or a lower-case start."""
+    """Sentences cut off or joined wrongly.
+
+    No final punctuation, a dangling last word, a lower-case start; and for English, a full stop
+    before a lower-case word inside the sentence, or running prose with no verb (a piece of the
+    sentence before it).
+    """
 
     id = "truncation"
     default_severity = "minor"
+
+    def _severity(self, key: str) -> Severity:
+        try:
+            return Severity.parse(str(self.settings.get(key, self.severity.label)))
+        except ValueError as exc:
+            raise ConfigError(f"checks.truncation.{key}: {exc}") from None
 
     def sentence(self, pair: Pair, ctx: DocContext) -> list[Finding]:
         """Look at how the sentence starts and ends."""
@@ -118,11 +131,30 @@ class TruncationCheck(Check):
         if last and word.lower() in _DANGLING and len(words) >= 2:
             found.append(self.finding(f"sentence ends on “{word}”: cut off?", last))
         first = words[0] if words else ""
-        if pair.target_lang == "en" and first[:1].islower() and first.isalpha():
+        if pair.target_lang != "en":
+            return found
+        if first[:1].islower() and first.isalpha():
             found.append(
                 self.finding(
                     f"sentence starts in lower case (“{first}”): a fragment of another sentence?",
                     (0, len(first)),
+                )
+            )
+        for start, end in stray_stops(text):
+            found.append(
+                self.finding(
+                    f"full stop before a lower-case word (“{text[start:end]}”): "
+                    "two sentences joined wrongly, or one cut off?",
+                    (start, end),
+                    self._severity("joined_severity"),
+                )
+            )
+        if not alone and stripped[-1:] in TERMINALS and not has_verb(text):
+            found.append(
+                self.finding(
+                    "no verb: a fragment of the sentence before it?",
+                    (0, len(stripped)),
+                    self._severity("verbless_severity"),
                 )
             )
         return found
