@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from mtaudit.checks.base import Check, DocContext
 from mtaudit.types import Finding, Pair
@@ -150,6 +150,10 @@ class RepetitionCheck(Check):
     def _loops(
         self, text: str, matches: list[re.Match[str]], words: list[str], max_n: int, count: int
     ) -> list[Finding]:
+        # A looping n-gram holds a word that is not a stopword and so occurs ``count`` times.
+        frequent = {w for w, k in Counter(words).items() if k >= count and w not in STOPWORDS}
+        if not frequent:
+            return []
         for n in range(max_n, 1, -1):
             seen: dict[tuple[str, ...], list[int]] = defaultdict(list)
             for i in range(len(words) - n + 1):
