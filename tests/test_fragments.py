@@ -60,6 +60,7 @@ def test_stray_stops(text: str, expected: list[str]) -> None:
         ('"We were all simply in shock," the mother stated.', True),
         ("In Berlin, police estimated 6,500 protestors.", True),
         ("He died in Osaka on Tuesday.", True),
+        ("This causes the skater to turn.", True),
         ("Fish often die because of the high concentrations of the toxin in the waters.", True),
         ("Over 60 cruise ships ply the Galapagos waters.", True),
         ("The nucleus consists of two particles - neutrons and protons.", True),
@@ -92,6 +93,8 @@ def test_has_verb(text: str, verb: bool) -> None:
         # a headline alone in its paragraph is not prose: no verb needed
         ("Thousands of protesters in the streets of Baghdad on Friday.", []),
         ("The talks ended. Officials said they would meet again.", []),
+        # the first sentence of a paragraph is a label or dateline, not a piece of another
+        ("Phnom Krom, 12 km from Siem Reap. This hilltop temple was built in the 9th century.", []),
     ],
 )
 def test_truncation_reports_joins_and_fragments(target: str, expected: list[str]) -> None:

@@ -6,7 +6,7 @@
 - A sentence with no finite verb in running prose ("More than 600 Iraqis, thousands of
   protesters wounded, ...") is usually a piece of the sentence before it: :func:`has_verb` is the
   heuristic, built so that it keeps quiet on well-formed news sentences (its rate on the human
-  FLORES-dev references is in ``docs/checks.md``).
+  FLORES-dev references is in README.md, "What it checks").
 
 Plain word lists, no tagger: every rule looks at a word and its neighbours only.
 """
@@ -54,7 +54,7 @@ _IRREGULAR = (
     "requires"
 )
 _VERBS = frozenset((_BE_HAVE_DO + " " + _IRREGULAR).split())
-_SUBJECTS = frozenset("i you he she it we they who which that".split())
+_SUBJECTS = frozenset("i you he she it we they who which that this these those".split())
 _DETERMINERS = frozenset(
     "the a an this these those my your his her its our their some any no every each all both "
     "many much more most few several such what whose".split()

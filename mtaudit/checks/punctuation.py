@@ -149,7 +149,9 @@ class TruncationCheck(Check):
                     self._severity("joined_severity"),
                 )
             )
-        if not alone and stripped[-1:] in TERMINALS and not has_verb(text):
+        # A piece of the sentence before it has one: the first sentence of a paragraph without a
+        # verb is a heading, a dateline or a label ("Phnom Krom, 12 km from Siem Reap.").
+        if pair.previous is not None and stripped[-1:] in TERMINALS and not has_verb(text):
             found.append(
                 self.finding(
                     "no verb: a fragment of the sentence before it?",
