@@ -2,11 +2,48 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
+import signal
 import tempfile
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 
 from mtaudit.errors import InputError
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+TERMINATED = 128 + signal.SIGTERM
+"""Exit status after SIGTERM (143), as a shell reports a process the signal ended."""
+
+
+def _raise_terminated(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(TERMINATED)
+
+
+@contextlib.contextmanager
+def terminate_as_exit() -> Iterator[None]:
+    """Within the block, SIGTERM raises ``SystemExit(143)`` instead of ending the process.
+
+    The exception unwinds like Ctrl-C does, so ``finally`` blocks run and a half-written
+    temporary file is removed. Only the main thread can handle signals, and a handler someone
+    else installed is left alone; in both cases this does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGTERM)
+    if previous not in (signal.SIG_DFL, None):
+        yield
+        return
+    signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _umask() -> int:
@@ -21,9 +58,18 @@ def write_text_atomic(text: str, path: str | os.PathLike[str]) -> Path:
     A reader never sees a half-written file, and a failure leaves an existing file intact. The
     folder is created if needed, and the file gets the usual permissions (umask), not the
     temporary file's private ones. Raises ``InputError`` when the path cannot be written.
+    Ctrl-C or SIGTERM during the write removes the temporary file (see ``terminate_as_exit``).
+    The file is always valid UTF-8: a lone surrogate (half a character, as an undecodable file
+    name gives) is written as U+FFFD.
     """
+    text = _LONE_SURROGATE.sub("\ufffd", text)
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
+    with terminate_as_exit():
+        return _write(text, target, directory)
+
+
+def _write(text: str, target: Path, directory: Path) -> Path:
     try:
         directory.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
@@ -32,6 +78,8 @@ def write_text_atomic(text: str, path: str | os.PathLike[str]) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
     except OSError as exc:

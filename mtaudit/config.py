@@ -1,7 +1,9 @@
 """Configuration: one TOML file holds every threshold and its meaning.
 
 The shipped ``configs/default.toml`` is always read first; a user file given with ``--config``
-is laid over it, so a user file only names what it changes.
+is laid over it, so a user file only names what it changes. The defaults are also the schema: a
+key the defaults do not have, or a value of another type than its default, is a ``ConfigError``
+naming the key and the file (see ``config_check``).
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mtaudit.errors import ConfigError
+from mtaudit.config_check import LANGUAGE_CODE, problems
+from mtaudit.errors import ConfigError, UsageError
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -36,6 +39,16 @@ def project_root() -> Path:
     return root if (root / "configs").is_dir() else Path.cwd()
 
 
+def language_code(value: str, what: str) -> str:
+    """Return ``value`` as a lower-case language code, or raise ``UsageError`` naming ``what``."""
+    code = value.strip().lower()
+    if not LANGUAGE_CODE.match(code):
+        raise UsageError(
+            f"{what} {value!r} is not a language code; give one like ar or en (ISO 639-1/3)"
+        )
+    return code
+
+
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     out = copy.deepcopy(base)
     for key, value in over.items():
@@ -52,8 +65,21 @@ def _read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(fh)
     except FileNotFoundError:
         raise ConfigError(f"{path}: no such configuration file") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a folder, not a configuration file") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror})") from None
+
+
+def _validate(
+    user: dict[str, Any], defaults: dict[str, Any], merged: dict[str, Any], path: Path
+) -> None:
+    found = problems(user, defaults, merged)
+    if found:
+        more = f" (and {len(found) - 1} more: {'; '.join(found[1:4])})" if len(found) > 1 else ""
+        raise ConfigError(f"{path}: {found[0]}{more}")
 
 
 @dataclass
@@ -67,12 +93,16 @@ class Config:
     def load(cls, path: str | Path | None = None) -> Config:
         """Load the defaults, then lay the user's file (if any) over them."""
         default = default_config_path()
-        data = _read_toml(default)
-        paths = [default]
+        defaults = _read_toml(default)
+        data, paths = defaults, [default]
         if path is not None:
             user = Path(path)
-            data = _merge(data, _read_toml(user))
+            override = _read_toml(user)
+            data = _merge(defaults, override)
+            _validate(override, defaults, data, user)
             paths.append(user)
+        else:
+            _validate(defaults, defaults, defaults, default)
         return cls(data=data, paths=paths)
 
     def section(self, dotted: str) -> dict[str, Any]:

@@ -7,6 +7,7 @@ saved earlier alike; this module is the one place that reads such a file and che
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -29,9 +30,47 @@ def read_json(path: str | Path) -> Any:
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", path=name) from None
     try:
-        return json.loads(text)
+        data = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise InputError(f"not valid JSON ({exc.msg})", path=name, line=exc.lineno) from None
+    except RecursionError:
+        raise InputError("not valid JSON (nested too deeply)", path=name) from None
+    except ValueError as exc:
+        raise InputError(f"not valid JSON ({exc})", path=name) from None
+    if _SURROGATE_ESCAPE.search(text):
+        bad = _first_surrogate(data)
+        if bad is not None:
+            raise InputError(
+                f"holds a lone surrogate (U+{ord(bad):04X}), half of a character, which is not "
+                "valid text",
+                path=name,
+            )
+    return data
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _no_constant(name: str) -> Any:
+    """NaN and infinities are not JSON; runs written by older versions may hold them: null."""
+    return None
+
+
+def _first_surrogate(value: Any) -> str | None:
+    """The first lone surrogate in any text of ``value`` (keys included), else ``None``."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            for char in item:
+                if "\ud800" <= char <= "\udfff":
+                    return char
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
 
 
 def validate_run(run: Any, origin: str | None = None) -> dict[str, Any]:

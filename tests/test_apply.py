@@ -103,7 +103,7 @@ def test_nothing_is_applied_when_anything_mismatches(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         main, ["apply", str(corr_file), "--run", str(run_file), "-d", str(out)]
     )
-    assert result.exit_code == 1 and "do not match this run" in result.output
+    assert result.exit_code == 2 and "do not match this run" in result.output
     assert not out.exists() or not any(out.iterdir())
 
 
@@ -201,7 +201,7 @@ def test_cli_several_articles_need_a_directory(tmp_path: Path) -> None:
     corr = corrections(run, [(DOC1, 2, "Fixed."), (DOC2, 1, None)])
     run_file, corr_file = write(tmp_path, run, corr)
     result = CliRunner().invoke(main, ["apply", str(corr_file), "--run", str(run_file)])
-    assert result.exit_code == 1 and "--out-dir" in result.output
+    assert result.exit_code == 2 and "--out-dir" in result.output
     out = tmp_path / "corrected"
     result = CliRunner().invoke(
         main, ["apply", str(corr_file), "--run", str(run_file), "-d", str(out)]
@@ -227,7 +227,7 @@ def test_cli_usage_errors(tmp_path: Path, args: list[str], message: str) -> None
     run = arabic_run()
     run_file, corr_file = write(tmp_path, run, corrections(run, [(DOC1, 1, "x")]))
     result = CliRunner().invoke(main, ["apply", str(corr_file), "--run", str(run_file), *args])
-    assert result.exit_code == 1 and message in result.output
+    assert result.exit_code == 2 and message in result.output
     assert "Traceback" not in result.output
 
 
@@ -235,7 +235,7 @@ def test_cli_swapped_files_get_a_hint(tmp_path: Path) -> None:
     run = arabic_run()
     run_file, corr_file = write(tmp_path, run, corrections(run, [(DOC1, 1, "x")]))
     result = CliRunner().invoke(main, ["apply", str(run_file), "--run", str(corr_file)])
-    assert result.exit_code == 1 and "give it with --run" in result.output
+    assert result.exit_code == 2 and "give it with --run" in result.output
 
 
 def test_apply_on_a_real_audit_changes_only_the_corrected_sentence(

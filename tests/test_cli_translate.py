@@ -86,14 +86,14 @@ def test_pull_records_hashes_and_verify_catches_corruption(
     assert "present" in listing and "transformers" in listing
 
     result = invoke("models", "verify")  # en-ar was never pulled
-    assert result.exit_code == 1 and "not pulled" in result.output
+    assert result.exit_code == 2 and "not pulled" in result.output
 
     weights = Path(env["models"]) / "opus-mt-ar-en" / "model.safetensors"
     with weights.open("r+b") as fh:
         fh.seek(200)
         fh.write(b"\x00\x01\x02\x03")
     result = invoke("models", "verify", "opus-mt-ar-en")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "model.safetensors: SHA-256 differs" in result.output
     assert "mtaudit models pull --force opus-mt-ar-en" in result.output
 
@@ -132,7 +132,7 @@ def test_cache_import_stats_clear(env: dict[str, str], tmp_path: Path) -> None:
         str(translations),
     )
     assert result.exit_code == 0, result.output
-    assert "imported 2 ar-en translations" in result.output
+    assert "2 new, 0 replaced, 0 unchanged" in result.output
 
     stats = invoke("cache", "stats")
     assert "Helsinki-NLP/opus-mt-ar-en" in stats.output and "import:doc.en" in stats.output
@@ -160,7 +160,7 @@ def test_cache_import_stats_clear(env: dict[str, str], tmp_path: Path) -> None:
         str(sources),
         str(translations),
     )
-    assert wrong.exit_code == 1 and "translates ar-en, not en-ar" in wrong.output
+    assert wrong.exit_code == 2 and "translates ar-en, not en-ar" in wrong.output
     translations.write_text("only one line\n", encoding="utf-8")
     short = invoke(
         "cache",
@@ -172,8 +172,8 @@ def test_cache_import_stats_clear(env: dict[str, str], tmp_path: Path) -> None:
         str(sources),
         str(translations),
     )
-    assert short.exit_code == 1 and "they must align" in short.output
+    assert short.exit_code == 2 and "they must align" in short.output
 
-    assert invoke("cache", "clear", input="n\n").exit_code == 1  # declined
+    assert invoke("cache", "clear", input="n\n").exit_code == 2  # declined
     cleared = invoke("cache", "clear", "--model", "opus-mt-ar-en", "--yes")
     assert "removed 2 cached translations" in cleared.output

@@ -230,7 +230,7 @@ def test_cli_report_errors_are_messages_not_tracebacks(
     run_file = tmp_path / "run.json"
     run_file.write_text(content, encoding="utf-8")
     result = CliRunner().invoke(main, ["report", str(run_file), "--html", str(tmp_path / "r.html")])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "Error: [E100]" in result.output and message in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "r.html").exists()
@@ -238,4 +238,4 @@ def test_cli_report_errors_are_messages_not_tracebacks(
 
 def test_cli_report_missing_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["report", str(tmp_path / "none.json"), "--html", "x.html"])
-    assert result.exit_code == 1 and "no such file" in result.output
+    assert result.exit_code == 2 and "no such file" in result.output

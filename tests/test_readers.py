@@ -29,7 +29,7 @@ def test_text_article_with_source(tmp_path: Path) -> None:
         (b"", "is empty", None),
         (b"  \n\n", "is empty", None),
         (b"fine line\ncaf\xe9 au lait\n", "not UTF-8", 2),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR", "binary", None),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR", "binary", 3),
     ],
 )
 def test_bad_files_name_the_file_and_line(

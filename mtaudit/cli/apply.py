@@ -15,7 +15,9 @@ from mtaudit.apply import (
     parse_corrections,
 )
 from mtaudit.atomic import write_text_atomic
-from mtaudit.errors import MtauditError, UsageError
+from mtaudit.cli.exits import quiet
+from mtaudit.cli.paths import refuse_overwrite
+from mtaudit.errors import UsageError
 from mtaudit.runfile import load_run, read_json
 
 
@@ -81,41 +83,44 @@ def apply(
       mtaudit apply corrections.json --run run.json -d corrected/
       mtaudit apply corrections.json --run run.json --document article-1
     """  # noqa: D301 (click's \b marks a paragraph kept as written)
-    try:
-        if output and out_dir:
-            raise UsageError("give either -o/--output (one article) or -d/--out-dir, not both")
-        if all_documents and not out_dir:
-            raise UsageError("--all needs -d/--out-dir")
-        corrections = parse_corrections(read_json(corrections_file), origin=corrections_file)
-        run = load_run(run_file)
-        result = apply_corrections(run, corrections, origin=corrections_file)
-        chosen = _choose(result, corrections_file, document_id, all_documents)
-        for note in result.notes:
-            click.echo(f"note: {note}", err=True)
-        if out_dir:
-            directory = Path(out_dir)
-            try:
-                directory.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise UsageError(f"{directory}: cannot create: {exc.strerror}") from None
-            for doc in chosen:
-                path = write_text_atomic(doc.text, directory / output_name(doc.id))
-                click.echo(_line(doc, str(path)), err=True)
-            return
-        if len(chosen) != 1:
-            ids = ", ".join(repr(d.id) for d in chosen[:5])
-            raise UsageError(
-                f"{len(chosen)} articles to write ({ids}{', ...' if len(chosen) > 5 else ''}); "
-                "use -d/--out-dir DIR, or --document ID for one of them"
-            )
-        doc = chosen[0]
-        if output:
-            write_text_atomic(doc.text, output)
-            click.echo(_line(doc, output), err=True)
-        else:
-            sys.stdout.write(doc.text if doc.text.endswith("\n") else doc.text + "\n")
-    except MtauditError as exc:
-        raise click.ClickException(str(exc)) from None
+    if output and out_dir:
+        raise UsageError("give either -o/--output (one article) or -d/--out-dir, not both")
+    if all_documents and not out_dir:
+        raise UsageError("--all needs -d/--out-dir")
+    refuse_overwrite({"-o/--output": output}, [corrections_file, run_file])
+    corrections = parse_corrections(read_json(corrections_file), origin=corrections_file)
+    run = load_run(run_file)
+    result = apply_corrections(run, corrections, origin=corrections_file)
+    chosen = _choose(result, corrections_file, document_id, all_documents)
+    for note in [] if quiet() else result.notes:
+        click.echo(f"note: {note}", err=True)
+    if out_dir:
+        directory = Path(out_dir)
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"{directory}: cannot create: {exc.strerror}") from None
+        targets = [(doc, directory / output_name(doc.id)) for doc in chosen]
+        refuse_overwrite(
+            {f"-d/--out-dir ({doc.id})": str(path) for doc, path in targets},
+            [corrections_file, run_file],
+        )
+        for doc, target in targets:
+            path = write_text_atomic(doc.text, target)
+            click.echo(_line(doc, str(path)), err=True)
+        return
+    if len(chosen) != 1:
+        ids = ", ".join(repr(d.id) for d in chosen[:5])
+        raise UsageError(
+            f"{len(chosen)} articles to write ({ids}{', ...' if len(chosen) > 5 else ''}); "
+            "use -d/--out-dir DIR, or --document ID for one of them"
+        )
+    doc = chosen[0]
+    if output:
+        write_text_atomic(doc.text, output)
+        click.echo(_line(doc, output), err=True)
+    else:
+        sys.stdout.write(doc.text if doc.text.endswith("\n") else doc.text + "\n")
 
 
 def _choose(

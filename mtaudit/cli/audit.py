@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
-from mtaudit.cli.common import audit_options, emit, pass_audit
+from mtaudit.cli.common import AuditJob, audit_options, emit, pass_audit
 
 
 @click.command()
 @audit_options
 @pass_audit
 def audit(
-    run: dict[str, Any],
+    job: AuditJob,
     fmt: str,
     output: str | None,
     show_all: bool,
@@ -27,7 +25,7 @@ def audit(
     naming those fields, a folder of NAME.<lang>.txt articles, or - for stdin.
 
     Exit status: 0 when every input was audited, 2 when an input could not be read (the
-    others are still audited and reported) or on bad usage.
+    others are still audited and reported) or on bad usage, 3 on an internal error.
 
     \b
     Examples:
@@ -37,6 +35,7 @@ def audit(
       mtaudit audit articles/ --html report.html
       cat article.txt | mtaudit audit -
     """  # noqa: D301
+    run = job.run()
     emit(run, fmt, output, show_all, html_path)
     if run["summary"]["errors"]:
         raise SystemExit(2)

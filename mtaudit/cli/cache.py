@@ -6,31 +6,26 @@ from pathlib import Path
 
 import click
 
+from mtaudit.cli.exits import quiet
 from mtaudit.cli.models import config_option, load_config
-from mtaudit.errors import MtauditError
+from mtaudit.errors import InputError, UsageError
+from mtaudit.io.decode import read_text
 
 
 @click.group("cache")
 def cache() -> None:
-    r"""Manage the translation cache (SQLite; shared by concurrent runs).
+    """Manage the translation cache (SQLite; shared by concurrent runs).
 
     \b
     Examples:
       mtaudit cache import --model opus-mt-ar-en --direction ar-en doc.ar doc.mt.en
       mtaudit cache stats
       mtaudit cache clear --model opus-mt-ar-en --yes
-    """
+    """  # noqa: D301
 
 
 def _read_lines(path: Path) -> list[str]:
-    try:
-        return path.read_text(encoding="utf-8").splitlines()
-    except UnicodeDecodeError as exc:
-        raise click.ClickException(
-            f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})"
-        ) from None
-    except OSError as exc:
-        raise click.ClickException(f"{path}: {exc.strerror}") from None
+    return read_text(str(path)).split("\n")
 
 
 @cache.command("import")
@@ -42,7 +37,7 @@ def _read_lines(path: Path) -> list[str]:
 def import_translations(
     model_name: str, direction: str, sources: Path, translations: Path, config_path: Path | None
 ) -> None:
-    r"""Load existing translations (one a line, aligned) as if MODEL had produced them.
+    """Load existing translations (one a line, aligned) as if MODEL had produced them.
 
     Rows are keyed by the model's hub id, pinned revision and the configured decoding settings,
     so a later audit with the same configuration uses them instead of running the model.
@@ -51,44 +46,67 @@ def import_translations(
     Example:
       mtaudit cache import --model opus-mt-ar-en --direction ar-en \\
           flores-dev.ar flores-dev.opusmt.en
-    """
+    """  # noqa: D301
     from mtaudit.translate.cache import TranslationCache
     from mtaudit.translate.engine import translation_key
     from mtaudit.translate.specs import cache_path, model_spec
 
     config = load_config(config_path)
+    spec = model_spec(config, model_name)
+    if spec.direction != direction:
+        raise UsageError(f"model {model_name} translates {spec.direction}, not {direction}")
     src, out = _read_lines(sources), _read_lines(translations)
+    if src and not src[-1]:
+        src.pop()
+    if out and not out[-1]:
+        out.pop()
     if len(src) != len(out):
-        raise click.ClickException(
-            f"{sources} has {len(src)} lines but {translations} has {len(out)}; they must align"
+        raise InputError(
+            f"has {len(src)} lines but {translations} has {len(out)}; they must align",
+            str(sources),
         )
-    try:
-        spec = model_spec(config, model_name)
-        if spec.direction != direction:
-            raise click.ClickException(
-                f"model {model_name} translates {spec.direction}, not {direction}"
-            )
-        with TranslationCache(cache_path(config)) as store:
-            written = store.put_many(
-                translation_key(config, spec),
-                ((s, t) for s, t in zip(src, out, strict=True) if s.strip()),
-                origin=f"import:{translations.name}",
-            )
-            path = store.path
-    except MtauditError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"imported {written} {direction} translations for {model_name} into {path}")
+    empty = [
+        n for n, (s, t) in enumerate(zip(src, out, strict=True), 1) if s.strip() and not t.strip()
+    ]
+    if empty:
+        raise InputError(
+            f"{len(empty)} empty translation(s) for non-empty source lines (first at line "
+            f"{empty[0]}); leave those lines out of both files",
+            str(translations),
+            empty[0],
+        )
+    with TranslationCache(cache_path(config)) as store:
+        counts = store.import_pairs(
+            translation_key(config, spec),
+            zip(src, out, strict=True),
+            origin=f"import:{translations.name}",
+        )
+        path = store.path
+    click.echo(
+        f"imported {direction} translations for {model_name} into {path}: {counts.new} new, "
+        f"{counts.replaced} replaced, {counts.unchanged} unchanged"
+    )
+    if counts.duplicates and not quiet():
+        click.echo(
+            f"note: {counts.duplicates} line(s) repeat an earlier source text"
+            + (
+                f", {counts.conflicting} with another translation (the last is kept)"
+                if counts.conflicting
+                else ""
+            ),
+            err=True,
+        )
 
 
 @cache.command("stats")
 @config_option
 def stats(config_path: Path | None) -> None:
-    r"""Show how many translations are cached, per model, direction, settings and origin.
+    """Show how many translations are cached, per model, direction, settings and origin.
 
     \b
     Example:
       mtaudit cache stats
-    """
+    """  # noqa: D301
     from mtaudit.translate.cache import TranslationCache
     from mtaudit.translate.specs import cache_path
 
@@ -97,11 +115,8 @@ def stats(config_path: Path | None) -> None:
     if not path.exists():
         click.echo(f"{path}: no cache yet")
         return
-    try:
-        with TranslationCache(path) as store:
-            rows = store.stats()
-    except MtauditError as exc:
-        raise click.ClickException(str(exc)) from None
+    with TranslationCache(path) as store:
+        rows = store.stats()
     click.echo(f"{path}")
     total = 0
     for row in rows:
@@ -121,28 +136,25 @@ def stats(config_path: Path | None) -> None:
 def clear(
     model_name: str | None, direction: str | None, yes: bool, config_path: Path | None
 ) -> None:
-    r"""Delete cached translations (all, or one model's / one direction's).
+    """Delete cached translations (all, or one model's / one direction's).
 
     \b
     Examples:
       mtaudit cache clear --yes
       mtaudit cache clear --model opus-mt-en-ar
-    """
+    """  # noqa: D301
     from mtaudit.translate.cache import TranslationCache
     from mtaudit.translate.specs import cache_path, model_spec
 
     config = load_config(config_path)
+    hub_id = model_spec(config, model_name).hub_id if model_name else None
     path = cache_path(config)
     if not path.exists():
         click.echo(f"{path}: no cache yet")
         return
-    try:
-        hub_id = model_spec(config, model_name).hub_id if model_name else None
-        what = " and ".join(filter(None, [model_name, direction])) or "all"
-        if not yes:
-            click.confirm(f"Delete {what} cached translations from {path}?", abort=True)
-        with TranslationCache(path) as store:
-            removed = store.clear(hub_id, direction)
-    except MtauditError as exc:
-        raise click.ClickException(str(exc)) from None
+    what = " and ".join(filter(None, [model_name, direction])) or "all"
+    if not yes:
+        click.confirm(f"Delete {what} cached translations from {path}?", abort=True)
+    with TranslationCache(path) as store:
+        removed = store.clear(hub_id, direction)
     click.echo(f"removed {removed} cached translations")

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
-from mtaudit.cli.common import CliError, audit_options, emit, pass_audit
-from mtaudit.config import Config
-from mtaudit.errors import MtauditError
+from mtaudit.cli.common import AuditJob, audit_options, emit, pass_audit
 from mtaudit.gate import Budget, evaluate
 
 
@@ -26,7 +22,7 @@ from mtaudit.gate import Budget, evaluate
 )
 @pass_audit
 def check(
-    run: dict[str, Any],
+    job: AuditJob,
     fmt: str,
     output: str | None,
     show_all: bool,
@@ -41,19 +37,18 @@ def check(
     Exit status:
       0  flagged sentences are within budget (per run and per document)
       1  over budget
-      2  an input could not be read, or bad usage
+      2  an input could not be read (or held no translation), or bad usage
+      3  internal error
 
     \b
     Examples:
       mtaudit check feed.jsonl --max-flagged 5%
       mtaudit check articles/ --max-flagged 10 --max-flagged-per-doc 2
     """  # noqa: D301
-    try:
-        default = str(Config.load(config_path).get("gate.max_flagged", "0"))
-        per_run = Budget.parse(max_flagged if max_flagged is not None else default)
-        per_doc = Budget.parse(max_flagged_per_doc) if max_flagged_per_doc else None
-    except MtauditError as exc:
-        raise CliError(str(exc)) from None
+    default = str(job.config.get("gate.max_flagged", "0"))
+    per_run = Budget.parse(max_flagged if max_flagged is not None else default)
+    per_doc = Budget.parse(max_flagged_per_doc) if max_flagged_per_doc else None
+    run = job.run()
     emit(run, fmt, output, show_all, html_path)
     result = evaluate(run, per_run, per_doc)
     for line in result.failures:

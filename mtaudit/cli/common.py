@@ -1,30 +1,30 @@
-"""Options and steps shared by ``audit`` and ``check``; library errors become CLI errors here."""
+"""Options and steps shared by ``audit`` and ``check``: options checked first, then the audit."""
 
 from __future__ import annotations
 
 import functools
+import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import click
 
 from mtaudit.atomic import write_text_atomic
-from mtaudit.config import Config
-from mtaudit.errors import MtauditError
+from mtaudit.cli.exits import quiet
+from mtaudit.cli.paths import refuse_overwrite
+from mtaudit.config import Config, language_code
+from mtaudit.errors import InputError, UsageError
 from mtaudit.io import FORMATS, read_inputs
 from mtaudit.pipeline import audit
 from mtaudit.reports import terminal
 from mtaudit.reports.html import write_html
 from mtaudit.reports.json_report import dumps, run_to_dict
+from mtaudit.types import Document
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-class CliError(click.ClickException):
-    """A library error shown as one line, with exit code 2 (bad input or usage)."""
-
-    exit_code = 2
+log = logging.getLogger("mtaudit")
 
 
 def audit_options(func: F) -> F:
@@ -103,57 +103,85 @@ def audit_options(func: F) -> F:
     return func
 
 
-def run_audit(
-    inputs: tuple[str, ...],
-    source: str | None,
-    input_format: str,
-    source_lang: str | None,
-    target_lang: str | None,
-    config_path: str | None,
-    signals: str | None,
-    no_signals: bool,
-    strict: bool,
-) -> dict[str, Any]:
-    """Read, audit and return the run dictionary; raise ``CliError`` on bad input or usage."""
-    try:
-        config = Config.load(config_path)
+@dataclass
+class AuditJob:
+    """An audit set up from the shared options: config loaded and checked, nothing read yet.
+
+    Commands validate their own options (which may need ``config``) first, then call ``run``.
+    """
+
+    config: Config
+    inputs: tuple[str, ...]
+    source: str | None
+    input_format: str
+    source_lang: str | None
+    target_lang: str | None
+    signals: str | None
+    no_signals: bool
+    strict: bool
+
+    def run(self) -> dict[str, Any]:
+        """Read, audit and return the run dictionary (``MtauditError`` on bad input or usage)."""
+        config = self.config
         items = read_inputs(
-            list(inputs),
-            source=source,
-            fmt=input_format,
-            source_lang=source_lang or str(config.get("languages.source", "ar")),
-            target_lang=target_lang or str(config.get("languages.target", "en")),
+            list(self.inputs),
+            source=self.source,
+            fmt=self.input_format,
+            source_lang=self.source_lang or str(config.get("languages.source", "ar")),
+            target_lang=self.target_lang or str(config.get("languages.target", "en")),
         )
+        duplicated(items)
+        failed = sum(1 for item in items if not isinstance(item, Document))
+        log.info("read %d document(s); %d input(s) could not be read", len(items) - failed, failed)
         chosen: list[str] | None = None
-        if no_signals:
+        if self.no_signals:
             chosen = []
-        elif signals is not None:
-            chosen = [s.strip() for s in signals.split(",") if s.strip()]
+        elif self.signals is not None:
+            chosen = [s.strip() for s in self.signals.split(",") if s.strip()]
         progress = SentenceProgress(
             documents=len(items),
             min_documents=int(config.get("report.progress_min_documents", 20)),
             min_sentences=int(config.get("report.progress_min_sentences", 2000)),
+            hidden=quiet(),
         )
         try:
-            run = audit(items, config, signals=chosen, strict=strict, progress=progress)
+            run = audit(items, config, signals=chosen, strict=self.strict, progress=progress)
         finally:
             progress.close()
-    except MtauditError as exc:
-        raise CliError(str(exc)) from None
-    return run_to_dict(run)
+        return run_to_dict(run)
+
+
+def duplicated(items: Sequence[Document | InputError]) -> None:
+    """Warn when two documents share an id: reports and ``apply`` tell documents by id."""
+    seen: dict[str, str] = {}
+    for item in items:
+        if isinstance(item, Document):
+            if item.id in seen:
+                log.warning(
+                    "%s: document id %r is also used by %s; give each record its own id",
+                    item.origin,
+                    item.id,
+                    seen[item.id],
+                )
+            else:
+                seen[item.id] = item.origin
 
 
 class SentenceProgress:
     """A ``click.progressbar`` on stderr counting sentences, shown only when the run is long.
 
     A run is long when it has at least ``min_documents`` documents or ``min_sentences``
-    sentences (``[report]`` in the config), so one large document gets a bar too.
+    sentences (``[report]`` in the config), so one large document gets a bar too; ``hidden``
+    (``-q``) hides it whatever the length.
     """
 
-    def __init__(self, documents: int, min_documents: int, min_sentences: int) -> None:
+    def __init__(
+        self, documents: int, min_documents: int, min_sentences: int, hidden: bool = False
+    ) -> None:
         self.documents = documents
         self.min_documents = min_documents
         self.min_sentences = min_sentences
+        self.hidden = hidden
         self.bar: Any = None
         self.long = False
 
@@ -161,7 +189,10 @@ class SentenceProgress:
         """Open the bar for ``total`` sentences (hidden when the run is short)."""
         self.long = self.documents >= self.min_documents or total >= self.min_sentences
         self.bar = click.progressbar(
-            length=total, label="Auditing sentences", file=sys.stderr, hidden=not self.long
+            length=total,
+            label="Auditing sentences",
+            file=sys.stderr,
+            hidden=self.hidden or not self.long,
         )
         self.bar.__enter__()
 
@@ -182,20 +213,14 @@ def emit(
 ) -> None:
     """Write the report in the chosen format to ``output`` or stdout, and the HTML if asked."""
     if html_path:
-        try:
-            write_html(run, html_path)
-        except MtauditError as exc:
-            raise CliError(str(exc)) from None
+        write_html(run, html_path)
     if fmt == "json":
         text = dumps(run)
     else:
         colour = output is None and sys.stdout.isatty()
         text = terminal.render(run, colour=colour, show_all=show_all) + "\n"
     if output:
-        try:
-            write_text_atomic(text, output)
-        except MtauditError as exc:
-            raise CliError(str(exc)) from None
+        write_text_atomic(text, output)
     else:
         click.echo(text, nl=False)
     for doc in run["documents"]:
@@ -203,22 +228,50 @@ def emit(
             click.echo(f"error: {doc['id']}: {doc['error']}", err=True)
 
 
+_JOB_OPTIONS = (
+    "inputs",
+    "source",
+    "input_format",
+    "source_lang",
+    "target_lang",
+    "signals",
+    "no_signals",
+    "strict",
+)
+
+
+def known_signals(names: list[str]) -> None:
+    """Raise ``UsageError`` for a ``--signals`` name that is not a registered signal."""
+    from mtaudit.signals import REGISTRY
+
+    unknown = [n for n in names if n not in REGISTRY]
+    if unknown:
+        raise UsageError(
+            f"--signals: unknown signal {', '.join(map(repr, unknown))} "
+            f"(known: {', '.join(sorted(REGISTRY))})"
+        )
+
+
 def pass_audit(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Run the audit from the shared options; hand ``func`` the run dict and ``config_path``."""
+    """Check the shared options before any work and hand ``func`` an ``AuditJob`` as ``job``.
+
+    The configuration is loaded (and validated) once; languages must be codes; ``-o`` and
+    ``--html`` may not name an input, the ``--source`` file, or each other.
+    """
 
     @functools.wraps(func)
     def wrapper(**kwargs: Any) -> Any:
-        names = (
-            "inputs",
-            "source",
-            "input_format",
-            "source_lang",
-            "target_lang",
-            "signals",
-            "no_signals",
-            "strict",
+        options = {k: kwargs.pop(k) for k in _JOB_OPTIONS}
+        config = Config.load(kwargs["config_path"])
+        for option in ("source_lang", "target_lang"):
+            if options[option] is not None:
+                options[option] = language_code(options[option], f"--{option.replace('_', '-')}")
+        if options["signals"] and not options["no_signals"]:
+            known_signals([s.strip() for s in options["signals"].split(",") if s.strip()])
+        refuse_overwrite(
+            {"-o/--output": kwargs.get("output"), "--html": kwargs.get("html_path")},
+            [*options["inputs"], options["source"]],
         )
-        run = run_audit(config_path=kwargs["config_path"], **{k: kwargs.pop(k) for k in names})
-        return func(run=run, **kwargs)
+        return func(job=AuditJob(config=config, **options), **kwargs)
 
     return wrapper

@@ -6,9 +6,7 @@ from pathlib import Path
 
 import click
 
-from mtaudit.cli.common import CliError
 from mtaudit.config import Config
-from mtaudit.errors import MtauditError
 
 config_option = click.option(
     "-c",
@@ -21,16 +19,13 @@ config_option = click.option(
 
 
 def load_config(path: Path | None) -> Config:
-    """Load the configuration; a library error becomes a one-line message and exit 2."""
-    try:
-        return Config.load(path)
-    except MtauditError as exc:
-        raise CliError(str(exc)) from None
+    """Load (and validate) the configuration."""
+    return Config.load(path)
 
 
 @click.group("models")
 def models() -> None:
-    r"""Fetch, list and check the configured models (translators, fluency LM) under models/.
+    """Fetch, list and check the configured models (translators, fluency LM) under models/.
 
     \b
     Examples:
@@ -38,25 +33,22 @@ def models() -> None:
       mtaudit models pull                      # every configured model
       mtaudit models pull opus-mt-en-ar
       mtaudit models verify
-    """
+    """  # noqa: D301
 
 
 @models.command("list")
 @config_option
 def list_models(config_path: Path | None) -> None:
-    r"""Show each configured model: present, converted, or missing (with the fix).
+    """Show each configured model: present, converted, or missing (with the fix).
 
     \b
     Example:
       mtaudit models list
-    """
+    """  # noqa: D301
     from mtaudit.modelstore import states
 
     config = load_config(config_path)
-    try:
-        rows = states(config)
-    except MtauditError as exc:
-        raise CliError(str(exc)) from None
+    rows = states(config)
     for state in rows:
         spec = state.spec
         if state.present:
@@ -82,7 +74,7 @@ def list_models(config_path: Path | None) -> None:
 def pull_models(
     names: tuple[str, ...], no_convert: bool, force: bool, config_path: Path | None
 ) -> None:
-    r"""Fetch models from the Hugging Face Hub at their pinned revisions.
+    """Fetch models from the Hugging Face Hub at their pinned revisions.
 
     The only command that uses the network. Records the files' SHA-256 in models/manifest.toml
     and converts each model to CTranslate2 int8.
@@ -91,14 +83,11 @@ def pull_models(
     Examples:
       mtaudit models pull
       mtaudit models pull opus-mt-ar-en --no-convert
-    """
+    """  # noqa: D301
     from mtaudit.modelstore import pull
 
     config = load_config(config_path)
-    try:
-        pulled = pull(config, names, convert=not no_convert, force=force)
-    except MtauditError as exc:
-        raise CliError(str(exc)) from None
+    pulled = pull(config, names, convert=not no_convert, force=force)
     for state in pulled:
         click.echo(
             f"{state.spec.name}: {state.hf_path}"
@@ -110,19 +99,16 @@ def pull_models(
 @click.argument("names", nargs=-1)
 @config_option
 def verify_models(names: tuple[str, ...], config_path: Path | None) -> None:
-    r"""Check model files against the SHA-256 recorded at pull time; exit 1 on any mismatch.
+    """Check model files against the SHA-256 recorded at pull time; exit 2 on any mismatch.
 
     \b
     Example:
       mtaudit models verify opus-mt-ar-en
-    """
+    """  # noqa: D301
     from mtaudit.modelstore import verify
 
     config = load_config(config_path)
-    try:
-        results = verify(config, names)
-    except MtauditError as exc:
-        raise CliError(str(exc)) from None
+    results = verify(config, names)
     bad = 0
     for result in results:
         if result.ok:
@@ -135,7 +121,7 @@ def verify_models(names: tuple[str, ...], config_path: Path | None) -> None:
         force = "" if result.checked == 0 else "--force "
         click.echo(f"  fix: mtaudit models pull {force}{result.name}", err=True)
     if bad:
-        raise SystemExit(1)
+        raise SystemExit(2)
 
 
 @models.command("convert")
@@ -143,20 +129,17 @@ def verify_models(names: tuple[str, ...], config_path: Path | None) -> None:
 @click.option("--force", is_flag=True, help="Convert again even if a conversion exists.")
 @config_option
 def convert_models(names: tuple[str, ...], force: bool, config_path: Path | None) -> None:
-    r"""Convert pulled models to CTranslate2 int8 under models/<name>-ct2-int8/.
+    """Convert pulled models to CTranslate2 int8 under models/<name>-ct2-int8/.
 
     \b
     Example:
       mtaudit models convert opus-mt-ar-en
-    """
+    """  # noqa: D301
     from mtaudit.translate.ct2 import convert
     from mtaudit.translate.specs import configured_models, ct2_dir, hf_dir, model_spec
 
     config = load_config(config_path)
-    try:
-        specs = [model_spec(config, n) for n in names] if names else configured_models(config)
-        for spec in specs:
-            out = convert(hf_dir(config, spec), ct2_dir(config, spec), force=force)
-            click.echo(f"{spec.name}: {out}")
-    except MtauditError as exc:
-        raise CliError(str(exc)) from None
+    specs = [model_spec(config, n) for n in names] if names else configured_models(config)
+    for spec in specs:
+        out = convert(hf_dir(config, spec), ct2_dir(config, spec), force=force)
+        click.echo(f"{spec.name}: {out}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from mtaudit.errors import MtauditError
+from mtaudit.cli.paths import refuse_overwrite
 from mtaudit.reports.html import write_html
 from mtaudit.runfile import load_run
 
@@ -32,11 +32,9 @@ def report(run_file: str, html_path: str) -> None:
       mtaudit audit article.en.txt --format json -o run.json
       mtaudit report run.json --html report.html
     """  # noqa: D301 (click's \b marks a paragraph kept as written)
-    try:
-        run = load_run(run_file)
-        path = write_html(run, html_path)
-    except MtauditError as exc:
-        raise click.ClickException(str(exc)) from None
+    refuse_overwrite({"--html": html_path}, [run_file])
+    run = load_run(run_file)
+    path = write_html(run, html_path)
     documents = run.get("documents") or []
     sentences = sum(len(d.get("sentences") or []) for d in documents)
     click.echo(

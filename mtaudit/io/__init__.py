@@ -38,6 +38,11 @@ def _read_file(
     text = read_text(path)
     kind = _format_of(path, text, fmt)
     name = "<stdin>" if path == "-" else path
+    if source_path is not None and kind != "text":
+        raise UsageError(
+            f"--source goes with a plain-text article; {name} is a {kind} feed, whose records "
+            "carry their own 'source' field"
+        )
     if kind == "jsonl":
         return read_jsonl(text, name, source_lang, target_lang)
     if kind in ("tsv", "csv"):
@@ -112,4 +117,6 @@ def read_inputs(
                 out.extend(_read_file(path, fmt, source, source_lang, target_lang))
         except InputError as exc:
             out.append(exc)
+        except OSError as exc:  # a folder that cannot be listed, a device that fails
+            out.append(InputError(f"cannot be read ({exc.strerror or exc})", path))
     return out

@@ -16,7 +16,6 @@ import base64
 import hashlib
 import html
 import json
-import math
 import os
 import re
 from importlib import resources
@@ -25,12 +24,12 @@ from typing import Any
 
 from mtaudit import __version__
 from mtaudit.atomic import write_text_atomic
+from mtaudit.reports.json_report import strict
 from mtaudit.runfile import validate_run
 
 STORAGE_PREFIX = "mtaudit.progress"
 """Prefix of the browser ``localStorage`` key under which a report keeps a reviewer's progress."""
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _SCRIPT_ESCAPES = {
     "<": "\\u003c",
     ">": "\\u003e",
@@ -50,17 +49,6 @@ def _csp_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
-def _finite(value: Any) -> Any:
-    """Copy ``value`` with non-finite floats (NaN, ±inf, invalid in JSON) replaced by ``None``."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {str(k): _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    return value
-
-
 def json_for_script(value: Any) -> str:
     r"""Serialise ``value`` as JSON that is safe inside an HTML ``<script>`` element.
 
@@ -69,8 +57,7 @@ def json_for_script(value: Any) -> str:
     surrogates (undecodable input) become U+FFFD. These characters only ever occur inside JSON
     strings, where the escapes mean the same characters, so ``JSON.parse`` returns the original.
     """
-    text = json.dumps(_finite(value), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    text = _LONE_SURROGATE.sub("\ufffd", text)
+    text = json.dumps(strict(value), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return _SCRIPT_ESCAPE_RE.sub(lambda m: _SCRIPT_ESCAPES[m.group(0)], text)
 
 

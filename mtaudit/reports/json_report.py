@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+import re
 from collections import Counter
 from typing import Any
 
@@ -93,6 +95,33 @@ def run_to_dict(run: RunResult) -> dict[str, Any]:
     }
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def strict(value: Any) -> Any:
+    """Copy ``value`` so that it is strict JSON that can be written as UTF-8.
+
+    Non-finite numbers (NaN, ±infinity, which JSON has no words for) become ``None``, and a lone
+    surrogate in any text (half a character: an undecodable file name, a bad escape) becomes
+    U+FFFD. Readers refuse such records already; this keeps the writer safe whatever it is given.
+    """
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {strict(str(k)): strict(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [strict(v) for v in value]
+    return value
+
+
 def dumps(data: dict[str, Any]) -> str:
-    """Serialise a run dictionary (UTF-8 text kept readable)."""
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    """Serialise a run dictionary as strict JSON (UTF-8 text kept readable)."""
+    try:
+        text = json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)
+    except ValueError:  # a non-finite number somewhere: the slower copying pass
+        text = json.dumps(strict(data), ensure_ascii=False, indent=2, allow_nan=False)
+    # Lone surrogates only occur inside JSON strings, so replacing them in the text is the same
+    # as replacing them in the values.
+    return _LONE_SURROGATE.sub("\ufffd", text) + "\n"

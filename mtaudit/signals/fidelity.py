@@ -117,8 +117,10 @@ class FidelitySignal:
         if present and lacking is None:
             return _Check(True)
         cache = self._cache_for_reading()
-        missing = cache.missing(translation_key(self.config, spec), texts) if cache else texts
-        distinct = len(set(t.strip() for t in texts if t.strip()))
+        unique = list(dict.fromkeys(t.strip() for t in texts if t.strip()))
+        key = translation_key(self.config, spec)
+        missing = cache.missing(key, unique) if cache else unique
+        distinct = len(unique)
         if not missing:
             return _Check(True)
         if lacking is not None:

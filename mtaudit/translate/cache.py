@@ -59,6 +59,27 @@ class CacheStats:
     rows: int
 
 
+@dataclass(frozen=True)
+class ImportCounts:
+    """What an import did, counted in distinct source texts.
+
+    ``new``: not cached before; ``replaced``: another translation was cached; ``unchanged``: the
+    same translation was cached. ``duplicates``: input lines repeating an earlier source text,
+    ``conflicting`` of them with another translation (the last one is kept).
+    """
+
+    new: int
+    replaced: int
+    unchanged: int
+    duplicates: int = 0
+    conflicting: int = 0
+
+    @property
+    def stored(self) -> int:
+        """Rows written (new and replaced)."""
+        return self.new + self.replaced
+
+
 class TranslationCache:
     """A SQLite file of translations; each process opens its own connection."""
 
@@ -110,28 +131,53 @@ class TranslationCache:
     def put_many(
         self, key: TranslationKey, pairs: Iterable[tuple[str, str]], origin: str = "model"
     ) -> int:
-        """Store (text, translation) pairs in one transaction; return how many were written."""
+        """Store (text, translation) pairs in one transaction; return how many texts were stored.
+
+        Texts are stored in their normalised form, so pairs whose texts normalise to the same
+        one count once (the last translation is kept); empty texts are skipped.
+        """
+        distinct = self._distinct(pairs)
+        self._write(key, distinct, origin)
+        return len(distinct)
+
+    def import_pairs(
+        self, key: TranslationKey, pairs: Iterable[tuple[str, str]], origin: str
+    ) -> ImportCounts:
+        """Store pairs like ``put_many`` and say what changed: new, replaced, unchanged rows."""
+        given = [(normalise(t), tr) for t, tr in pairs if normalise(t)]
+        distinct = self._distinct(given)
+        first: dict[str, str] = {}
+        conflicting = 0
+        for text, translation in given:
+            if text in first and first[text] != translation:
+                conflicting += 1
+            first.setdefault(text, translation)
+        existing = self.get_many(key, distinct)
+        counts = ImportCounts(
+            new=sum(1 for t in distinct if t not in existing),
+            replaced=sum(1 for t, tr in distinct.items() if t in existing and existing[t] != tr),
+            unchanged=sum(1 for t, tr in distinct.items() if existing.get(t) == tr),
+            duplicates=len(given) - len(distinct),
+            conflicting=conflicting,
+        )
+        self._write(key, {t: tr for t, tr in distinct.items() if existing.get(t) != tr}, origin)
+        return counts
+
+    @staticmethod
+    def _distinct(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+        return {normalise(t): tr for t, tr in pairs if normalise(t)}
+
+    def _write(self, key: TranslationKey, rows: dict[str, str], origin: str) -> None:
         now = time.time()
-        rows = [
-            (
-                key.model,
-                key.revision,
-                key.direction,
-                key.decoding,
-                text_hash(t),
-                normalise(t),
-                tr,
-                origin,
-                now,
-            )
-            for t, tr in pairs
-            if normalise(t)
+        values = [
+            (key.model, key.revision, key.direction, key.decoding, text_hash(t), t, tr, origin, now)
+            for t, tr in rows.items()
         ]
         try:
             self.conn.execute("BEGIN IMMEDIATE")
             try:
                 self.conn.executemany(
-                    "INSERT OR REPLACE INTO translations VALUES (?,?,?,?,?,?,?,?,?)", rows
+                    "INSERT OR REPLACE INTO translations VALUES (?,?,?,?,?,?,?,?,?)", values
                 )
             except BaseException:
                 self.conn.execute("ROLLBACK")
@@ -139,7 +185,6 @@ class TranslationCache:
             self.conn.execute("COMMIT")
         except sqlite3.Error as exc:
             raise CacheError(f"cannot write to the translation cache {self.path}: {exc}") from None
-        return len(rows)
 
     def stats(self) -> list[CacheStats]:
         """Row counts grouped by model, revision, direction, decoding and origin."""
