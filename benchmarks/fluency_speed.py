@@ -28,10 +28,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from mtaudit.fluency.background import sample_paragraphs  # noqa: E402
-from mtaudit.fluency.convert import convert_to_ct2  # noqa: E402
-from mtaudit.fluency.engines import CT2Engine, TransformersEngine  # noqa: E402
-from mtaudit.fluency.scorer import FluencyScorer  # noqa: E402
+from mtaudit.lm.background import sample_paragraphs  # noqa: E402
+from mtaudit.lm.ct2 import CT2Engine  # noqa: E402
+from mtaudit.lm.hf import TransformersEngine  # noqa: E402
+from mtaudit.lm.scorer import FluencyScorer  # noqa: E402
+from mtaudit.models.convert import convert  # noqa: E402
+from mtaudit.models.paths import ct2_dir_for  # noqa: E402
 
 GPT2_VOCAB = 50257
 EOT = "<|endoftext|>"
@@ -119,7 +121,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         model_dir = build_model(Path(tmp) / "gpt2-random", every)
         t0 = time.perf_counter()
-        ct2_dir = convert_to_ct2(model_dir, quantization="int8")
+        ct2_dir = convert(model_dir, ct2_dir_for(model_dir), quantization="int8")
         convert_s = time.perf_counter() - t0
         tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
         plain = FluencyScorer(

@@ -112,10 +112,10 @@ def main() -> int:
 
     import ctranslate2
     import torch
-    from tiny_marian import AR_WORDS, TinyShape, build_marian, synthetic_lines
+    from helpers.tiny_marian import AR_WORDS, TinyShape, build_marian, synthetic_lines
     from transformers import MarianTokenizer
 
-    from mtaudit.translate.ct2 import convert
+    from mtaudit.models.convert import convert
 
     torch.set_num_threads(args.threads)
     beams = [int(b) for b in args.beams.split(",")]

@@ -17,10 +17,13 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from mtaudit.lm import BACKENDS as LM_BACKENDS
+from mtaudit.models.specs import CAUSAL_LM, TRANSLATOR_KINDS
+from mtaudit.translate import BACKENDS as TRANSLATION_BACKENDS
+
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 DIRECTION = re.compile(r"^[a-z]{2,3}-[a-z]{2,3}$")
 SEVERITIES = ("minor", "major", "critical")
-ENGINES = ("auto", "ct2", "transformers")
 BUDGET = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$")
 
 Rule = Callable[[Any], str | None]
@@ -32,6 +35,15 @@ def _choice(*allowed: str) -> Rule:
         values = value if isinstance(value, list) else [value]
         bad = [v for v in values if v not in allowed]
         return f"must be one of {', '.join(allowed)}" if bad else None
+
+    return rule
+
+
+def _registered(registry: dict[str, Any]) -> Rule:
+    """``auto`` or a name registered in ``registry`` at the time the value is checked."""
+
+    def rule(value: Any) -> str | None:
+        return _choice("auto", *registry)(value)
 
     return rule
 
@@ -77,7 +89,7 @@ RULES: dict[str, Rule] = {
     "languages.*": LANGUAGE,
     "models.*.languages": LANGUAGE,
     "models.*.direction": _pattern(DIRECTION, 'a direction like "ar-en"'),
-    "models.*.kind": _choice("marian", "nllb", "m2m100", "causal-lm"),
+    "models.*.kind": _choice(*TRANSLATOR_KINDS, CAUSAL_LM),
     "*.severity": _choice(*SEVERITIES),
     "*_severity": _choice(*SEVERITIES),
     "judge.weight_*": _range(0, 1),
@@ -85,9 +97,14 @@ RULES: dict[str, Rule] = {
     "judge.major": _range(0, 1),
     "judge.critical": _range(0, 1),
     "judge.flag": _range(0, 1),
+    "judge.flag_at": _range(0, 1),
+    "judge.operating_point": _pattern(
+        re.compile(r"^(flag_share|precision):(0(\.\d+)?|1(\.0+)?)$"),
+        'an operating point like "flag_share:0.10" or "precision:0.5"',
+    ),
     "gate.max_flagged": lambda v: _budget(v),
-    "translation.engine": _choice(*ENGINES),
-    "fluency.engine": _choice(*ENGINES),
+    "translation.engine": _registered(TRANSLATION_BACKENDS),
+    "fluency.engine": _registered(LM_BACKENDS),
     "fluency.compute_type": _choice("int8", "int8_float32", "int16", "float32"),
     "fluency.padding_side": _choice("right", "left"),
     "fidelity.parts": _choice("back_translation", "forward", "round_trip"),
@@ -125,6 +142,7 @@ OPEN_TABLES: dict[str, re.Pattern[str] | None] = {
     "models": None,
     "translation.engines": DIRECTION,
     "fluency.sample_texts": LANGUAGE_CODE,
+    "judge.models": DIRECTION,
 }
 MODEL_KEYS: dict[str, Any] = {"source_code": "", "target_code": "", "languages": [""]}
 

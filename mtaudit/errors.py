@@ -63,9 +63,13 @@ class CacheError(MtauditError):
 
 
 class PullError(MtauditError):
-    """A model could not be fetched."""
+    """A model could not be fetched; ``fix`` names what to run instead."""
 
     code = "E420"
+
+    def __init__(self, message: str, fix: str | None = None) -> None:
+        super().__init__(message if fix is None else f"{message} (fix: {fix})")
+        self.fix = fix
 
 
 class ExtraMissingError(ModelMissingError):

@@ -1,55 +1,253 @@
-"""Turn a sentence's findings into one verdict: risk, severity, flag, reasons and spans."""
+"""Turn a sentence's evidence into one verdict: risk, severity, flag, reasons, spans and basis.
+
+The risk is a calibrated probability that the sentence is broken, from a model file fitted by
+``mtaudit calibrate`` (format ``mtaudit.judge/1``: plain JSON weights, applied here with plain
+Python; no scikit-learn is needed to audit). A model file holds one logistic model per *basis*,
+the set of evidence groups it was fitted on (see :mod:`mtaudit.features`); a sentence is judged
+by the model with the largest basis among those whose evidence it has, so evidence that is
+missing (a signal that did not run) neither raises nor lowers its risk. Every weight is >= 0 on
+features oriented larger = worse, so more or worse evidence never lowers the risk.
+
+The project ships one model per direction (``mtaudit/data/judge/<src>-<tgt>.json``); a direction
+without one falls back to the rule-based combination in ``[judge]`` (noisy-or of severity
+weights over merged findings).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
-from mtaudit.config import Config
-from mtaudit.types import Finding, Severity, Verdict
+from mtaudit.config import Config, project_root
+from mtaudit.errors import ConfigError
+from mtaudit.features import CHECKS, Evidence, Features, extract, ordered
+from mtaudit.types import Finding, Pair, Severity, Verdict
+
+FORMAT = "mtaudit.judge/1"
+SHIPPED = Path(__file__).resolve().parent / "data" / "judge"
+BANDS = ("minor", "major", "critical")
 
 
 @dataclass(frozen=True)
-class Judge:
-    """Combines findings as independent pieces of evidence: risk = 1 - prod(1 - weight)."""
+class BasisModel:
+    """A logistic model over the features of one evidence basis, with its decision bands."""
 
-    weights: dict[Severity, float]
-    thresholds: dict[Severity, float]
+    basis: frozenset[str]
+    features: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
     flag: float
+    bands: dict[str, float]
+    # logit added per finding of a check the model never saw in its training data, by severity
+    unknown: dict[str, float] = field(default_factory=dict)
+    # finding ids seen in the training data (those without a weight were uninformative)
+    seen: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> BasisModel:
+        """Read one entry of a model file's ``models`` list."""
+        weights = data["weights"]
+        names = tuple(str(k) for k in weights)
+        coef = tuple(float(weights[k]["coef"]) for k in names)
+        if any(c < 0 for c in coef):
+            raise ValueError("negative weight: the model would not be monotone")
+        return cls(
+            basis=frozenset(data["basis"]),
+            features=names,
+            mean=tuple(float(weights[k]["mean"]) for k in names),
+            scale=tuple(float(weights[k]["scale"]) or 1.0 for k in names),
+            coef=coef,
+            intercept=float(data["intercept"]),
+            flag=float(data["thresholds"]["flag"]),
+            bands={b: float(data["thresholds"][b]) for b in BANDS},
+            unknown={str(k): max(0.0, float(v)) for k, v in data.get("unknown", {}).items()},
+            seen=frozenset(str(k) for k in data.get("seen", [])),
+        )
+
+    def score(self, features: Features) -> float:
+        """The risk of a sentence from its features, within this model's basis."""
+        known = set(self.features) | self.seen
+        extra = 0.0
+        for piece in features.pieces:
+            if piece.group in self.basis and f"finding:{piece.owner}" not in known:
+                extra += self.unknown.get(piece.severity.label, 0.0)
+        return self.risk(features.restricted(self.basis), extra)
+
+    def risk(self, values: Mapping[str, float], extra: float = 0.0) -> float:
+        """Probability that the sentence is broken; absent count features are 0."""
+        z = self.intercept + extra
+        for name, mean, scale, coef in zip(
+            self.features, self.mean, self.scale, self.coef, strict=True
+        ):
+            z += coef * (values.get(name, 0.0) - mean) / scale
+        return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+
+
+@dataclass(frozen=True)
+class JudgeModel:
+    """A model file: its models per basis, the length norm, and what identifies it."""
+
+    name: str
+    version: str
+    digest: str
+    direction: str
+    length_norm: float
+    models: tuple[BasisModel, ...]
+
+    @classmethod
+    def load(cls, path: Path) -> JudgeModel:
+        """Read and check a ``mtaudit.judge/1`` file; raise ``ConfigError`` when it is bad."""
+        try:
+            raw = path.read_bytes()
+            data = json.loads(raw)
+            if data.get("format") != FORMAT:
+                raise ValueError(f"format is {data.get('format')!r}, expected {FORMAT!r}")
+            models = tuple(BasisModel.from_dict(m) for m in data["models"])
+            if not models:
+                raise ValueError("it holds no models")
+            return cls(
+                name=path.name,
+                version=str(data["version"]),
+                digest=hashlib.sha256(raw).hexdigest()[:12],
+                direction=str(data["direction"]),
+                length_norm=float(data.get("length_norm", 0.0)),
+                models=models,
+            )
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot read the judge model ({exc.strerror})") from None
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ConfigError(
+                f"{path}: not a valid judge model ({exc}); rebuild it with `mtaudit calibrate`"
+            ) from None
+
+    def choose(self, groups: frozenset[str]) -> BasisModel | None:
+        """The model with the largest basis that the sentence's evidence covers."""
+        usable = [m for m in self.models if m.basis <= groups]
+        return max(usable, key=lambda m: len(m.basis), default=None)
+
+    def describe(self) -> dict[str, str]:
+        """What the run signature says of this model."""
+        return {
+            "direction": self.direction,
+            "model": self.name,
+            "version": self.version,
+            "digest": self.digest,
+        }
+
+
+def model_path(config: Config, direction: str) -> Path | None:
+    """The model file for ``direction``: ``[judge.models]`` entry, else the shipped default."""
+    setting = str(config.get("judge.model", "auto"))
+    if setting == "rules":
+        return None
+    chosen = config.section("judge.models").get(direction)
+    if chosen:
+        path = Path(str(chosen)).expanduser()
+        return path if path.is_absolute() else project_root() / path
+    if setting != "auto":
+        path = Path(setting).expanduser()
+        return path if path.is_absolute() else project_root() / path
+    shipped = SHIPPED / f"{direction}.json"
+    return shipped if shipped.is_file() else None
+
+
+def _verdict(
+    risk: float,
+    flag: float,
+    bands: Mapping[str, float],
+    pieces: Sequence[Evidence],
+    basis: list[str],
+) -> Verdict:
+    severity = Severity.NONE
+    for level in (Severity.MINOR, Severity.MAJOR, Severity.CRITICAL):
+        if risk >= bands[level.label]:
+            severity = level
+    ordered_pieces = sorted(pieces, key=lambda p: -p.severity)
+    reasons = [f.message for p in ordered_pieces for f in p.findings]
+    spans = sorted({p.span for p in ordered_pieces if p.span is not None})
+    return Verdict(
+        risk=round(risk, 4),
+        severity=severity,
+        flagged=risk >= flag,
+        reasons=reasons,
+        spans=[(s, e) for s, e in spans],
+        basis=basis,
+    )
+
+
+@dataclass
+class Judge:
+    """Judges sentences with the model of their direction, or by rule where there is none."""
+
+    config: Config
+    flag_at: float | None = None
+    models: dict[str, JudgeModel | None] = field(default_factory=dict)
 
     @classmethod
     def from_config(cls, config: Config) -> Judge:
-        """Read weights and thresholds from the ``[judge]`` table."""
-        return cls(
-            weights={
-                Severity.NONE: 0.0,
-                Severity.MINOR: config.number("judge.weight_minor"),
-                Severity.MAJOR: config.number("judge.weight_major"),
-                Severity.CRITICAL: config.number("judge.weight_critical"),
-            },
-            thresholds={
-                Severity.MINOR: config.number("judge.minor"),
-                Severity.MAJOR: config.number("judge.major"),
-                Severity.CRITICAL: config.number("judge.critical"),
-            },
-            flag=config.number("judge.flag"),
-        )
+        """Read ``[judge]``; model files are loaded on first use per direction."""
+        flag_at = config.number("judge.flag_at", 0.0)
+        if not 0.0 <= flag_at <= 1.0:
+            raise ConfigError(
+                f"judge.flag_at must be a risk in [0, 1] (0: the model's), got {flag_at}"
+            )
+        return cls(config, flag_at or None)
 
-    def verdict(self, findings: list[Finding]) -> Verdict:
-        """Judge one sentence from its findings."""
+    def model_for(self, direction: str) -> JudgeModel | None:
+        """The loaded model for ``direction`` (``None``: judged by rule)."""
+        if direction not in self.models:
+            path = model_path(self.config, direction)
+            self.models[direction] = JudgeModel.load(path) if path is not None else None
+        return self.models[direction]
+
+    def describe(self) -> list[dict[str, str]]:
+        """The models used so far, for the run signature."""
+        return [
+            m.describe() if m else {"direction": d, "model": "rules"}
+            for d, m in sorted(self.models.items())
+        ]
+
+    def features(
+        self, pair: Pair, findings: Sequence[Finding], signals: Mapping[str, float]
+    ) -> Features:
+        """The sentence's features, with the length norm of its direction's model."""
+        model = self.model_for(f"{pair.source_lang}-{pair.target_lang}")
+        return extract(pair, findings, signals, model.length_norm if model else 0.0)
+
+    def judge(
+        self, pair: Pair, findings: Sequence[Finding], signals: Mapping[str, float]
+    ) -> Verdict:
+        """Judge one sentence from its findings and signal values."""
+        model = self.model_for(f"{pair.source_lang}-{pair.target_lang}")
+        features = extract(pair, findings, signals, model.length_norm if model else 0.0)
+        chosen = model.choose(features.groups) if model else None
+        if chosen is None:
+            return self.by_rule(features)
+        basis = ordered(chosen.basis)
+        risk = chosen.score(features)
+        pieces = [p for p in features.pieces if p.group in chosen.basis or p.group == CHECKS]
+        flag = chosen.flag if self.flag_at is None else self.flag_at
+        return _verdict(risk, flag, chosen.bands, pieces, basis)
+
+    def by_rule(self, features: Features) -> Verdict:
+        """Noisy-or of severity weights over merged findings (directions without a model)."""
+        number = self.config.number
+        weights = {
+            Severity.NONE: 0.0,
+            Severity.MINOR: number("judge.weight_minor", 0.25),
+            Severity.MAJOR: number("judge.weight_major", 0.6),
+            Severity.CRITICAL: number("judge.weight_critical", 0.9),
+        }
         keep = 1.0
-        for found in findings:
-            keep *= 1.0 - min(max(self.weights[found.severity], 0.0), 1.0)
-        risk = round(1.0 - keep, 4)
-        severity = Severity.NONE
-        for level in (Severity.MINOR, Severity.MAJOR, Severity.CRITICAL):
-            if risk >= self.thresholds[level]:
-                severity = level
-        ordered = sorted(findings, key=lambda f: -f.severity)
-        spans = sorted({f.span for f in ordered if f.span is not None})
-        return Verdict(
-            risk=risk,
-            severity=severity,
-            flagged=risk >= self.flag,
-            reasons=[f.message for f in ordered],
-            spans=[(s, e) for s, e in spans],
-        )
+        for piece in features.pieces:
+            keep *= 1.0 - min(max(weights[piece.severity], 0.0), 1.0)
+        bands = {b: number(f"judge.{b}", d) for b, d in zip(BANDS, (0.2, 0.5, 0.85), strict=True)}
+        flag = number("judge.flag", 0.5) if self.flag_at is None else self.flag_at
+        return _verdict(1.0 - keep, flag, bands, features.pieces, ["rules"])

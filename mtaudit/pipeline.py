@@ -125,8 +125,39 @@ def align(
     return beads
 
 
+def segment_unit(text: str) -> list[Sentence]:
+    """A whole segment as one sentence (whitespace trimmed); none when it is blank."""
+    stripped = text.strip()
+    if not stripped:
+        return []
+    start = text.index(stripped)
+    return [Sentence(0, stripped, start, start + len(stripped))]
+
+
 def prepare(document: Document, config: Config, signals: Sequence[Signal] = ()) -> Prepared:
-    """Segment the target (and source) and pair every target sentence with its source."""
+    """Segment the target (and source) and pair every target sentence with its source.
+
+    A document whose ``unit`` is ``"segment"`` is one unit: it is never split or aligned.
+    """
+    if document.unit == "segment":
+        units = segment_unit(document.target)
+        prepared = Prepared(document, units, [])
+        whole = None if document.source is None else document.source.strip()
+        if whole:
+            prepared.source_sentences = segment_unit(document.source or "")
+        prepared.pairs = [
+            Pair(
+                doc_id=document.id,
+                target=unit,
+                source=whole,
+                source_indices=(0,) if whole else (),
+                target_indices=(0,),
+                source_lang=document.source_lang,
+                target_lang=document.target_lang,
+            )
+            for unit in units
+        ]
+        return prepared
     sentences, blocks = segment_target(document, config)
     prepared = Prepared(document, sentences, blocks)
     previous: dict[int, str | None] = {}
@@ -228,12 +259,27 @@ def run_signals(
     return statuses, outputs
 
 
+def component_signatures(signals: Sequence[Signal]) -> dict[str, object]:
+    """Each signal's own resolved state (models@revisions, engines, decoding, cache origin)."""
+    out: dict[str, object] = {}
+    for signal in signals:
+        own = getattr(signal, "signature", None)
+        if callable(own):
+            out[signal.name] = own()
+    return out
+
+
 def signature(
-    config: Config, checks: Sequence[Check], statuses: list[SignalStatus]
+    config: Config,
+    checks: Sequence[Check],
+    statuses: list[SignalStatus],
+    components: dict[str, object] | None = None,
+    judge: Judge | None = None,
 ) -> dict[str, object]:
     """Everything needed to tell whether two runs are comparable."""
     ran = [s.name for s in statuses if s.ran]
     digest = config.digest()
+    extra: dict[str, object] = {"components": components} if components else {}
     return {
         "tool": "mtaudit",
         "version": __version__,
@@ -243,9 +289,20 @@ def signature(
         "signals": [
             {"name": s.name, "ran": s.ran, "reason": s.reason, "fix": s.fix} for s in statuses
         ],
+        **extra,
+        "judge": judge.describe() if judge else [],
         "text": f"mtaudit:{__version__}|config:{digest}|checks:{len(checks)}|"
-        f"signals:{','.join(ran) or 'none'}",
+        f"signals:{','.join(ran) or 'none'}|judge:{_judge_text(judge)}",
     }
+
+
+def _judge_text(judge: Judge | None) -> str:
+    if judge is None or not judge.describe():
+        return "none"
+    return ",".join(
+        f"{m['model']}@{m['version']}:{m['digest']}" if "digest" in m else m["model"]
+        for m in judge.describe()
+    )
 
 
 def audit(
@@ -298,6 +355,8 @@ def audit(
                 texts.update(out.texts)
             position += 1
             result.sentences.append(
-                SentenceResult(pair, findings, judge.verdict(findings), values, texts)
+                SentenceResult(pair, findings, judge.judge(pair, findings, values), values, texts)
             )
-    return RunResult(results, signature(config, checks, statuses), statuses)
+    ran = {s.name.split(".")[0] for s in statuses if s.ran}
+    components = component_signatures([s for s in loaded if s.name in ran])
+    return RunResult(results, signature(config, checks, statuses, components, judge), statuses)

@@ -44,6 +44,9 @@ class Document:
     target_lang: str = "en"
     origin: str = ""
     metadata: dict[str, Any] = field(default_factory=dict)
+    # "document": split into sentences and aligned; "segment": already one sentence-like unit
+    # (a bitext row), audited whole and never re-split.
+    unit: str = "document"
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,8 @@ class Verdict:
     flagged: bool
     reasons: list[str]
     spans: list[tuple[int, int]]
+    # The evidence groups the risk rests on (see mtaudit.features), or ["rules"].
+    basis: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -31,7 +31,7 @@ from mtaudit.signals.fidelity import FidelitySignal  # noqa: E402
 from mtaudit.signals.fidelity_compare import chrf  # noqa: E402
 from mtaudit.translate.cache import TranslationCache  # noqa: E402
 from mtaudit.translate.engine import translation_key  # noqa: E402
-from mtaudit.translate.specs import engine_for  # noqa: E402
+from mtaudit.translate.settings import engine_for  # noqa: E402
 from mtaudit.types import Pair, Sentence, Severity, SignalOutput  # noqa: E402
 
 SYSTEMS = ("argos", "bergamot-base", "bergamot-base-memory", "google", "microsoft", "nllb")

@@ -114,7 +114,7 @@ def test_usage_errors_exit_2(args: list[str]) -> None:
 
 def test_config_override_changes_the_verdict(tmp_path: Path) -> None:
     config = tmp_path / "strict.toml"
-    config.write_text("[judge]\nflag = 0.2\n", encoding="utf-8")
+    config.write_text("[judge]\nflag_at = 0.05\n", encoding="utf-8")
     code, out, _ = run("audit", str(EXAMPLE), "--config", str(config), "--format", "json")
     loose = json.loads(run("audit", str(EXAMPLE), "--format", "json")[1])
     assert json.loads(out)["summary"]["flagged"] > loose["summary"]["flagged"]

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from helpers.fake_hub import FakeHub
 
-from mtaudit import modelstore
 from mtaudit.cli import main
 from mtaudit.translate.cache import TranslationCache
-
-COMMIT = "0123456789abcdef0123456789abcdef01234567"
 
 
 @pytest.fixture
@@ -56,64 +53,55 @@ def test_models_list_shows_missing_and_the_fix(env: dict[str, str]) -> None:
 
 
 @pytest.mark.slow
-def test_pull_records_hashes_and_verify_catches_corruption(
-    env: dict[str, str], tiny_models: Path, monkeypatch: pytest.MonkeyPatch
+def test_pull_from_the_hub_converts_and_translates(
+    env: dict[str, str],
+    tiny_models: Path,
+    fake_hub: FakeHub,  # noqa: F811
 ) -> None:
-    calls: list[dict[str, Any]] = []
-
-    def fake_download(**kwargs: Any) -> str:
-        calls.append(kwargs)
-        name = kwargs["repo_id"].split("/")[-1]
-        dest = Path(kwargs["local_dir"])
-        shutil.copytree(tiny_models / name, dest, dirs_exist_ok=True)
-        meta = dest / ".cache" / "huggingface" / "download"
-        meta.mkdir(parents=True, exist_ok=True)
-        (meta / "config.json.metadata").write_text(f"{COMMIT}\netag\n1\n", encoding="utf-8")
-        return str(dest)
-
-    monkeypatch.setattr(modelstore, "_default_downloader", lambda: fake_download)
-    result = invoke("models", "pull", "opus-mt-ar-en", "--no-convert")
+    commit = fake_hub.publish_dir("Helsinki-NLP/opus-mt-ar-en", tiny_models / "opus-mt-ar-en")
+    result = invoke("models", "pull", "opus-mt-ar-en", "--revision", "main")
     assert result.exit_code == 0, result.output
-    assert calls[0]["repo_id"] == "Helsinki-NLP/opus-mt-ar-en"
-    assert calls[0]["revision"] == "9c5efffe6f69dcb65d7156f40dfa27b54be34258"
-    assert "model.safetensors" in calls[0]["allow_patterns"]
-    manifest = Path(env["models"]) / "manifest.toml"
-    assert COMMIT in manifest.read_text(encoding="utf-8")
+    assert f"(+ opus-mt-ar-en-ct2-int8) at commit {commit}" in result.output
+    assert commit in (Path(env["models"]) / "manifest.toml").read_text(encoding="utf-8")
+    assert invoke("models", "verify", "opus-mt-ar-en").exit_code == 0
 
-    result = invoke("models", "verify", "opus-mt-ar-en")
-    assert result.exit_code == 0 and "ok (" in result.output
-    listing = invoke("models", "list").output
-    assert "present" in listing and "transformers" in listing
+    from mtaudit.config import Config
+    from mtaudit.models.specs import model_spec
+    from mtaudit.translate.engine import open_backend
 
-    result = invoke("models", "verify")  # en-ar was never pulled
-    assert result.exit_code == 2 and "not pulled" in result.output
-
-    weights = Path(env["models"]) / "opus-mt-ar-en" / "model.safetensors"
-    with weights.open("r+b") as fh:
-        fh.seek(200)
-        fh.write(b"\x00\x01\x02\x03")
-    result = invoke("models", "verify", "opus-mt-ar-en")
-    assert result.exit_code == 2
-    assert "model.safetensors: SHA-256 differs" in result.output
-    assert "mtaudit models pull --force opus-mt-ar-en" in result.output
-
-    (Path(env["models"]) / "opus-mt-ar-en" / "vocab.json").unlink()
-    result = invoke("models", "verify", "opus-mt-ar-en")
-    assert "vocab.json: missing" in result.output
+    config = Config.load()
+    translator = open_backend(config, model_spec(config, "opus-mt-ar-en"))
+    (out,) = translator.translate(["مرحبا"])
+    assert isinstance(out, str)
 
 
 def test_pull_network_failure_is_a_clear_error(
     env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def offline(**kwargs: Any) -> str:
-        raise OSError("Network is unreachable")
+    import socket
 
-    monkeypatch.setattr(modelstore, "_default_downloader", lambda: offline)
+    from huggingface_hub import constants
+
+    with socket.socket() as sock:  # a loopback port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{port}")
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
     result = invoke("models", "pull", "opus-mt-en-ar")
     assert result.exit_code == 2
     assert "cannot fetch Helsinki-NLP/opus-mt-en-ar@" in result.output
     assert "Traceback" not in result.output
     assert invoke("models", "pull", "no-such-model").exit_code == 2
+
+
+def test_pull_while_offline_says_how_to_go_online(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from huggingface_hub import constants
+
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)
+    result = invoke("models", "pull", "opus-mt-en-ar")
+    assert result.exit_code == 2 and "HF_HUB_OFFLINE is set" in result.output
 
 
 def test_cache_import_stats_clear(env: dict[str, str], tmp_path: Path) -> None:
@@ -140,7 +128,7 @@ def test_cache_import_stats_clear(env: dict[str, str], tmp_path: Path) -> None:
 
     from mtaudit.config import Config
     from mtaudit.translate.engine import translation_key
-    from mtaudit.translate.specs import engine_for
+    from mtaudit.translate.settings import engine_for
 
     config = Config.load()
     spec = engine_for(config, "ar-en")

@@ -6,14 +6,15 @@ from pathlib import Path
 from statistics import mean
 
 import pytest
-from translate_fixtures import make_config
+from helpers.translate_fixtures import make_config
 
 from mtaudit.config import Config
+from mtaudit.models.paths import model_present
 from mtaudit.signals.fidelity import FidelitySignal
 from mtaudit.signals.fidelity_compare import chrf
 from mtaudit.translate.cache import TranslationCache
 from mtaudit.translate.engine import open_backend, translation_key
-from mtaudit.translate.specs import cache_path, engine_for, model_present
+from mtaudit.translate.settings import cache_path, engine_for
 from mtaudit.types import Pair, Sentence
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"

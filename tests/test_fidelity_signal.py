@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from translate_fixtures import make_config
+from helpers.translate_fixtures import make_config
 
 from mtaudit.config import Config
 from mtaudit.errors import ModelMissingError
@@ -13,7 +13,7 @@ from mtaudit.signals import load
 from mtaudit.signals.fidelity import FidelitySignal, ensure_all_ran
 from mtaudit.translate.cache import TranslationCache
 from mtaudit.translate.engine import translation_key
-from mtaudit.translate.specs import engine_for
+from mtaudit.translate.settings import engine_for
 from mtaudit.types import Pair, Sentence, Severity
 
 SRC_GOOD = "قال وزير النفط يوم الاثنين إن الإنتاج ارتفع بنسبة ١٢ بالمئة."
@@ -43,7 +43,7 @@ PAIRS = [pair(0, TGT_GOOD, SRC_GOOD), pair(1, TGT_BAD, SRC_BAD), pair(2, TGT_ALO
 
 
 def fill_cache(config: Config, back: dict[str, str], forward: dict[str, str]) -> None:
-    from mtaudit.translate.specs import cache_path
+    from mtaudit.translate.settings import cache_path
 
     with TranslationCache(cache_path(config)) as cache:
         for direction, rows in (("en-ar", back), ("ar-en", forward)):

@@ -8,14 +8,15 @@ from typing import Any
 
 import pytest
 from test_fluency_spans import is_cluster_boundary
-from tiny_gpt2 import tiny_gpt2, tiny_gpt2_ct2  # noqa: F401  (fixtures)
 
-from mtaudit.fluency import background as background_module
-from mtaudit.fluency.background import background_path, load_background
-from mtaudit.fluency.convert import convert_to_ct2
-from mtaudit.fluency.loading import ScorerSpec, clear_cache, load_scorer
-from mtaudit.fluency.scorer import FluencyScorer
-from mtaudit.fluency.spans import window_span
+from mtaudit.lm import background as background_module
+from mtaudit.lm.background import background_path, load_background
+from mtaudit.lm.loading import ScorerSpec, load_scorer
+from mtaudit.lm.scorer import FluencyScorer
+from mtaudit.lm.spans import window_span
+from mtaudit.models.convert import convert
+from mtaudit.models.loaded import clear as clear_cache
+from mtaudit.models.paths import ct2_dir_for
 
 pytestmark = pytest.mark.slow
 
@@ -50,7 +51,7 @@ def scorer_for(model_dir: Path, **kwargs: Any) -> FluencyScorer:
 
 
 @pytest.fixture(scope="module")
-def hf(tiny_gpt2: Path) -> FluencyScorer:  # noqa: F811
+def hf(tiny_gpt2: Path) -> FluencyScorer:
     return scorer_for(tiny_gpt2, engine="transformers")
 
 
@@ -134,7 +135,7 @@ def test_offsets_fallback_without_a_fast_tokenizer(hf: FluencyScorer, text: str)
 
 
 @pytest.mark.parametrize("padding_side", ["right", "left"])
-def test_padding_does_not_change_scores(tiny_gpt2: Path, padding_side: str) -> None:  # noqa: F811
+def test_padding_does_not_change_scores(tiny_gpt2: Path, padding_side: str) -> None:
     scorer = scorer_for(tiny_gpt2, engine="transformers", padding_side=padding_side)
     short = "Officials said the talks on a new trade agreement had made good progress."
     longer = [
@@ -168,8 +169,8 @@ def test_context_helps_a_pronoun_initial_sentence(hf: FluencyScorer) -> None:
 
 def test_ct2_int8_agrees_with_transformers(
     hf: FluencyScorer,
-    tiny_gpt2: Path,  # noqa: F811
-    tiny_gpt2_ct2: Path,  # noqa: F811
+    tiny_gpt2: Path,
+    tiny_gpt2_ct2: Path,
 ) -> None:
     fast = scorer_for(tiny_gpt2, engine="ct2", compute_type="int8")
     texts = [d[i] for d in DAMAGE.values() for i in (0, 1)] + MIXED
@@ -189,17 +190,17 @@ def test_ct2_int8_agrees_with_transformers(
 
 def test_ct2_float32_matches_transformers_exactly(
     hf: FluencyScorer,
-    tiny_gpt2: Path,  # noqa: F811
+    tiny_gpt2: Path,
 ) -> None:
     pytest.importorskip("ctranslate2")
-    convert_to_ct2(tiny_gpt2, quantization="float32")
+    convert(tiny_gpt2, ct2_dir_for(tiny_gpt2, "float32"), quantization="float32")
     exact = scorer_for(tiny_gpt2, engine="ct2", compute_type="float32")
     texts = [DAMAGE["doubled"][1], MIXED[1]]
     for a, b in zip(hf.score(texts), exact.score(texts), strict=True):
         assert b.surprisal == pytest.approx(a.surprisal, abs=2e-3)
 
 
-def test_model_is_loaded_once_per_process(tiny_gpt2: Path) -> None:  # noqa: F811
+def test_model_is_loaded_once_per_process(tiny_gpt2: Path) -> None:
     spec = ScorerSpec(model_dir=tiny_gpt2, engine="transformers")
     assert load_scorer(spec) is load_scorer(spec)
 
@@ -218,7 +219,7 @@ def test_empty_sentence(hf: FluencyScorer) -> None:
 
 
 def test_background_is_stored_beside_the_model_and_reused(
-    tiny_gpt2: Path,  # noqa: F811
+    tiny_gpt2: Path,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -247,7 +248,7 @@ def test_background_is_stored_beside_the_model_and_reused(
 
 
 def test_normalised_scores_separate_fluent_from_broken(
-    tiny_gpt2: Path,  # noqa: F811
+    tiny_gpt2: Path,
 ) -> None:
     scorer = scorer_for(tiny_gpt2, engine="ct2")
     bg = load_background(scorer, tiny_gpt2, "en", context=False)

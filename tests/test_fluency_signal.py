@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import math
-import shutil
 from pathlib import Path
 
 import pytest
-from tiny_gpt2 import tiny_gpt2  # noqa: F401  (fixture)
+from helpers.fake_hub import FakeHub
+from helpers.fakes import WordScorerBackend
 
 from mtaudit.config import Config
 from mtaudit.errors import ConfigError, ModelMissingError
-from mtaudit.fluency import loading
+from mtaudit.models import loaded as loading
 from mtaudit.signals import load
 from mtaudit.signals.fluency import FluencySignal, build, severity_for
 from mtaudit.types import Pair, Sentence, Severity
@@ -89,9 +89,9 @@ def test_bad_settings_are_config_errors(overrides: dict[str, object], message: s
         build(Config.load().with_overrides(overrides))
 
 
-def test_unknown_engine_is_a_config_error(tiny_gpt2: Path, tmp_path: Path) -> None:  # noqa: F811
-    signal = build(config_for(tiny_gpt2, tmp_path, engine="onnx"))
-    with pytest.raises(ConfigError, match="fluency.engine"):
+def test_unknown_engine_is_a_config_error(fake_scorer: WordScorerBackend, tmp_path: Path) -> None:
+    signal = build(config_for(tmp_path / "models" / "gpt2", tmp_path, engine="onnx"))
+    with pytest.raises(ConfigError, match="fluency.engine must be one of auto, ct2, transformers"):
         signal.status([pair("Some text here.")])
 
 
@@ -103,9 +103,8 @@ def test_severity_for(z: float, expected: Severity) -> None:
     assert severity_for(z, 3.0, 4.5) is expected
 
 
-@pytest.mark.slow
-def test_status_languages(tiny_gpt2: Path, tmp_path: Path) -> None:  # noqa: F811
-    signal = build(config_for(tiny_gpt2, tmp_path))
+def test_status_languages(fake_scorer: WordScorerBackend, tmp_path: Path) -> None:
+    signal = build(config_for(tmp_path / "models" / "gpt2", tmp_path, engine="fake-words"))
     before = loading.loaded_count()
     assert signal.status([pair("The council met.")])[0].ran
     (only_ar,) = signal.status([pair("اجتمع المجلس.", "ar")])
@@ -117,7 +116,7 @@ def test_status_languages(tiny_gpt2: Path, tmp_path: Path) -> None:  # noqa: F81
 
 @pytest.mark.slow
 @pytest.mark.parametrize("engine", ["transformers", "ct2"])
-def test_score_pairs(tiny_gpt2: Path, tmp_path: Path, engine: str) -> None:  # noqa: F811
+def test_score_pairs(tiny_gpt2: Path, tmp_path: Path, engine: str) -> None:
     if engine == "ct2":
         pytest.importorskip("ctranslate2")
     signal = build(config_for(tiny_gpt2, tmp_path, engine=engine))
@@ -163,16 +162,18 @@ def test_score_pairs(tiny_gpt2: Path, tmp_path: Path, engine: str) -> None:  # n
     assert (tmp_path / "background.json").is_file()
 
 
-@pytest.mark.slow
-def test_thresholds_come_from_the_config(tiny_gpt2: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_thresholds_come_from_the_config(fake_scorer: WordScorerBackend, tmp_path: Path) -> None:
     text = (
         "The city council approved a new الميزانية budget on Tuesday after three weeks of debate."
     )
-    strict = build(config_for(tiny_gpt2, tmp_path, window_minor_z=0.5, window_major_z=1.0))
+    model = tmp_path / "models" / "gpt2"  # never on disk: the fake scorer reads no files
+
+    def config_for_fake(**fluency: object) -> Config:
+        return config_for(model, tmp_path, engine="fake-words", **fluency)
+
+    strict = build(config_for_fake(window_minor_z=0.5, window_major_z=1.0))
     lenient = build(
-        config_for(
-            tiny_gpt2,
-            tmp_path,
+        config_for_fake(
             window_minor_z=50.0,
             window_major_z=60.0,
             sentence_minor_z=50.0,
@@ -181,12 +182,10 @@ def test_thresholds_come_from_the_config(tiny_gpt2: Path, tmp_path: Path) -> Non
     )
     assert strict.score([pair(text)])[0].findings[0].severity is Severity.MAJOR
     assert lenient.score([pair(text)])[0].findings == []
-    short = build(config_for(tiny_gpt2, tmp_path, window_minor_z=0.5, min_tokens=100))
+    short = build(config_for_fake(window_minor_z=0.5, min_tokens=100))
     assert short.score([pair(text)])[0].findings == []
     whole = build(
-        config_for(
-            tiny_gpt2,
-            tmp_path,
+        config_for_fake(
             window_minor_z=50.0,
             window_major_z=60.0,
             sentence_minor_z=-50.0,
@@ -196,6 +195,8 @@ def test_thresholds_come_from_the_config(tiny_gpt2: Path, tmp_path: Path) -> Non
     (finding,) = whole.score([pair(text)])[0].findings
     assert finding.check == "fluency.sentence" and finding.severity is Severity.MINOR
     assert "as a whole" in finding.message and finding.span is not None
+    assert fake_scorer.opened and len(fake_scorer.opened) <= 4  # loaded once per settings
+    assert whole.signature()["engine"] == "fake-words"
 
 
 def test_models_list_names_the_fluency_model(tmp_path: Path) -> None:
@@ -214,26 +215,23 @@ def test_models_list_names_the_fluency_model(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_models_pull_fetches_and_converts_the_fluency_model(
-    tiny_gpt2: Path,  # noqa: F811
+    tiny_gpt2: Path,
     tmp_path: Path,
+    fake_hub: FakeHub,
 ) -> None:
-    from mtaudit.modelstore import pull
+    from mtaudit.models.store import pull
 
     config = Config.load().with_overrides({"translation.models_dir": str(tmp_path / "models")})
-    calls: list[dict[str, object]] = []
+    files = {f.name: f.read_bytes() for f in tiny_gpt2.iterdir() if f.is_file()}
+    files["pytorch_model.bin"] = b"a second copy of the weights, left on the hub"
+    pinned = "607a30d783dfa663caf39e06633721c8d4cfcd7e"
+    commit = fake_hub.publish("openai-community/gpt2", files, branch=pinned)
+    assert commit != pinned
+    fake_hub.repos["openai-community/gpt2"].refs[pinned] = commit  # the pin names that commit
 
-    def download(**kwargs: object) -> str:
-        calls.append(kwargs)
-        shutil.copytree(tiny_gpt2, str(kwargs["local_dir"]), dirs_exist_ok=True)
-        return str(kwargs["local_dir"])
-
-    (state,) = pull(config, ["gpt2"], downloader=download)
-    (call,) = calls
-    assert call["repo_id"] == "openai-community/gpt2"
-    assert call["revision"] == "607a30d783dfa663caf39e06633721c8d4cfcd7e"
-    patterns = call["allow_patterns"]
-    assert isinstance(patterns, list)
-    assert "model.safetensors" in patterns and "pytorch_model.bin" not in patterns
+    (state,) = pull(config, ["gpt2"])
+    assert state.commit == commit
+    assert not (state.hf_path / "pytorch_model.bin").exists()  # allow_patterns kept it out
     assert state.hf and state.ct2 and state.ct2_path.name == "gpt2-ct2-int8"
 
     signal = build(config.with_overrides({"fluency.engine": "ct2"}))

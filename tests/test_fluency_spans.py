@@ -7,8 +7,8 @@ import unicodedata
 
 import pytest
 
-from mtaudit.fluency.background import Fit
-from mtaudit.fluency.spans import (
+from mtaudit.lm.background import Fit
+from mtaudit.lm.spans import (
     align_pieces,
     clamp_offsets,
     expand_to_words,

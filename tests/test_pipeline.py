@@ -11,7 +11,7 @@ from mtaudit.gate import Budget, evaluate
 from mtaudit.judge import Judge
 from mtaudit.pipeline import audit
 from mtaudit.reports.json_report import run_to_dict
-from mtaudit.types import Document, Finding, Severity
+from mtaudit.types import Document, Finding, Pair, Sentence, Severity
 
 CONFIG = Config.load()
 
@@ -32,17 +32,20 @@ def test_align_lengths(source: list[int], target: list[int], expected: list[obje
     assert align_lengths(source, target, CONFIG) == expected
 
 
-def test_judge_combines_findings() -> None:
-    judge = Judge.from_config(CONFIG)
-    assert judge.verdict([]).severity is Severity.NONE
-    minor = judge.verdict([Finding("x", Severity.MINOR, "m", (0, 2))])
-    assert minor.severity is Severity.MINOR and not minor.flagged
-    two = judge.verdict(
-        [Finding("x", Severity.MAJOR, "a", (4, 6)), Finding("y", Severity.MAJOR, "b", (0, 2))]
+def test_judge_rules_combine_findings() -> None:
+    judge = Judge.from_config(CONFIG.with_overrides({"judge.model": "rules"}))
+    p = Pair("d", Sentence(0, "Some sentence to judge.", 0, 23), None)
+    assert judge.judge(p, [], {}).severity is Severity.NONE
+    minor = judge.judge(p, [Finding("x", Severity.MINOR, "m", (0, 2))], {})
+    assert minor.severity is Severity.MINOR and not minor.flagged and minor.basis == ["rules"]
+    two = judge.judge(
+        p,
+        [Finding("x", Severity.MAJOR, "a", (4, 6)), Finding("y", Severity.MAJOR, "b", (0, 2))],
+        {},
     )
     assert two.flagged and two.severity is Severity.MAJOR and two.risk == pytest.approx(0.84)
     assert two.spans == [(0, 2), (4, 6)]
-    critical = judge.verdict([Finding("z", Severity.CRITICAL, "c")])
+    critical = judge.judge(p, [Finding("z", Severity.CRITICAL, "c")], {})
     assert critical.severity is Severity.CRITICAL and 0 <= critical.risk <= 1
 
 

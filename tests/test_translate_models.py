@@ -7,15 +7,17 @@ import logging
 from pathlib import Path
 
 import pytest
-from tiny_marian import parallel_lines
-from translate_fixtures import make_config
+from helpers.tiny_marian import parallel_lines
+from helpers.translate_fixtures import make_config
 
 from mtaudit.errors import ConfigError, ModelMissingError
+from mtaudit.models.convert import convert
+from mtaudit.models.specs import ModelSpec
 from mtaudit.translate import Translator
-from mtaudit.translate.ct2 import CT2Translator, convert
+from mtaudit.translate.ct2 import CT2Translator
 from mtaudit.translate.engine import choose_engine, open_backend
 from mtaudit.translate.hf import HFTranslator
-from mtaudit.translate.specs import ModelSpec, decoding, engine_for
+from mtaudit.translate.settings import decoding, engine_for
 
 pytestmark = pytest.mark.slow
 

@@ -51,10 +51,11 @@ def _register() -> None:
     from mtaudit.cli.audit import audit
     from mtaudit.cli.cache import cache
     from mtaudit.cli.check import check
+    from mtaudit.cli.judging import calibrate, evaluate
     from mtaudit.cli.models import models
     from mtaudit.cli.report import report
 
-    for command in (audit, check, report, apply, models, cache):
+    for command in (audit, check, report, apply, models, cache, calibrate, evaluate):
         main.add_command(command)
 
 

@@ -47,9 +47,10 @@ def import_translations(
       mtaudit cache import --model opus-mt-ar-en --direction ar-en \\
           flores-dev.ar flores-dev.opusmt.en
     """  # noqa: D301
+    from mtaudit.models.specs import model_spec
     from mtaudit.translate.cache import TranslationCache
     from mtaudit.translate.engine import translation_key
-    from mtaudit.translate.specs import cache_path, model_spec
+    from mtaudit.translate.settings import cache_path
 
     config = load_config(config_path)
     spec = model_spec(config, model_name)
@@ -108,7 +109,7 @@ def stats(config_path: Path | None) -> None:
       mtaudit cache stats
     """  # noqa: D301
     from mtaudit.translate.cache import TranslationCache
-    from mtaudit.translate.specs import cache_path
+    from mtaudit.translate.settings import cache_path
 
     config = load_config(config_path)
     path = cache_path(config)
@@ -143,8 +144,9 @@ def clear(
       mtaudit cache clear --yes
       mtaudit cache clear --model opus-mt-en-ar
     """  # noqa: D301
+    from mtaudit.models.specs import model_spec
     from mtaudit.translate.cache import TranslationCache
-    from mtaudit.translate.specs import cache_path, model_spec
+    from mtaudit.translate.settings import cache_path
 
     config = load_config(config_path)
     hub_id = model_spec(config, model_name).hub_id if model_name else None

@@ -45,6 +45,12 @@ def audit_options(func: F) -> F:
             help="How to read INPUT (auto: by file extension).",
         ),
         click.option(
+            "--unit",
+            type=click.Choice(["document", "segment"]),
+            help="document: split into sentences and align; segment: each record is one "
+            "sentence-like unit, never re-split [default: segment for TSV/CSV, else document].",
+        ),
+        click.option(
             "--source-lang",
             help="Source language when the input does not say [default: from config, ar].",
         ),
@@ -119,6 +125,7 @@ class AuditJob:
     signals: str | None
     no_signals: bool
     strict: bool
+    unit: str | None = None
 
     def run(self) -> dict[str, Any]:
         """Read, audit and return the run dictionary (``MtauditError`` on bad input or usage)."""
@@ -130,6 +137,10 @@ class AuditJob:
             source_lang=self.source_lang or str(config.get("languages.source", "ar")),
             target_lang=self.target_lang or str(config.get("languages.target", "en")),
         )
+        if self.unit is not None:
+            for item in items:
+                if isinstance(item, Document):
+                    item.unit = self.unit
         duplicated(items)
         failed = sum(1 for item in items if not isinstance(item, Document))
         log.info("read %d document(s); %d input(s) could not be read", len(items) - failed, failed)
@@ -237,6 +248,7 @@ _JOB_OPTIONS = (
     "signals",
     "no_signals",
     "strict",
+    "unit",
 )
 
 

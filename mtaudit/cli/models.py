@@ -45,7 +45,7 @@ def list_models(config_path: Path | None) -> None:
     Example:
       mtaudit models list
     """  # noqa: D301
-    from mtaudit.modelstore import states
+    from mtaudit.models.store import states
 
     config = load_config(config_path)
     rows = states(config)
@@ -64,34 +64,49 @@ def list_models(config_path: Path | None) -> None:
             f"{spec.name:<20} {spec.direction:<6} {mark:<7}  {spec.hub_id}@{spec.revision[:12]}"
         )
         click.echo(f"{'':<20} {detail}")
+        if state.commit:
+            click.echo(f"{'':<20} commit {state.commit} (locked from revision {state.revision})")
 
 
 @models.command("pull")
 @click.argument("names", nargs=-1)
 @click.option("--no-convert", is_flag=True, help="Do not make the CTranslate2 int8 copy.")
 @click.option("--force", is_flag=True, help="Fetch and convert again even if present.")
+@click.option(
+    "--revision",
+    metavar="REV",
+    help="Fetch this branch, tag or commit instead of the pinned revision, and lock the model "
+    "to the commit it names now (e.g. --revision main when the pinned one is gone).",
+)
 @config_option
 def pull_models(
-    names: tuple[str, ...], no_convert: bool, force: bool, config_path: Path | None
+    names: tuple[str, ...],
+    no_convert: bool,
+    force: bool,
+    revision: str | None,
+    config_path: Path | None,
 ) -> None:
-    """Fetch models from the Hugging Face Hub at their pinned revisions.
+    """Fetch models from the Hugging Face Hub at their pinned (or locked) revisions.
 
-    The only command that uses the network. Records the files' SHA-256 in models/manifest.toml
-    and converts each model to CTranslate2 int8.
+    The only command that uses the network. Records the commit and the files' SHA-256 in
+    models/manifest.toml (the lock that runs and `models verify` use) and converts each model to
+    CTranslate2 int8.
 
     \b
     Examples:
       mtaudit models pull
       mtaudit models pull opus-mt-ar-en --no-convert
+      mtaudit models pull opus-mt-en-ar --revision main
     """  # noqa: D301
-    from mtaudit.modelstore import pull
+    from mtaudit.models.store import pull
 
     config = load_config(config_path)
-    pulled = pull(config, names, convert=not no_convert, force=force)
+    pulled = pull(config, names, revision=revision, convert=not no_convert, force=force)
     for state in pulled:
         click.echo(
             f"{state.spec.name}: {state.hf_path}"
             + (f" (+ {state.ct2_path.name})" if state.ct2 else "")
+            + (f" at commit {state.commit}" if state.commit else "")
         )
 
 
@@ -105,14 +120,17 @@ def verify_models(names: tuple[str, ...], config_path: Path | None) -> None:
     Example:
       mtaudit models verify opus-mt-ar-en
     """  # noqa: D301
-    from mtaudit.modelstore import verify
+    from mtaudit.models.store import verify
 
     config = load_config(config_path)
     results = verify(config, names)
     bad = 0
     for result in results:
         if result.ok:
-            click.echo(f"{result.name}: ok ({result.checked} files)")
+            click.echo(
+                f"{result.name}: ok ({result.checked} files, commit {result.commit} "
+                f"from revision {result.revision})"
+            )
             continue
         bad += 1
         click.echo(f"{result.name}: {len(result.problems)} problem(s)", err=True)
@@ -135,8 +153,9 @@ def convert_models(names: tuple[str, ...], force: bool, config_path: Path | None
     Example:
       mtaudit models convert opus-mt-ar-en
     """  # noqa: D301
-    from mtaudit.translate.ct2 import convert
-    from mtaudit.translate.specs import configured_models, ct2_dir, hf_dir, model_spec
+    from mtaudit.models.convert import convert
+    from mtaudit.models.paths import ct2_dir, hf_dir
+    from mtaudit.models.specs import configured_models, model_spec
 
     config = load_config(config_path)
     specs = [model_spec(config, n) for n in names] if names else configured_models(config)

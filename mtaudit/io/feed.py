@@ -161,7 +161,7 @@ def read_jsonl(
 def read_table(
     text: str, path: str, delimiter: str, source_lang: str, target_lang: str
 ) -> list[Document | InputError]:
-    """Parse a TSV/CSV bitext whose header names the fields.
+    """Parse a TSV/CSV bitext whose header names the fields; each row is one segment.
 
     Quotes are read strictly: a quoted field that is never closed, or closed in the middle of
     a field, would swallow the rows after it into one record, so such a row is reported with
@@ -213,7 +213,9 @@ def _read_rows(
             continue
         record = dict(zip(header, row, strict=True))
         try:
-            out.append(record_to_document(record, path, number, source_lang, target_lang))
+            doc = record_to_document(record, path, number, source_lang, target_lang)
+            doc.unit = "segment"  # a bitext row is one segment: never re-split
+            out.append(doc)
         except InputError as exc:
             out.append(exc)
     if not out:

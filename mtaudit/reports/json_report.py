@@ -41,6 +41,7 @@ def sentence_to_dict(result: SentenceResult) -> dict[str, Any]:
         "risk": verdict.risk,
         "severity": verdict.severity.label,
         "flagged": verdict.flagged,
+        "basis": verdict.basis,
         "reasons": verdict.reasons,
         "spans": [list(span) for span in verdict.spans],
         "checks": [_finding(f) for f in result.findings],

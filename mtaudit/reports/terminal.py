@@ -119,7 +119,9 @@ def render(run: dict[str, Any], colour: bool = False, show_all: bool = False) ->
         f"{_counts(every)}" + (f", {total['errors']} could not be read" if total["errors"] else "")
     )
     for status in run["signature"]["signals"]:
+        fix = f" Fix: {status['fix']}" if status["fix"] else ""
         if not status["ran"]:
-            fix = f" Fix: {status['fix']}" if status["fix"] else ""
             lines.append(f"Skipped {status['name']}: {status['reason']}.{fix}")
+        elif status["reason"]:  # ran on part of the sentences (e.g. partial coverage)
+            lines.append(f"Partly ran {status['name']}: {status['reason']}.{fix}")
     return "\n".join(lines)

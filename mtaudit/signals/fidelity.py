@@ -24,12 +24,12 @@ from dataclasses import dataclass
 
 from mtaudit.config import Config
 from mtaudit.errors import ConfigError, ModelMissingError
-from mtaudit.extras import missing as missing_extra
+from mtaudit.models.paths import models_dir
 from mtaudit.signals.fidelity_align import align as align_beads
 from mtaudit.signals.fidelity_compare import Scores, chrf, compare, lost_names, lost_numbers
 from mtaudit.translate.cache import CachedTranslator, TranslationCache
-from mtaudit.translate.engine import cached_translator, libraries, translation_key
-from mtaudit.translate.specs import cache_path, engine_for, model_present, models_dir
+from mtaudit.translate.engine import cached_translator, translation_key, translator_present
+from mtaudit.translate.settings import cache_path, engine_for
 from mtaudit.types import Bead, Finding, Pair, Sentence, Severity, SignalOutput, SignalStatus
 
 log = logging.getLogger("mtaudit")
@@ -43,10 +43,17 @@ class _Check:
     ran: bool
     reason: str = ""
     fix: str = ""
+    # With no model on disk and only some translations cached: the (stripped) texts that can be
+    # scored; ``None`` means every text can.
+    only: frozenset[str] | None = None
 
 
 def _needs_source(pair: Pair) -> bool:
     return bool(pair.source and pair.source.strip())
+
+
+def _source_text(pair: Pair) -> str:
+    return pair.source or ""
 
 
 def ensure_all_ran(statuses: Sequence[SignalStatus]) -> None:
@@ -85,6 +92,16 @@ class FidelitySignal:
             self._cache = TranslationCache(cache_path(self.config))
         return self._cache
 
+    def signature(self) -> dict[str, object]:
+        """What this signal really used: each direction's translator, parts, sacrebleu version."""
+        import sacrebleu
+
+        return {
+            "parts": list(self.parts),
+            "sacrebleu": str(sacrebleu.__version__),
+            "translators": {d: t.signature() for d, t in sorted(self._translators.items())},
+        }
+
     def close(self) -> None:
         """Close the translation cache (models are freed with the signal)."""
         if self._cache is not None:
@@ -99,8 +116,12 @@ class FidelitySignal:
             self._translators[direction] = cached_translator(self.config, spec, self._open_cache())
         return self._translators[direction]
 
-    def _available(self, direction: str, texts: Sequence[str]) -> _Check:
-        """Check that ``direction`` can translate ``texts``: model on disk or all cached."""
+    def _available(self, direction: str, texts: Sequence[str], partial: bool = False) -> _Check:
+        """Check that ``direction`` can translate ``texts``: model on disk or all cached.
+
+        With ``partial``, some cached translations are enough: the check runs on those texts
+        only (``only``) and its reason says how many of the sentences it scores.
+        """
         spec = engine_for(self.config, direction)
         if spec is None:
             return _Check(
@@ -108,13 +129,7 @@ class FidelitySignal:
                 f"no translation model is configured for {direction}",
                 f'add {direction} = "<model name>" under [translation.engines] in your config',
             )
-        present = model_present(self.config, spec)
-        lacking = (
-            missing_extra(libraries(self.config, spec), f"the {spec.name} model")
-            if present
-            else None
-        )
-        if present and lacking is None:
+        if translator_present(self.config, spec):
             return _Check(True)
         cache = self._cache_for_reading()
         unique = list(dict.fromkeys(t.strip() for t in texts if t.strip()))
@@ -123,12 +138,16 @@ class FidelitySignal:
         distinct = len(unique)
         if not missing:
             return _Check(True)
-        if lacking is not None:
+        if partial and len(missing) < distinct:
+            gone = set(missing)
+            kept = frozenset(t.strip() for t in texts if t.strip() and t.strip() not in gone)
+            scored = sum(1 for t in texts if t.strip() in kept)
             return _Check(
-                False,
-                f"{lacking.reason} and {len(missing)} of {distinct} {direction} translations "
-                "are not cached",
-                lacking.fix or "",
+                True,
+                f"scored {scored:,} of {len(texts):,} sentences: model {spec.name} is not in "
+                f"{models_dir(self.config)} and only those translations are cached",
+                f"mtaudit models pull {spec.name}",
+                only=kept,
             )
         return _Check(
             False,
@@ -142,7 +161,7 @@ class FidelitySignal:
         if not first.ran:
             return first
         spec = engine_for(self.config, f"{src}-{tgt}")
-        if spec is not None and model_present(self.config, spec):
+        if spec is not None and translator_present(self.config, spec):
             return _Check(True)
         # second leg: only cached back-translations can be checked without a model
         back_spec = engine_for(self.config, f"{tgt}-{src}")
@@ -174,10 +193,10 @@ class FidelitySignal:
             for (src, tgt), idx in groups.items():
                 targets = [pairs[i].target.text for i in idx]
                 if part == "back_translation":
-                    checks[part][(src, tgt)] = self._available(f"{tgt}-{src}", targets)
+                    checks[part][(src, tgt)] = self._available(f"{tgt}-{src}", targets, True)
                 elif part == "forward":
                     sources = [pairs[i].source or "" for i in idx]
-                    checks[part][(src, tgt)] = self._available(f"{src}-{tgt}", sources)
+                    checks[part][(src, tgt)] = self._available(f"{src}-{tgt}", sources, True)
                 else:
                     checks[part][(src, tgt)] = self._round_trip_check(src, tgt, targets)
         return checks
@@ -191,6 +210,7 @@ class FidelitySignal:
             if not groups:
                 continue
             failed = [c for c in groups.values() if not c.ran]
+            partial = [c for c in groups.values() if c.ran and c.only is not None]
             if failed:
                 statuses.append(
                     SignalStatus(
@@ -198,6 +218,15 @@ class FidelitySignal:
                         False,
                         "; ".join(dict.fromkeys(c.reason for c in failed)),
                         " && ".join(dict.fromkeys(c.fix for c in failed if c.fix)),
+                    )
+                )
+            elif partial:
+                statuses.append(
+                    SignalStatus(
+                        f"fidelity.{part}",
+                        True,
+                        "; ".join(c.reason for c in partial),
+                        " && ".join(dict.fromkeys(c.fix for c in partial if c.fix)),
                     )
                 )
             else:
@@ -213,6 +242,9 @@ class FidelitySignal:
                 if not check.ran:
                     continue
                 idx = plan[part][langs]
+                if check.only is not None:
+                    text = (lambda p: p.target.text) if part != "forward" else _source_text
+                    idx = [i for i in idx if text(pairs[i]).strip() in check.only]
                 getattr(self, f"_score_{part}")(pairs, idx, langs, outputs)
         return outputs
 
@@ -322,7 +354,7 @@ class FidelitySignal:
         tgt = str(self.config.get("languages.target", "en"))
         texts = [s.text for s in target]
         if not self._available(f"{tgt}-{src}", texts).ran:
-            return None
+            return None  # partial coverage is not enough to align a whole document
         backs = self._translator(f"{tgt}-{src}").translate(texts)
         return align_beads(
             [s.text for s in source],

@@ -2,7 +2,7 @@
 
 A causal LM (``[fluency] model``, described under ``[models.<name>]``) gives every token its
 surprisal; the sentence's mean and its worst window of ``window`` tokens are normalised against
-the model's background on fluent text (see :mod:`mtaudit.fluency.background`) and compared
+the model's background on fluent text (see :mod:`mtaudit.lm.background`) and compared
 with the thresholds in ``[fluency]``. The finding's span is the worst window, grown to words.
 
 Only sentences whose ``target_lang`` is one of the model's ``languages`` are scored.
@@ -18,19 +18,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mtaudit.config import Config, project_root
+from mtaudit.config import Config
 from mtaudit.errors import ConfigError, ModelMissingError
+from mtaudit.models.libraries import NEURAL_FIX
+from mtaudit.models.paths import resolve_path
 from mtaudit.types import Finding, Pair, Severity, SignalOutput, SignalStatus
 
 logger = logging.getLogger("mtaudit")
 
 NAME = "fluency"
-_NEURAL_FIX = "pip install 'mtaudit[neural]'"
-
-
-def _resolve(path: str | Path) -> Path:
-    candidate = Path(path).expanduser()
-    return candidate if candidate.is_absolute() else project_root() / candidate
 
 
 @dataclass(frozen=True)
@@ -56,11 +52,14 @@ class FluencySettings:
     window_major_z: float
     background: Path | None
     sample_texts: dict[str, Path]
+    model_id: str = ""
 
     @classmethod
     def from_config(cls, config: Config) -> FluencySettings:
         """Read and validate the settings; raise ``ConfigError`` on bad values."""
-        from mtaudit.translate.specs import CAUSAL_LM, hf_dir, model_spec
+        from mtaudit.models.paths import hf_dir
+        from mtaudit.models.specs import CAUSAL_LM, model_spec
+        from mtaudit.models.store import resolved_revision
 
         section = config.section("fluency")
         model = str(section.get("model", "gpt2"))
@@ -103,8 +102,9 @@ class FluencySettings:
             sentence_major_z=number("sentence_major_z", 4.0),
             window_minor_z=number("window_minor_z", 3.0),
             window_major_z=number("window_major_z", 4.5),
-            background=_resolve(background) if background else None,
-            sample_texts={str(k): _resolve(str(v)) for k, v in samples.items()},
+            background=resolve_path(background) if background else None,
+            sample_texts={str(k): resolve_path(str(v)) for k, v in samples.items()},
+            model_id=f"{spec.hub_id}@{resolved_revision(config, spec)}",
         )
 
 
@@ -126,21 +126,35 @@ class FluencySignal:
 
     def __init__(self, settings: FluencySettings) -> None:
         self.settings = settings
+        self._scorer: Any = None
+
+    def signature(self) -> dict[str, str]:
+        """What this signal really used: the scorer's resolved state once it has loaded."""
+        if self._scorer is not None:
+            return dict(self._scorer.signature())
+        return {"model": self.settings.model_id, "engine": "not loaded"}
 
     # -- status ---------------------------------------------------------------------------
 
     def _unavailable(self) -> tuple[str, str] | None:
         """Return (reason, fix) when the model or its libraries are missing; look at disk only."""
-        from mtaudit.fluency.loading import has_module, missing_model, resolve_engine
+        from mtaudit.lm import get_backend
+        from mtaudit.lm.loading import resolve_engine
+        from mtaudit.models.libraries import has_module
+        from mtaudit.models.paths import missing_reason
 
         s = self.settings
-        for module in ("torch", "transformers"):
+        engine = resolve_engine(s.engine)  # raises ConfigError on an unknown engine
+        backend = get_backend(engine)
+        for module in backend.needs:
             if not has_module(module):
-                return f"{module} is not installed", _NEURAL_FIX
-        if s.engine == "ct2" and not has_module("ctranslate2"):
-            return "fluency.engine is ct2 but ctranslate2 is not installed", _NEURAL_FIX
-        resolve_engine(s.engine)  # raises ConfigError on an unknown engine
-        reason = missing_model(s.model_dir)
+                if module == "ctranslate2":
+                    return (
+                        f"fluency.engine is {engine} but ctranslate2 is not installed",
+                        NEURAL_FIX,
+                    )
+                return f"{module} is not installed", NEURAL_FIX
+        reason = missing_reason(s.model_dir) if backend.reads_model_files else None
         if reason is not None:
             return f"causal LM {s.model!r} not found: {reason}", f"mtaudit models pull {s.model}"
         return None
@@ -181,7 +195,7 @@ class FluencySignal:
     # -- scoring --------------------------------------------------------------------------
 
     def _spec(self) -> Any:
-        from mtaudit.fluency.loading import ScorerSpec
+        from mtaudit.lm.loading import ScorerSpec
 
         s = self.settings
         return ScorerSpec(
@@ -194,6 +208,7 @@ class FluencySignal:
             window=s.window,
             max_tokens=s.max_tokens,
             plain_quotes=s.plain_quotes,
+            model=s.model_id,
         )
 
     def score(self, pairs: Sequence[Pair]) -> list[SignalOutput]:
@@ -208,10 +223,10 @@ class FluencySignal:
                 by_lang.setdefault(pair.target_lang, []).append(i)
         if not by_lang:
             return outputs
-        from mtaudit.fluency.background import load_background
-        from mtaudit.fluency.loading import load_scorer
+        from mtaudit.lm.background import load_background
+        from mtaudit.lm.loading import load_scorer
 
-        scorer = load_scorer(self._spec())
+        scorer = self._scorer = load_scorer(self._spec())
         s = self.settings
         for lang, indices in sorted(by_lang.items()):
             background = load_background(

@@ -1,16 +1,25 @@
-"""Translation: backends behind one protocol, a cache in front of them, and model resolution.
+"""Translation: backends behind a registry, a cache in front of them.
 
-``open_translator`` picks the engine the configuration asks for (CTranslate2 int8 or
-transformers) and loads it; ``mtaudit.translate.cache.CachedTranslator`` puts the SQLite cache in
-front so that only missing translations reach a model, which is loaded lazily on the first miss.
+:data:`BACKENDS` names every translation engine (``ct2``: CTranslate2 int8, ``transformers``);
+adding one is a module with a ``BACKEND`` object and a line there (or :func:`register`).
+:mod:`mtaudit.translate.engine` picks the engine the configuration asks for and loads it once
+per process; :class:`mtaudit.translate.cache.CachedTranslator` puts the SQLite cache in front so
+that only missing translations reach a model, which is loaded lazily on the first miss.
 Importing this package does not import torch.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+from mtaudit.errors import ConfigError
+
+if TYPE_CHECKING:
+    from mtaudit.config import Config
+    from mtaudit.models.specs import ModelSpec
 
 
 @dataclass(frozen=True)
@@ -38,4 +47,51 @@ class Translator(Protocol):
         ...
 
 
-__all__ = ["TranslationKey", "Translator"]
+class TranslatorBackend(Protocol):
+    """A registry entry: what it needs, whether it can run a model, and how it opens one."""
+
+    name: str
+
+    def present(self, config: Config, spec: ModelSpec) -> bool:
+        """Whether this backend can load ``spec`` now (looks at disk only, loads nothing)."""
+        ...
+
+    def open(self, config: Config, spec: ModelSpec) -> Translator:
+        """Load ``spec`` and return a translator for it."""
+        ...
+
+
+# engine name -> "module:attribute" of its backend object (imported on first use), or the object.
+BACKENDS: dict[str, str | TranslatorBackend] = {
+    "ct2": "mtaudit.translate.ct2:BACKEND",
+    "transformers": "mtaudit.translate.hf:BACKEND",
+}
+
+
+def register(name: str, backend: str | TranslatorBackend) -> None:
+    """Register a translation backend under ``name`` (usable as ``translation.engine``)."""
+    BACKENDS[name] = backend
+
+
+def get_backend(name: str) -> TranslatorBackend:
+    """Return the backend registered as ``name``; raise ``ConfigError`` for an unknown one."""
+    try:
+        entry = BACKENDS[name]
+    except KeyError:
+        known = ", ".join(("auto", *BACKENDS))
+        raise ConfigError(f"translation.engine must be one of {known}, got {name!r}") from None
+    if isinstance(entry, str):
+        module, _, attr = entry.partition(":")
+        backend: TranslatorBackend = getattr(importlib.import_module(module), attr)
+        return backend
+    return entry
+
+
+__all__ = [
+    "BACKENDS",
+    "TranslationKey",
+    "Translator",
+    "TranslatorBackend",
+    "get_backend",
+    "register",
+]

@@ -230,6 +230,26 @@ class CachedTranslator:
         self.batch_size = max(1, batch_size)
         self._backend: Translator | None = None
         self.translated = 0
+        self.from_cache = 0
+
+    def signature(self) -> dict[str, str]:
+        """The resolved state: the cache key, the engine actually used and where outputs came from.
+
+        ``origin`` is ``cache`` (no model ran), ``model`` or ``cache+model``.
+        """
+        sig = {
+            "model": f"{self.key.model}@{self.key.revision}",
+            "direction": self.key.direction,
+            "decoding": self.key.decoding,
+            "engine": "none (all cached)",
+        }
+        backend_signature = getattr(self._backend, "signature", None)
+        if callable(backend_signature):
+            sig.update({k: v for k, v in backend_signature().items() if k not in sig})
+            sig["engine"] = str(backend_signature().get("engine", "unknown"))
+        parts = [name for name, n in (("cache", self.from_cache), ("model", self.translated)) if n]
+        sig["origin"] = "+".join(parts) or "unused"
+        return sig
 
     @property
     def backend(self) -> Translator:
@@ -256,4 +276,5 @@ class CachedTranslator:
                 self.cache.put_many(self.key, zip(chunk, out, strict=True))
                 self.translated += len(chunk)
         found = self.cache.get_many(self.key, texts)
+        self.from_cache += len({normalise(t) for t in texts if normalise(t)}) - len(missing)
         return [found.get(normalise(t), "") if normalise(t) else "" for t in texts]

@@ -1,43 +1,30 @@
-"""The CTranslate2 backend (int8 weights, the fast CPU path) and its converter.
+"""The CTranslate2 translation backend (int8 weights, the fast CPU path).
 
-``convert`` turns a Hugging Face model directory into ``models/<name>-ct2-int8/`` and copies the
-tokenizer files next to the converted weights, so the converted directory is self-contained.
-The Marian converter starts the decoder from a zero embedding and drops the trailing ``<pad>``
-entry of the vocabulary, as the original Marian models do.
+Models are converted by :func:`mtaudit.models.convert.convert`; the Marian converter starts the
+decoder from a zero embedding and drops the trailing ``<pad>`` entry of the vocabulary, as the
+original Marian models do.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import shutil
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from mtaudit.config import Config
 from mtaudit.errors import ModelMissingError
-from mtaudit.extras import require
+from mtaudit.models.convert import HF_CONFIG
+from mtaudit.models.libraries import has_module
+from mtaudit.models.paths import ct2_dir, ct2_present, hf_dir, hf_present
+from mtaudit.models.specs import ModelSpec
 from mtaudit.translate import TranslationKey
 from mtaudit.translate.hf import load_tokenizer, model_limit, source_prefix
 from mtaudit.translate.length import ChunkedTranslator
-from mtaudit.translate.specs import Decoding, ModelSpec, ct2_present, hf_present
+from mtaudit.translate.settings import Decoding, decoding
 
 log = logging.getLogger("mtaudit")
-
-TOKENIZER_FILES = (
-    "source.spm",
-    "target.spm",
-    "vocab.json",
-    "target_vocab.json",
-    "tokenizer_config.json",
-    "special_tokens_map.json",
-    "sentencepiece.bpe.model",
-    "sentencepiece.model",
-    "spm.model",
-    "tokenizer.json",
-    "generation_config.json",
-)
-HF_CONFIG = "hf_config.json"
 
 
 def _source_limit(path: Path, tokenizer: Any) -> int:
@@ -46,32 +33,6 @@ def _source_limit(path: Path, tokenizer: Any) -> int:
     if (path / HF_CONFIG).is_file():
         settings = json.loads((path / HF_CONFIG).read_text(encoding="utf-8"))
     return model_limit(SimpleNamespace(**settings), tokenizer)
-
-
-def convert(
-    hf_path: Path, out_path: Path, *, quantization: str = "int8", force: bool = False
-) -> Path:
-    """Convert the model in ``hf_path`` to CTranslate2 in ``out_path`` (atomically); return it."""
-    if ct2_present(out_path) and not force:
-        return out_path
-    if not hf_present(hf_path):
-        raise ModelMissingError(f"no Hugging Face model in {hf_path} to convert")
-    converters = require("ctranslate2.converters", "converting to CTranslate2")
-    require("torch", "converting to CTranslate2")
-
-    copy = [str(hf_path / f) for f in TOKENIZER_FILES if (hf_path / f).is_file()]
-    tmp = out_path.with_name(out_path.name + ".partial")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    converter = converters.TransformersConverter(str(hf_path), copy_files=copy)
-    converter.convert(str(tmp), quantization=quantization, force=True)
-    # keep the source model's configuration (its length limit) next to the converted weights
-    shutil.copyfile(hf_path / "config.json", tmp / HF_CONFIG)
-    if out_path.exists():
-        shutil.rmtree(out_path)
-    tmp.rename(out_path)
-    log.info("converted %s to CTranslate2 (%s) in %s", hf_path.name, quantization, out_path)
-    return out_path
 
 
 class CT2Translator(ChunkedTranslator):
@@ -86,12 +47,13 @@ class CT2Translator(ChunkedTranslator):
         batch_size: int = 16,
         threads: int = 0,
         compute_type: str = "int8",
+        revision: str = "",
     ) -> None:
         if not ct2_present(path):
             raise ModelMissingError(
                 f"no CTranslate2 model in {path}", fix=f"mtaudit models convert {spec.name}"
             )
-        ctranslate2 = require("ctranslate2", f"translating with {spec.name}")
+        import ctranslate2
 
         self.spec = spec
         self.decoding = decoding
@@ -105,8 +67,12 @@ class CT2Translator(ChunkedTranslator):
         if spec.kind in ("nllb", "m2m100"):
             token = spec.target_code if spec.kind == "nllb" else f"__{spec.target_code}__"
             self.target_prefix = [token]
-        key = TranslationKey(spec.hub_id, spec.revision, spec.direction, decoding.signature())
+        key = TranslationKey(
+            spec.hub_id, revision or spec.revision, spec.direction, decoding.signature()
+        )
         super().__init__(key, batch_size, min(decoding.max_tokens, self.limit - 2))
+        self.engine = "ct2"
+        self.compute_type = compute_type
         log.info("loaded %s (CTranslate2 %s) from %s", spec.name, compute_type, path)
 
     def _tokens(self, text: str) -> list[str]:
@@ -143,3 +109,40 @@ class CT2Translator(ChunkedTranslator):
                 decode_kwargs["use_source_tokenizer"] = False
             outputs.append(self.tokenizer.decode(ids, **decode_kwargs).strip())
         return outputs
+
+
+class CT2Backend:
+    """Registry entry ``ct2``: the converted copy, made from the pulled model on first use."""
+
+    name = "ct2"
+
+    def present(self, config: Config, spec: ModelSpec) -> bool:
+        """A converted copy, or a pulled model and ctranslate2 to convert it."""
+        if ct2_present(ct2_dir(config, spec)):
+            return True
+        return hf_present(hf_dir(config, spec)) and has_module("ctranslate2")
+
+    def open(self, config: Config, spec: ModelSpec) -> CT2Translator:
+        """Convert (first use only) and load."""
+        from mtaudit.models.convert import convert
+        from mtaudit.translate.engine import translation_key
+
+        path = ct2_dir(config, spec)
+        if not ct2_present(path):
+            if not hf_present(hf_dir(config, spec)):
+                raise ModelMissingError(
+                    f"model {spec.name} is not in {hf_dir(config, spec).parent}",
+                    fix=f"mtaudit models pull {spec.name}",
+                )
+            convert(hf_dir(config, spec), path)
+        return CT2Translator(
+            spec,
+            path,
+            decoding(config),
+            batch_size=int(config.number("translation.batch_size", 16)),
+            threads=int(config.number("translation.threads", 0)),
+            revision=translation_key(config, spec).revision,
+        )
+
+
+BACKEND = CT2Backend()

@@ -18,11 +18,13 @@ import os
 from pathlib import Path
 from typing import Any
 
+from mtaudit.config import Config
 from mtaudit.errors import ConfigError, ModelMissingError
-from mtaudit.extras import require
+from mtaudit.models.paths import hf_dir, hf_present
+from mtaudit.models.specs import ModelSpec
 from mtaudit.translate import TranslationKey
 from mtaudit.translate.length import ChunkedTranslator
-from mtaudit.translate.specs import Decoding, ModelSpec, hf_present
+from mtaudit.translate.settings import Decoding, decoding
 
 log = logging.getLogger("mtaudit")
 
@@ -57,11 +59,13 @@ def model_limit(config: Any, tokenizer: Any) -> int:
 def load_tokenizer(spec: ModelSpec, path: Path) -> Any:
     """Load the tokenizer for ``spec`` from ``path`` by its kind (works on CTranslate2 dirs too)."""
     keep_offline()
-    transformers = require("transformers", f"the {spec.name} tokenizer")
     if spec.kind == "marian":
-        require("sentencepiece", f"the {spec.name} tokenizer")
-        return transformers.MarianTokenizer.from_pretrained(str(path), local_files_only=True)
-    return transformers.AutoTokenizer.from_pretrained(
+        from transformers import MarianTokenizer
+
+        return MarianTokenizer.from_pretrained(str(path), local_files_only=True)
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(
         str(path), local_files_only=True, src_lang=spec.source_code
     )
 
@@ -77,21 +81,22 @@ class HFTranslator(ChunkedTranslator):
         *,
         batch_size: int = 16,
         threads: int = 0,
+        revision: str = "",
     ) -> None:
         if not hf_present(path):
             raise ModelMissingError(
                 f"model {spec.name} is not in {path}", fix=f"mtaudit models pull {spec.name}"
             )
         keep_offline()
-        torch = require("torch", f"translating with {spec.name}")
-        auto_model = require("transformers", f"translating with {spec.name}").AutoModelForSeq2SeqLM
+        import torch
+        from transformers import AutoModelForSeq2SeqLM
 
         if threads > 0:
             torch.set_num_threads(threads)
         self.spec = spec
         self.decoding = decoding
         self.tokenizer = load_tokenizer(spec, path)
-        self.model = auto_model.from_pretrained(str(path), local_files_only=True)
+        self.model = AutoModelForSeq2SeqLM.from_pretrained(str(path), local_files_only=True)
         self.model.eval()
         self.limit = model_limit(self.model.config, self.tokenizer)
         self.prefix = source_prefix(spec, self.tokenizer.get_vocab())
@@ -100,9 +105,12 @@ class HFTranslator(ChunkedTranslator):
             self.forced_bos = int(self.tokenizer.convert_tokens_to_ids(spec.target_code))
         elif spec.kind == "m2m100":
             self.forced_bos = int(self.tokenizer.get_lang_id(spec.target_code))
-        key = TranslationKey(spec.hub_id, spec.revision, spec.direction, decoding.signature())
+        key = TranslationKey(
+            spec.hub_id, revision or spec.revision, spec.direction, decoding.signature()
+        )
         # room for the language token and </s> inside the model's limit
         super().__init__(key, batch_size, min(decoding.max_tokens, self.limit - 2))
+        self.engine = "transformers"
         log.info("loaded %s (transformers) from %s", spec.name, path)
 
     def count_tokens(self, text: str) -> int:
@@ -111,7 +119,7 @@ class HFTranslator(ChunkedTranslator):
 
     def translate_batch(self, texts: list[str]) -> list[str]:
         """Generate translations for one batch (greedy or beam search, per the settings)."""
-        torch = require("torch", "translating")
+        import torch
 
         enc = self.tokenizer(
             [self.prefix + t for t in texts], return_tensors="pt", padding=True, truncation=False
@@ -132,3 +140,29 @@ class HFTranslator(ChunkedTranslator):
         if self.spec.kind == "marian":
             decode_kwargs["use_source_tokenizer"] = False
         return [s.strip() for s in self.tokenizer.batch_decode(out, **decode_kwargs)]
+
+
+class HFBackend:
+    """Registry entry ``transformers``: the pulled Hugging Face model, run by PyTorch."""
+
+    name = "transformers"
+
+    def present(self, config: Config, spec: ModelSpec) -> bool:
+        """Whether the pulled model is on disk."""
+        return hf_present(hf_dir(config, spec))
+
+    def open(self, config: Config, spec: ModelSpec) -> HFTranslator:
+        """Load the pulled model."""
+        from mtaudit.translate.engine import translation_key
+
+        return HFTranslator(
+            spec,
+            hf_dir(config, spec),
+            decoding(config),
+            batch_size=int(config.number("translation.batch_size", 16)),
+            threads=int(config.number("translation.threads", 0)),
+            revision=translation_key(config, spec).revision,
+        )
+
+
+BACKEND = HFBackend()

@@ -81,6 +81,20 @@ class ChunkedTranslator(ABC):
         self.batch_size = max(1, batch_size)
         self.budget = budget
         self.split_inputs = 0
+        self.engine = type(self).__name__
+        self.compute_type = ""
+
+    def signature(self) -> dict[str, str]:
+        """The resolved state: model id@revision, direction, engine actually used, decoding."""
+        sig = {
+            "model": f"{self.key.model}@{self.key.revision}",
+            "direction": self.key.direction,
+            "engine": self.engine,
+            "decoding": self.key.decoding,
+        }
+        if self.compute_type:
+            sig["compute_type"] = self.compute_type
+        return sig
 
     @abstractmethod
     def count_tokens(self, text: str) -> int:

@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from mtaudit.fluency.engines import Engine
-from mtaudit.fluency.spans import Offsets, align_pieces, clamp_offsets, window_span, worst_window
+from mtaudit.lm.engines import Engine
+from mtaudit.lm.spans import Offsets, align_pieces, clamp_offsets, window_span, worst_window
 
 logger = logging.getLogger("mtaudit")
 
@@ -90,6 +90,7 @@ class FluencyScorer:
         max_tokens: int | None = None,
         name: str = "",
         plain_quotes: bool = True,
+        model: str = "",
     ) -> None:
         if window < 1:
             raise ValueError("the worst window must cover at least one token")
@@ -97,6 +98,7 @@ class FluencyScorer:
         self.engine = engine
         self.window = window
         self.name = name
+        self.model = model or name
         self.plain_quotes = plain_quotes
         limit = engine.max_length if max_tokens is None else min(max_tokens, engine.max_length)
         self.max_length = max(2, limit)
@@ -104,6 +106,27 @@ class FluencyScorer:
         if bos is None:
             bos = getattr(tokenizer, "eos_token_id", None)
         self.bos_id: int | None = bos
+
+    @property
+    def engine_name(self) -> str:
+        """The engine actually used (``"ct2"`` or ``"transformers"``)."""
+        return self.engine.name
+
+    @property
+    def compute_type(self) -> str:
+        """The engine's weight type."""
+        return self.engine.compute_type
+
+    def signature(self) -> dict[str, str]:
+        """The resolved state: model id@revision, engine, weight type, window, token limit."""
+        return {
+            "model": self.model,
+            "engine": self.engine.name,
+            "compute_type": self.engine.compute_type,
+            "window": str(self.window),
+            "max_tokens": str(self.max_length),
+            "plain_quotes": str(self.plain_quotes).lower(),
+        }
 
     def encode(self, text: str, *, after_context: bool = False) -> tuple[list[int], Offsets]:
         """Return the token ids of ``text`` and each token's character offsets in ``text``.

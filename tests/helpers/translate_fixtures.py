@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tiny_marian import build_marian
 
+from helpers.tiny_marian import build_marian
 from mtaudit.config import Config
-from mtaudit.translate.specs import CACHE_ENV, MODELS_DIR_ENV
+from mtaudit.models.paths import MODELS_DIR_ENV
+from mtaudit.translate.settings import CACHE_ENV
 
 
 def make_config(models: Path, cache: Path, **overrides: Any) -> Config:
@@ -32,7 +33,7 @@ def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def tiny_ct2_models(tiny_models: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A models/ directory holding only the CTranslate2 int8 conversions of the tiny models."""
-    from mtaudit.translate.ct2 import convert
+    from mtaudit.models.convert import convert
 
     root = tmp_path_factory.mktemp("models-ct2")
     for name in ("opus-mt-ar-en", "opus-mt-en-ar"):

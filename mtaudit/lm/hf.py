@@ -1,63 +1,18 @@
-"""Engines that give the log-probability of every token of a sequence under a causal LM.
-
-Two engines compute the same thing: ``TransformersEngine`` (a plain PyTorch forward pass over
-any Hugging Face causal LM) and ``CT2Engine`` (CTranslate2's ``Generator.score_batch`` on a
-converted, usually int8, copy of the same model: the fast CPU path). Both take token ids from
-the same Hugging Face tokenizer, so their scores can be compared token by token.
-
-torch, transformers and ctranslate2 are imported only when an engine is built.
-"""
+"""The transformers engine: a plain PyTorch forward pass over any Hugging Face causal LM."""
 
 from __future__ import annotations
 
 import inspect
-import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from mtaudit.errors import ConfigError, ModelMissingError
-from mtaudit.extras import require
-
-logger = logging.getLogger("mtaudit")
+from mtaudit.lm.engines import batches, first_scored
+from mtaudit.lm.loading import ScorerSpec, make_scorer
+from mtaudit.lm.scorer import FluencyScorer
 
 PADDING_SIDES = ("right", "left")
-
-
-class Engine(Protocol):
-    """Scores token sequences with a causal LM."""
-
-    name: str
-    compute_type: str
-    max_length: int
-
-    def log_probs(
-        self, sequences: Sequence[Sequence[int]], first: Sequence[int] | None = None
-    ) -> list[list[float]]:
-        """For each sequence, ``log p(token_i | tokens_<i)`` in nats for ``i = first .. n-1``.
-
-        ``first[k]`` (at least 1, default 1) is the first token of sequence ``k`` to score: the
-        tokens before it (a context) are read but not scored.
-        """
-        ...
-
-
-def _starts(sequences: Sequence[Sequence[int]], first: Sequence[int] | None) -> list[int]:
-    """Check and fill in the index of the first scored token of each sequence."""
-    if first is None:
-        return [1] * len(sequences)
-    if len(first) != len(sequences):
-        raise ValueError("give one first-token index per sequence")
-    if any(f < 1 for f in first):
-        raise ValueError("the first token of a sequence has no prediction to score")
-    return list(first)
-
-
-def _batches(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
-    """Group indices into batches of similar length (longest first) to waste little padding."""
-    order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
-    size = max(1, batch_size)
-    return [order[i : i + size] for i in range(0, len(order), size)]
 
 
 class TransformersEngine:
@@ -83,16 +38,18 @@ class TransformersEngine:
             raise ConfigError(
                 f"fluency.padding_side must be 'right' or 'left', not {padding_side!r}"
             )
-        torch = require("torch", "the fluency signal")
-        auto_model = require("transformers", "the fluency signal").AutoModelForCausalLM
+        import torch
+        from transformers import AutoModelForCausalLM
 
         if threads > 0:
             torch.set_num_threads(threads)
         try:
-            model = auto_model.from_pretrained(str(model_dir), dtype=getattr(torch, dtype))
+            model = AutoModelForCausalLM.from_pretrained(
+                str(model_dir), dtype=getattr(torch, dtype)
+            )
         except (OSError, ValueError) as exc:
             raise ModelMissingError(f"cannot load the causal LM at {model_dir}: {exc}") from None
-        model.eval()
+        model.eval()  # type: ignore[no-untyped-call]
         self._torch = torch
         self.model: Any = model
         self.batch_size = batch_size
@@ -117,9 +74,9 @@ class TransformersEngine:
         sentence: the vocabulary projection is the largest single cost of a small LM.
         """
         torch = self._torch
-        starts = _starts(sequences, first)
+        starts = first_scored(sequences, first)
         out: list[list[float]] = [[] for _ in sequences]
-        for batch in _batches([len(s) for s in sequences], self.batch_size):
+        for batch in batches([len(s) for s in sequences], self.batch_size):
             rows = [list(sequences[i]) for i in batch]
             width = max(len(r) for r in rows)
             if width < 2:
@@ -162,50 +119,22 @@ class TransformersEngine:
         return out
 
 
-class CT2Engine:
-    """A causal LM converted to CTranslate2 and scored with ``Generator.score_batch``."""
+class TransformersBackend:
+    """Registry entry: builds a scorer on :class:`TransformersEngine`."""
 
-    name = "ct2"
+    name = "transformers"
+    needs = ("torch", "transformers")
+    reads_model_files = True
 
-    def __init__(
-        self,
-        ct2_dir: Path,
-        tokenizer: Any,
-        *,
-        batch_size: int = 16,
-        compute_type: str = "int8",
-        threads: int = 0,
-        max_length: int = 1024,
-    ) -> None:
-        ctranslate2 = require("ctranslate2", "the fluency signal (ct2 engine)")
-
-        try:
-            self.generator = ctranslate2.Generator(
-                str(ct2_dir), device="cpu", compute_type=compute_type, intra_threads=threads
-            )
-        except (RuntimeError, ValueError) as exc:
-            raise ModelMissingError(
-                f"cannot load the CTranslate2 model at {ct2_dir}: {exc}"
-            ) from None
-        self.tokenizer = tokenizer
-        self.batch_size = batch_size
-        self.compute_type = compute_type
-        self.max_length = max_length
-
-    def log_probs(
-        self, sequences: Sequence[Sequence[int]], first: Sequence[int] | None = None
-    ) -> list[list[float]]:
-        """Log-probabilities (nats) of tokens ``first .. n-1`` of each sequence, by CTranslate2."""
-        starts = _starts(sequences, first)
-        out: list[list[float]] = [[] for _ in sequences]
-        todo = [i for i, s in enumerate(sequences) if len(s) > starts[i]]
-        if not todo:
-            return out
-        tokens = [self.tokenizer.convert_ids_to_tokens(list(sequences[i])) for i in todo]
-        results = self.generator.score_batch(
-            tokens, max_batch_size=self.batch_size, max_input_length=0
+    def open(self, spec: ScorerSpec) -> FluencyScorer:
+        """Load the model in ``spec.model_dir`` and wrap it in a scorer."""
+        engine = TransformersEngine(
+            spec.model_dir,
+            batch_size=spec.batch_size,
+            padding_side=spec.padding_side,
+            threads=spec.threads,
         )
-        for i, result in zip(todo, results, strict=True):
-            # ``log_probs[j]`` scores token j + 1: CTranslate2 never scores the first token.
-            out[i] = [float(v) for v in result.log_probs[starts[i] - 1 :]]
-        return out
+        return make_scorer(spec, engine)
+
+
+BACKEND = TransformersBackend()

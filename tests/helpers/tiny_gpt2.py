@@ -9,7 +9,7 @@ Each training sequence is a whole paragraph, as in running text: a sentence that
 pronoun is only ever seen after the sentence that explains it, which is what the context test
 relies on. The LM never sees Arabic (the tokenizer does).
 
-Import the fixtures into a test module (``from tiny_gpt2 import tiny_gpt2``).
+The fixtures are registered for every test in ``tests/conftest.py``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "mtaudit" / "data"
 EOT = "<|endoftext|>"
 
@@ -142,6 +142,7 @@ def tiny_gpt2(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def tiny_gpt2_ct2(tiny_gpt2: Path) -> Path:
     """The tiny GPT-2 converted to CTranslate2 int8, beside it (``tiny-gpt2-ct2-int8``)."""
     pytest.importorskip("ctranslate2")
-    from mtaudit.fluency.convert import convert_to_ct2
+    from mtaudit.models.convert import convert
+    from mtaudit.models.paths import ct2_dir_for
 
-    return convert_to_ct2(tiny_gpt2, quantization="int8")
+    return convert(tiny_gpt2, ct2_dir_for(tiny_gpt2, "int8"), quantization="int8")

@@ -28,7 +28,8 @@ from typing import Any
 
 from mtaudit.atomic import write_text_atomic
 from mtaudit.errors import ConfigError, MtauditError
-from mtaudit.fluency.scorer import FluencyScorer, SentenceScore
+from mtaudit.lm import Scorer
+from mtaudit.lm.scorer import SentenceScore
 
 logger = logging.getLogger("mtaudit")
 
@@ -199,14 +200,14 @@ def background_path(model_dir: Path) -> Path:
 
 
 def background_key(
-    scorer: FluencyScorer, model_dir: Path, lang: str, context: bool, paragraphs: list[list[str]]
+    scorer: Scorer, model_dir: Path, lang: str, context: bool, paragraphs: list[list[str]]
 ) -> str:
     """Identify a background by everything that changes its numbers."""
     text = hashlib.sha256("\n\n".join("\n".join(p) for p in paragraphs).encode()).hexdigest()
     return ":".join(
         [
-            scorer.engine.name,
-            scorer.engine.compute_type,
+            scorer.engine_name,
+            scorer.compute_type,
             lang,
             f"w{scorer.window}",
             f"ctx{int(context)}",
@@ -219,7 +220,7 @@ def background_key(
 
 
 def compute_background(
-    scorer: FluencyScorer, lang: str, paragraphs: list[list[str]], *, context: bool, key: str = ""
+    scorer: Scorer, lang: str, paragraphs: list[list[str]], *, context: bool, key: str = ""
 ) -> Background:
     """Score the fluent sample (each sentence after the one before it, if ``context``)."""
     texts: list[str] = []
@@ -234,7 +235,7 @@ def compute_background(
     return Background(
         key=key,
         model=scorer.name,
-        engine=scorer.engine.name,
+        engine=scorer.engine_name,
         lang=lang,
         window=scorer.window,
         context=context,
@@ -272,7 +273,7 @@ def _write_store(path: Path, entries: dict[str, Any]) -> None:
 
 
 def load_background(
-    scorer: FluencyScorer,
+    scorer: Scorer,
     model_dir: Path,
     lang: str,
     *,

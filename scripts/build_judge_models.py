@@ -1,0 +1,285 @@
+"""Rebuild the judge's shipped default models (mtaudit/data/judge/{ar-en,en-ar}.json) from scratch.
+
+Training data, per direction, from FLORES-200 dev (../shared/data/flores-dev/):
+
+- **real**: the outputs of six systems (argos, bergamot-base, bergamot-base-memory, google,
+  microsoft, nllb) for the 997 sources. A segment is *broken* (label 1) when its chrF to the human
+  reference is more than ``--margin`` points below the median chrF of the six systems'
+  translations of the same source; the score is 100 - chrF to the reference.
+- **synthetic**: for a random half of the sources, one sound system output damaged in one of
+  these ways (label 1): a clause dropped (omission), another sentence appended or substituted
+  (hallucination), a phrase duplicated or looped, the end cut off (truncation), a span left in the
+  source language (untranslated), a number or a name changed, markup escaped or text garbled by
+  a wrong encoding (which labels from reference chrF cannot see).
+
+The seventh system, ``opusmt``, is what the default engine of each direction produces; its
+outputs are imported into a temporary translation cache, so the fidelity signal's forward part
+runs without any model on disk. Both data sets are written as labelled TSVs (``--out``), which
+``mtaudit calibrate`` and ``mtaudit eval`` read; the models are then fitted with the same code as
+``mtaudit calibrate`` (cross-validated, grouped by source sentence) and written with their
+figures.
+
+    python scripts/build_judge_models.py                  # both directions, ~ a few minutes
+    python scripts/build_judge_models.py --direction ar-en --out data/judge
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from mtaudit.calibrate import calibrate, featurise  # noqa: E402
+from mtaudit.config import Config  # noqa: E402
+from mtaudit.labelled import read_labelled  # noqa: E402
+from mtaudit.signals.fidelity_compare import chrf  # noqa: E402
+from mtaudit.translate.cache import TranslationCache  # noqa: E402
+from mtaudit.translate.engine import translation_key  # noqa: E402
+from mtaudit.translate.settings import engine_for  # noqa: E402
+
+SYSTEMS = ("argos", "bergamot-base", "bergamot-base-memory", "google", "microsoft", "nllb")
+ENGINE = "opusmt"
+KINDS = (
+    "omission",
+    "hallucination_append",
+    "hallucination_substitute",
+    "duplicated_phrase",
+    "loop",
+    "truncation",
+    "untranslated",
+    "number_or_name",
+    "encoding",
+)
+FIELDS = ("id", "group", "system", "kind", "source", "target", "label", "score")
+_CLAUSE = {
+    "en": re.compile(r",\s+|\s+(?:and|but|which|while|who)\s+"),
+    "ar": re.compile(r"[،,]\s*|\s+و"),
+}
+_DIGITS = re.compile(r"\d+")
+_NAME = re.compile(r"(?<=\s)[A-Z][a-z]{2,}")
+
+
+def read(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def damage(
+    kind: str, text: str, source: str, other: str, lang: str, rng: random.Random
+) -> str | None:
+    """One synthetic failure of ``text`` (``None`` when this kind does not apply to it)."""
+    words = text.split()
+    if len(words) < 6:
+        return None
+    if kind == "omission":
+        parts = [p for p in _CLAUSE[lang].split(text) if p and p.strip()]
+        if len(parts) >= 2:
+            drop = max(range(len(parts)), key=lambda i: len(parts[i]))
+            kept = " ".join(p.strip() for i, p in enumerate(parts) if i != drop)
+        else:
+            a = len(words) // 3
+            kept = " ".join(words[:a] + words[a + max(2, len(words) // 3) :])
+        return kept if len(kept) < 0.8 * len(text) else None
+    if kind == "hallucination_append":
+        return f"{text} {other}"
+    if kind == "hallucination_substitute":
+        return other
+    if kind == "duplicated_phrase":
+        n = rng.randint(2, min(4, len(words) // 2))
+        at = rng.randint(0, len(words) - n)
+        return " ".join(words[: at + n] + words[at : at + n] + words[at + n :])
+    if kind == "loop":
+        n = rng.randint(2, 3)
+        at = rng.randint(len(words) // 2, len(words) - n)
+        return " ".join(words[: at + n] + words[at : at + n] * rng.randint(3, 5))
+    if kind == "truncation":
+        cut = rng.randint(max(2, len(words) * 2 // 5), max(3, len(words) * 7 // 10))
+        return " ".join(words[:cut]).rstrip(".,;:!?،")
+    if kind == "untranslated":
+        src = source.split()
+        if len(src) < 4:
+            return None
+        n = rng.randint(2, min(5, len(src)))
+        at = rng.randint(0, len(src) - n)
+        where = rng.randint(1, len(words) - 2)
+        return " ".join(words[:where] + src[at : at + n] + words[where + n :])
+    if kind == "number_or_name":
+        numbers = list(_DIGITS.finditer(text))
+        if numbers:
+            m = rng.choice(numbers)
+            value = int(m.group())
+            new = str(value * 10 if rng.random() < 0.3 else value + rng.randint(1, 9))
+            return text[: m.start()] + new + text[m.end() :]
+        names = list(_NAME.finditer(text))
+        others = [n.group() for n in _NAME.finditer(other) if n.group() not in text]
+        if names and others:
+            m = rng.choice(names)
+            return text[: m.start()] + rng.choice(others) + text[m.end() :]
+        return None
+    if kind == "encoding":
+        # what a broken pipeline does to a translation: escaped markup or mojibake
+        if '"' in text or "'" in text:
+            return text.replace('"', "&quot;").replace("'", "&#39;")
+        at = rng.randrange(len(words))
+        words[at] = (
+            words[at].encode("utf-8").decode("latin-1")
+            if not words[at].isascii()
+            else (f"<b>{words[at]}</b>")
+        )
+        return " ".join(words)
+    raise ValueError(kind)
+
+
+def build_data(
+    data: Path, direction: str, margin: float, seed: int
+) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    src_lang, tgt_lang = direction.split("-")
+    folder = data / direction
+    source = read(folder / f"flores-dev.{src_lang}")
+    reference = read(folder / f"flores-dev.{tgt_lang}")
+    outputs = {s: read(folder / f"flores-dev.{s}.{tgt_lang}") for s in SYSTEMS}
+    quality = {
+        s: [chrf(t, r, tgt_lang) for t, r in zip(outputs[s], reference, strict=True)]
+        for s in SYSTEMS
+    }
+    real: list[dict[str, str]] = []
+    sound: dict[int, list[str]] = {}
+    for i in range(len(source)):
+        median = statistics.median(quality[s][i] for s in SYSTEMS)
+        for system in SYSTEMS:
+            broken = quality[system][i] < median - margin
+            if not broken:
+                sound.setdefault(i, []).append(system)
+            real.append(
+                {
+                    "id": f"{direction}:{i}:{system}",
+                    "group": str(i),
+                    "system": system,
+                    "kind": "real",
+                    "source": source[i],
+                    "target": outputs[system][i],
+                    "label": str(int(broken)),
+                    "score": f"{100 - quality[system][i]:.2f}",
+                }
+            )
+    rng = random.Random(seed)
+    synthetic: list[dict[str, str]] = []
+    for i in rng.sample(range(len(source)), len(source) // 2):
+        system = rng.choice(sound.get(i) or list(SYSTEMS))
+        text = outputs[system][i]
+        other = outputs[system][rng.choice([j for j in range(len(source)) if j != i])]
+        for kind in rng.sample(KINDS, len(KINDS)):
+            damaged = damage(kind, text, source[i], other, tgt_lang, rng)
+            if damaged and damaged.strip() and damaged != text:
+                synthetic.append(
+                    {
+                        "id": f"{direction}:{i}:{system}:{kind}",
+                        "group": str(i),
+                        "system": system,
+                        "kind": kind,
+                        "source": source[i],
+                        "target": damaged,
+                        "label": "1",
+                        "score": f"{100 - chrf(damaged, reference[i], tgt_lang):.2f}",
+                    }
+                )
+                break
+    return real, synthetic
+
+
+def write_tsv(rows: list[dict[str, str]], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(
+            fh, FIELDS, delimiter="\t", quoting=csv.QUOTE_MINIMAL, lineterminator="\n"
+        )
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: v.replace("\t", " ").replace("\n", " ") for k, v in row.items()})
+
+
+def engine_config(tmp: Path, direction: str, data: Path) -> Config:
+    """A config whose translation cache holds the engine's (opusmt) outputs, and no models."""
+    src_lang, tgt_lang = direction.split("-")
+    config = Config.load().with_overrides(
+        {
+            "translation.models_dir": str(tmp / "no-models"),
+            "translation.cache": str(tmp / "cache.sqlite3"),
+            "languages.source": src_lang,
+            "languages.target": tgt_lang,
+        }
+    )
+    spec = engine_for(config, direction)
+    assert spec is not None
+    source = read(data / direction / f"flores-dev.{src_lang}")
+    engine = read(data / direction / f"flores-dev.{ENGINE}.{tgt_lang}")
+    with TranslationCache(tmp / "cache.sqlite3") as cache:
+        cache.put_many(translation_key(config, spec), zip(source, engine, strict=True), "import")
+    return config
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "flores-dev")
+    parser.add_argument("--out", type=Path, default=ROOT / "data" / "judge", help="labelled TSVs")
+    parser.add_argument("--models", type=Path, default=ROOT / "mtaudit" / "data" / "judge")
+    parser.add_argument("--direction", choices=("ar-en", "en-ar"), action="append")
+    parser.add_argument("--margin", type=float, default=10.0)
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--operating-point", default="flag_share:0.10")
+    args = parser.parse_args()
+    for direction in args.direction or ["ar-en", "en-ar"]:
+        started = time.perf_counter()
+        real, synthetic = build_data(args.data, direction, args.margin, args.seed)
+        real_path = args.out / f"{direction}.real.tsv"
+        synth_path = args.out / f"{direction}.synthetic.tsv"
+        write_tsv(real, real_path)
+        write_tsv(synthetic, synth_path)
+        print(
+            f"{direction}: {len(real)} real ({sum(r['label'] == '1' for r in real)} broken), "
+            f"{len(synthetic)} synthetic -> {args.out}"
+        )
+        src_lang, tgt_lang = direction.split("-")
+        with tempfile.TemporaryDirectory() as tmp:
+            config = engine_config(Path(tmp), direction, args.data)
+            labelled = read_labelled(
+                [str(real_path), str(synth_path)], source_lang=src_lang, target_lang=tgt_lang
+            )
+            rows, statuses, norm = featurise(labelled, config, signals=["fidelity"])
+        for status in statuses:
+            print(f"  {status['name']}: {'ran' if status['ran'] else 'skipped'} {status['reason']}")
+        model, report = calibrate(
+            rows,
+            direction,
+            args.operating_point,
+            folds=args.folds,
+            trained_on=f"FLORES-200 dev {direction}: six systems ({', '.join(SYSTEMS)}) labelled "
+            f"by reference chrF relative to the other systems (margin {args.margin:g}), plus "
+            f"{len(synthetic)} synthetic failures; engine outputs: {ENGINE}",
+            length_norm=norm,
+        )
+        args.models.mkdir(parents=True, exist_ok=True)
+        path = args.models / f"{direction}.json"
+        path.write_text(json.dumps(model, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        for line in report:
+            print(
+                f"  {'+'.join(line['basis'])}: AP {line['ap']:.3f} AUROC {line['auroc']:.3f} "
+                f"precision {line['precision']:.3f} recall {line['recall']:.3f} "
+                f"flagged {line['flagged_share']:.1%} ({line['features']} features)"
+            )
+        print(f"  wrote {path} ({time.perf_counter() - started:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
