@@ -24,11 +24,19 @@ from dataclasses import dataclass
 
 from mtaudit.config import Config
 from mtaudit.errors import ConfigError, ModelMissingError
+from mtaudit.models.libraries import NEURAL_FIX
 from mtaudit.models.paths import models_dir
 from mtaudit.signals.fidelity_align import align as align_beads
 from mtaudit.signals.fidelity_compare import Scores, chrf, compare, lost_names, lost_numbers
+from mtaudit.translate import get_backend
 from mtaudit.translate.cache import CachedTranslator, TranslationCache
-from mtaudit.translate.engine import cached_translator, translation_key, translator_present
+from mtaudit.translate.engine import (
+    cached_translator,
+    choose_engine,
+    missing_library,
+    translation_key,
+    translator_present,
+)
 from mtaudit.translate.settings import cache_path, engine_for
 from mtaudit.types import Bead, Finding, Pair, Sentence, Severity, SignalOutput, SignalStatus
 
@@ -148,6 +156,16 @@ class FidelitySignal:
                 f"{models_dir(self.config)} and only those translations are cached",
                 f"mtaudit models pull {spec.name}",
                 only=kept,
+            )
+        lacking = missing_library(self.config, spec)
+        if lacking is not None and get_backend(choose_engine(self.config, spec)).present(
+            self.config, spec
+        ):
+            return _Check(
+                False,
+                f"model {spec.name} needs {lacking}, which is not installed, and "
+                f"{len(missing)} of {distinct} {direction} translations are not cached",
+                NEURAL_FIX,
             )
         return _Check(
             False,
