@@ -19,7 +19,7 @@ import itertools
 import json
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,7 +38,7 @@ from mtaudit.features import (
 from mtaudit.judge import FORMAT, BasisModel
 from mtaudit.labelled import Labelled
 from mtaudit.metrics import at_threshold, auroc, average_precision, threshold_for
-from mtaudit.pipeline import Progress, audit
+from mtaudit.pipeline import audit
 
 log = logging.getLogger("mtaudit")
 
@@ -67,7 +67,7 @@ def featurise(
     rows: Sequence[Labelled],
     config: Config,
     signals: Sequence[str] | None = None,
-    progress: Progress | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[list[Row], list[dict[str, Any]], float]:
     """Audit every labelled segment (as a segment); return rows, signal statuses, length norm.
 

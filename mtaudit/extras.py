@@ -22,6 +22,7 @@ EXTRA_OF = {
     "ctranslate2": "neural",
     "huggingface_hub": "neural",
     "ray": "ray",
+    "pyarrow": "ray",
     "playwright": "browser",
 }
 

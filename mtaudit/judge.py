@@ -251,3 +251,23 @@ class Judge:
         bands = {b: number(f"judge.{b}", d) for b, d in zip(BANDS, (0.2, 0.5, 0.85), strict=True)}
         flag = number("judge.flag", 0.5) if self.flag_at is None else self.flag_at
         return _verdict(1.0 - keep, flag, bands, features.pieces, ["rules"])
+
+
+_METRIC_FEATURES = {"bleu_gap": "bleu", "ter": "ter"}
+
+
+def fidelity_metrics(config: Config, direction: str) -> dict[str, frozenset[str]]:
+    """The comparison metrics each fidelity part must compute for ``direction``'s judge model.
+
+    chrF always; BLEU or TER only where a feature of the model reads them
+    (``fidelity.<part>.bleu_gap``, ``fidelity.<part>.ter``). Without a model: chrF only.
+    """
+    path = model_path(config, direction)
+    wanted: dict[str, set[str]] = {}
+    if path is not None:
+        for basis in JudgeModel.load(path).models:
+            for name in basis.features:
+                pieces = name.split(".")
+                if len(pieces) == 3 and pieces[0] == "fidelity" and pieces[2] in _METRIC_FEATURES:
+                    wanted.setdefault(pieces[1], set()).add(_METRIC_FEATURES[pieces[2]])
+    return {part: frozenset({"chrf", *names}) for part, names in wanted.items()}

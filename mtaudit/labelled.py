@@ -102,7 +102,9 @@ def read_labelled(
             score = _number(meta["score"], "score", doc)
             out.append(Labelled(doc, int(score >= rules.score_threshold), score, group, "explicit"))
         elif isinstance(meta.get("corrected"), str):
-            ter = compare(doc.target, str(meta["corrected"]), doc.target_lang).ter / 100.0
+            edits = compare(doc.target, str(meta["corrected"]), doc.target_lang, ("ter",)).ter
+            assert edits is not None  # asked for
+            ter = edits / 100.0
             out.append(Labelled(doc, int(ter >= rules.edit_threshold), ter, group, "post-edit"))
         elif isinstance(meta.get("reference"), str) and str(meta["reference"]).strip():
             chrf = compare(doc.target, str(meta["reference"]), doc.target_lang).chrf

@@ -1,17 +1,19 @@
 """The audit, one way through: read → segment/align → check → signals → judge.
 
 Each stage is a plain function of the previous one's output, so each can be tested alone.
+``Auditor`` loads the stages once per run and audits documents in batches, so a feed can be
+streamed; ``audit`` collects a whole run.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TypeVar
 
 from mtaudit import __version__
-from mtaudit.align import align_lengths
+from mtaudit.align import Translate, align
 from mtaudit.boilerplate import find_blocks, merge_blocks
 from mtaudit.checks import Check, DocContext, build_checks
 from mtaudit.config import Config
@@ -19,8 +21,8 @@ from mtaudit.errors import InputError, ModelMissingError
 from mtaudit.judge import Judge
 from mtaudit.segment import paragraphs, split_paragraph, split_sentences
 from mtaudit.signals import Signal, load
+from mtaudit.translate.shared import Translations
 from mtaudit.types import (
-    Bead,
     Block,
     Document,
     DocumentResult,
@@ -35,19 +37,9 @@ from mtaudit.types import (
 
 log = logging.getLogger("mtaudit")
 
-
-class Progress(Protocol):
-    """Told how many sentences a run has, then how many more are done, as they are done."""
-
-    def start(self, total: int) -> None:
-        """The run has ``total`` target sentences (known once every document is segmented)."""
-
-    def advance(self, count: int) -> None:
-        """``count`` more sentences are checked and judged."""
-
-
-_PROGRESS_STEP = 500
-"""Sentences between progress updates inside one document."""
+Progress = Callable[[int], None]
+"""Called with the number of sentences of each document as it is audited."""
+T = TypeVar("T")
 
 
 @dataclass
@@ -80,51 +72,6 @@ def segment_target(document: Document, config: Config) -> tuple[list[Sentence], 
     return sentences, merge_blocks(list(blocks.values()), text)
 
 
-def _aligner_beads(
-    signals: Sequence[Signal], source: list[Sentence], target: list[Sentence]
-) -> list[Bead] | None:
-    for signal in signals:
-        align = getattr(signal, "align", None)
-        if align is not None:
-            beads: list[Bead] | None = align(source, target)
-            if beads is not None:
-                return beads
-    return None
-
-
-def _groups(sentences: list[Sentence]) -> list[list[Sentence]]:
-    groups: dict[int, list[Sentence]] = {}
-    for sent in sentences:
-        groups.setdefault(sent.paragraph, []).append(sent)
-    return list(groups.values())
-
-
-def align(
-    source: list[Sentence],
-    target: list[Sentence],
-    config: Config,
-    signals: Sequence[Signal] = (),
-) -> list[Bead]:
-    """Align source and target sentences.
-
-    When both sides have the same number of paragraphs, paragraphs anchor the alignment and
-    sentences are aligned within each pair of paragraphs; otherwise the whole document is one
-    block. Within a block a signal's aligner (translation-based) is preferred when it can run,
-    and the length-based method is the fallback.
-    """
-    src_groups, tgt_groups = _groups(source), _groups(target)
-    if len(src_groups) != len(tgt_groups):
-        src_groups, tgt_groups = [source], [target]
-    beads: list[Bead] = []
-    for src, tgt in zip(src_groups, tgt_groups, strict=True):
-        local = _aligner_beads(signals, src, tgt) or align_lengths(
-            [len(s.text) for s in src], [len(s.text) for s in tgt], config
-        )
-        for s_idx, t_idx in local:
-            beads.append((tuple(src[i].index for i in s_idx), tuple(tgt[j].index for j in t_idx)))
-    return beads
-
-
 def segment_unit(text: str) -> list[Sentence]:
     """A whole segment as one sentence (whitespace trimmed); none when it is blank."""
     stripped = text.strip()
@@ -134,17 +81,36 @@ def segment_unit(text: str) -> list[Sentence]:
     return [Sentence(0, stripped, start, start + len(stripped))]
 
 
-def prepare(document: Document, config: Config, signals: Sequence[Signal] = ()) -> Prepared:
-    """Segment the target (and source) and pair every target sentence with its source.
+def segment(document: Document, config: Config) -> Prepared:
+    """Segment the target (and the source, when there is one); no pairs yet.
 
-    A document whose ``unit`` is ``"segment"`` is one unit: it is never split or aligned.
+    A document whose ``unit`` is ``"segment"`` is one unit: it is never split.
     """
     if document.unit == "segment":
-        units = segment_unit(document.target)
-        prepared = Prepared(document, units, [])
+        prepared = Prepared(document, segment_unit(document.target), [])
         whole = None if document.source is None else document.source.strip()
         if whole:
             prepared.source_sentences = segment_unit(document.source or "")
+        return prepared
+    sentences, blocks = segment_target(document, config)
+    prepared = Prepared(document, sentences, blocks)
+    if document.source is not None:
+        prepared.source_sentences = split_sentences(document.source, document.source_lang)
+    return prepared
+
+
+def prepare(
+    document: Document | Prepared, config: Config, translate: Translate | None = None
+) -> Prepared:
+    """Segment (unless done) and pair every target sentence with its aligned source.
+
+    ``translate`` enables the translation-based aligner (see ``mtaudit.align``). A document
+    whose ``unit`` is ``"segment"`` is one unit: it is never split or aligned.
+    """
+    prepared = document if isinstance(document, Prepared) else segment(document, config)
+    document, sentences = prepared.document, prepared.sentences
+    if document.unit == "segment":
+        whole = None if document.source is None else document.source.strip()
         prepared.pairs = [
             Pair(
                 doc_id=document.id,
@@ -155,11 +121,9 @@ def prepare(document: Document, config: Config, signals: Sequence[Signal] = ()) 
                 source_lang=document.source_lang,
                 target_lang=document.target_lang,
             )
-            for unit in units
+            for unit in sentences
         ]
         return prepared
-    sentences, blocks = segment_target(document, config)
-    prepared = Prepared(document, sentences, blocks)
     previous: dict[int, str | None] = {}
     for sent in sentences:
         prev = sentences[sent.index - 1] if sent.index else None
@@ -182,9 +146,15 @@ def prepare(document: Document, config: Config, signals: Sequence[Signal] = ()) 
     if document.source is None:
         prepared.pairs = [pair(s, None, (), (s.index,)) for s in sentences]
         return prepared
-    source = split_sentences(document.source, document.source_lang)
-    prepared.source_sentences = source
-    beads = align(source, sentences, config, signals)
+    source = prepared.source_sentences
+    beads = align(
+        source,
+        sentences,
+        config,
+        source_lang=document.source_lang,
+        target_lang=document.target_lang,
+        translate=translate,
+    )
     for src, tgt in beads:
         if not tgt:
             prepared.unaligned_source.extend(source[i] for i in src)
@@ -194,40 +164,16 @@ def prepare(document: Document, config: Config, signals: Sequence[Signal] = ()) 
     return prepared
 
 
-def run_checks(
-    prepared: Prepared, checks: Sequence[Check], progress: Progress | None = None
-) -> dict[int, list[Finding]]:
-    """Run every deterministic check on one document; findings by target sentence index.
-
-    Checks that look at the whole document run first; the per-sentence checks then run sentence
-    by sentence, telling ``progress`` as they go, so a single long document shows progress too.
-    Each sentence's findings keep the checks' registry order.
-    """
+def run_checks(prepared: Prepared, checks: Sequence[Check]) -> dict[int, list[Finding]]:
+    """Run every deterministic check on one document; findings by target sentence index."""
     ctx = DocContext(
         prepared.document, prepared.sentences, prepared.pairs, prepared.source_sentences
     )
-    by_check: list[dict[int, list[Finding]]] = [{} for _ in checks]
-    each = [(i, c) for i, c in enumerate(checks) if c.per_sentence]
-    for i, check in enumerate(checks):
-        if not check.per_sentence:
-            for index, finding in check.run(ctx):
-                by_check[i].setdefault(index, []).append(finding)
-    pending = 0
-    for pair in prepared.pairs:
-        for i, check in each:
-            hits = check.sentence(pair, ctx)
-            if hits:
-                by_check[i].setdefault(pair.target.index, []).extend(hits)
-        pending += 1
-        if progress and pending == _PROGRESS_STEP:
-            progress.advance(pending)
-            pending = 0
-    if progress and pending:
-        progress.advance(pending)
-    return {
-        s.index: [f for found in by_check for f in found.get(s.index, ())]
-        for s in prepared.sentences
-    }
+    found: dict[int, list[Finding]] = {s.index: [] for s in prepared.sentences}
+    for check in checks:
+        for index, finding in check.run(ctx):
+            found[index].append(finding)
+    return found
 
 
 def run_signals(
@@ -305,58 +251,159 @@ def _judge_text(judge: Judge | None) -> str:
     )
 
 
+def merge_statuses(run: list[SignalStatus], batch: list[SignalStatus]) -> list[SignalStatus]:
+    """Fold one batch's statuses into the run's: a part ran only if it ran in every batch."""
+    merged = {s.name: s for s in run}
+    for status in batch:
+        seen = merged.get(status.name)
+        if seen is None or (seen.ran and not status.ran):
+            merged[status.name] = status
+    return list(merged.values())
+
+
+def _failed(item: InputError) -> DocumentResult:
+    where = item.path or "<input>"
+    failed = Document(
+        id=where if item.line is None else f"{where}:{item.line}", target="", origin=where
+    )
+    return DocumentResult(failed, error=item.reason)
+
+
+class Auditor:
+    """One run's stages, loaded once: checks, signals, judge and the shared translations.
+
+    ``audit_batch`` audits a batch of documents; ``stream`` audits any iterable in batches and
+    yields each document's result in input order, so a run need not hold its corpus.
+    """
+
+    def __init__(
+        self, config: Config, *, signals: Sequence[str] | None = None, strict: bool = False
+    ) -> None:
+        self.config = config
+        self.strict = strict
+        names = list(config.get("signals.enabled", []) if signals is None else signals)
+        self.translations = Translations(config)
+        self.signals: list[Signal] = [load(name, config, self.translations) for name in names]
+        self.checks = build_checks(config)
+        self.judge = Judge.from_config(config)
+        parts = config.get("fidelity.parts", ["back_translation"])
+        self.align_by_translation = "fidelity" in names and "back_translation" in parts
+        self.statuses: list[SignalStatus] = []
+
+    def components(self) -> dict[str, object]:
+        """The resolved state of each signal that ran (models, engines, decoding)."""
+        ran = {s.name.split(".")[0] for s in self.statuses if s.ran}
+        return component_signatures([s for s in self.signals if s.name in ran])
+
+    def signature(self) -> dict[str, object]:
+        """The run signature from what has run so far."""
+        return signature(self.config, self.checks, self.statuses, self.components(), self.judge)
+
+    def close(self) -> None:
+        """Close the translation cache."""
+        self.translations.close()
+
+    def _prefetch(self, prepared: Sequence[Prepared]) -> None:
+        """Translate every batch target that alignment needs, in one call per direction."""
+        wanted: dict[tuple[str, str], list[str]] = {}
+        for doc in prepared:
+            if doc.source_sentences and doc.sentences:
+                langs = (doc.document.target_lang, doc.document.source_lang)
+                wanted.setdefault(langs, []).extend(s.text for s in doc.sentences)
+        for (tgt, src), texts in wanted.items():
+            self.translations.translate_if_available(texts, tgt, src)
+
+    def audit_batch(
+        self, items: Sequence[Document | InputError], progress: Progress | None = None
+    ) -> list[DocumentResult]:
+        """Audit a batch of documents (read errors pass through as failed documents)."""
+        segmented = [segment(i, self.config) for i in items if not isinstance(i, InputError)]
+        translate = None
+        if self.align_by_translation:
+            self._prefetch(segmented)
+            translate = self.translations.translate_if_available
+        prepared = iter([prepare(doc, self.config, translate) for doc in segmented])
+        results: list[DocumentResult] = []
+        jobs: list[tuple[Prepared, DocumentResult]] = []
+        for item in items:
+            if isinstance(item, InputError):
+                results.append(_failed(item))
+                continue
+            doc = next(prepared)
+            result = DocumentResult(
+                doc.document, blocks=doc.blocks, unaligned_source=doc.unaligned_source
+            )
+            results.append(result)
+            jobs.append((doc, result))
+        all_pairs = [pair for doc, _ in jobs for pair in doc.pairs]
+        statuses, outputs = run_signals(self.signals, all_pairs, self.strict)
+        self.statuses = merge_statuses(self.statuses, statuses)
+        self.translations.forget()
+        position = 0
+        for doc, result in jobs:
+            found = run_checks(doc, self.checks)
+            for pair in doc.pairs:
+                findings = list(found[pair.target.index])
+                values: dict[str, float] = {}
+                texts: dict[str, str] = {}
+                for name, scored in outputs:
+                    out = scored[position]
+                    findings.extend(out.findings)
+                    values.update({f"{name}.{k}": v for k, v in out.values.items()})
+                    texts.update(out.texts)
+                position += 1
+                result.sentences.append(
+                    SentenceResult(
+                        pair, findings, self.judge.judge(pair, findings, values), values, texts
+                    )
+                )
+            if progress:
+                progress(len(doc.pairs))
+        return results
+
+    def stream(
+        self,
+        items: Iterable[Document | InputError],
+        *,
+        batch_size: int = 64,
+        progress: Progress | None = None,
+    ) -> Iterator[DocumentResult]:
+        """Audit ``items`` batch by batch; yield results in input order as batches finish."""
+        for batch in batched(items, max(1, batch_size)):
+            yield from self.audit_batch(batch, progress)
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Consecutive lists of ``size`` items (the last may be shorter)."""
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def audit(
-    items: Sequence[Document | InputError],
+    items: Iterable[Document | InputError],
     config: Config,
     *,
     signals: Sequence[str] | None = None,
     strict: bool = False,
     progress: Progress | None = None,
+    batch_size: int | None = None,
 ) -> RunResult:
     """Audit documents (read errors pass through as failed documents) and judge every sentence.
 
-    ``signals`` names the model-based signals to run (default: ``[signals] enabled``).
+    ``signals`` names the model-based signals to run (default: ``[signals] enabled``);
+    ``progress`` is called with the number of sentences of each document audited. Documents
+    are audited in batches of ``batch_size`` (default: ``[run] batch_size``).
     """
-    names = list(config.get("signals.enabled", []) if signals is None else signals)
-    loaded = [load(name, config) for name in names]
-    checks = build_checks(config)
-    judge = Judge.from_config(config)
-    results: list[DocumentResult] = []
-    jobs: list[tuple[Prepared, DocumentResult]] = []
-    for item in items:
-        if isinstance(item, InputError):
-            where = item.path or "<input>"
-            failed = Document(
-                id=where if item.line is None else f"{where}:{item.line}", target="", origin=where
-            )
-            results.append(DocumentResult(failed, error=item.reason))
-            continue
-        doc = prepare(item, config, loaded)
-        result = DocumentResult(
-            doc.document, blocks=doc.blocks, unaligned_source=doc.unaligned_source
-        )
-        results.append(result)
-        jobs.append((doc, result))
-    all_pairs = [pair for doc, _ in jobs for pair in doc.pairs]
-    if progress:
-        progress.start(len(all_pairs))
-    statuses, outputs = run_signals(loaded, all_pairs, strict)
-    position = 0
-    for doc, result in jobs:
-        found = run_checks(doc, checks, progress)
-        for pair in doc.pairs:
-            findings = list(found[pair.target.index])
-            values: dict[str, float] = {}
-            texts: dict[str, str] = {}
-            for name, scored in outputs:
-                out = scored[position]
-                findings.extend(out.findings)
-                values.update({f"{name}.{k}": v for k, v in out.values.items()})
-                texts.update(out.texts)
-            position += 1
-            result.sentences.append(
-                SentenceResult(pair, findings, judge.judge(pair, findings, values), values, texts)
-            )
-    ran = {s.name.split(".")[0] for s in statuses if s.ran}
-    components = component_signatures([s for s in loaded if s.name in ran])
-    return RunResult(results, signature(config, checks, statuses, components, judge), statuses)
+    auditor = Auditor(config, signals=signals, strict=strict)
+    size = batch_size or int(config.number("run.batch_size", 64))
+    try:
+        results = list(auditor.stream(items, batch_size=size, progress=progress))
+    finally:
+        auditor.close()
+    return RunResult(results, auditor.signature(), auditor.statuses)

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 
-from mtaudit.signals.fidelity_align import align
+from mtaudit.align import align_translations as align
 from mtaudit.signals.fidelity_compare import (
+    ChrfMemo,
     chrf,
     compare,
     lost_names,
@@ -96,3 +98,37 @@ def test_align_finds_merged_and_dropped_sentences() -> None:
     covered_src = [i for s, _ in beads for i in s]
     covered_tgt = [j for _, t in beads for j in t]
     assert covered_src == list(range(5)) and covered_tgt == list(range(3))
+
+
+@pytest.mark.parametrize(
+    ("hyp", "ref", "lang"),
+    [
+        ("The army attacked the city at night.", "The army attacked the town by night.", "en"),
+        ("هاجم الجيش المدينة في الليل.", "هاجم الجيشُ المدينةَ ليلاً.", "ar"),
+        ("Completely different words here.", "Nothing alike.", "en"),
+        ("", "Something.", "en"),
+        ("Same text.", "Same text.", "en"),
+        ("١٢ بالمئة", "12 بالمئة", "ar"),
+    ],
+)
+def test_memoised_chrf_equals_sacrebleu(hyp: str, ref: str, lang: str) -> None:
+    memo = ChrfMemo(lang)
+    assert memo(hyp, ref) == chrf(hyp, ref, lang)
+    assert memo(hyp, ref) == chrf(hyp, ref, lang)  # from the memo
+
+
+def test_memoised_chrf_equals_sacrebleu_on_flores(shared_data: Path) -> None:
+    folder = shared_data / "flores-dev"
+    for lang, hyp_file, ref_file in (
+        ("en", "ar-en/flores-dev.google.en", "ar-en/flores-dev.en"),
+        ("ar", "en-ar/flores-dev.nllb.ar", "en-ar/flores-dev.ar"),
+    ):
+        hyps = (folder / hyp_file).read_text(encoding="utf-8").splitlines()
+        refs = (folder / ref_file).read_text(encoding="utf-8").splitlines()
+        rng = random.Random(lang)
+        memo = ChrfMemo(lang)
+        for _ in range(150):
+            i = rng.randrange(len(hyps))
+            j = i if rng.random() < 0.5 else rng.randrange(len(refs))
+            hyp = hyps[i] if rng.random() < 0.8 else hyps[i] + " " + hyps[i - 1]
+            assert memo(hyp, refs[j]) == chrf(hyp, refs[j], lang)

@@ -8,7 +8,7 @@ import pytest
 from helpers.translate_fixtures import make_config
 
 from mtaudit.config import Config
-from mtaudit.errors import ModelMissingError
+from mtaudit.errors import ConfigError, ModelMissingError
 from mtaudit.signals import load
 from mtaudit.signals.fidelity import FidelitySignal, ensure_all_ran
 from mtaudit.translate.cache import TranslationCache
@@ -78,7 +78,10 @@ def test_everything_cached_and_no_model_on_disk(cached_config: Config) -> None:
     assert good.texts["back_translation"] == BACK[TGT_GOOD]
     assert good.texts["suggestion"] == good.texts["forward_translation"] == FORWARD[SRC_GOOD]
     assert good.values["chrf_back"] > 90 and good.values["chrf_forward"] > 60
-    assert {"bleu_back", "ter_back", "bleu_forward", "ter_forward"} <= set(good.values)
+    assert {"chrf_back", "chrf_forward"} <= set(good.values)
+    # metrics "auto": chrF, plus what the ar-en judge model reads (TER of the forward part)
+    assert "ter_forward" in good.values
+    assert not {"bleu_back", "ter_back", "bleu_forward"} & set(good.values)
     assert good.findings == []
 
     assert bad.values["chrf_back"] < good.values["chrf_back"]
@@ -174,31 +177,26 @@ def test_parts_can_be_switched_off(cached_config: Config) -> None:
     assert [s.name for s in signal.status(PAIRS)] == ["fidelity.forward"]
 
 
-def test_align_with_cached_back_translations(tmp_path: Path) -> None:
-    config = make_config(tmp_path / "none", tmp_path / "c.sqlite3")
-    source = [
-        "هاجم الجيش المدينة ليلا.",
-        "أصيب كثير من الناس.",
-        "امتلأ المستشفى.",
-        "زار الوزير البصرة يوم الاثنين.",
-    ]
-    target = [
-        "The army attacked the city at night.",
-        "Many people were wounded and the hospital was full.",
-        "The minister visited Basra on Monday.",
-    ]
-    back = [
-        "هاجم الجيش المدينة في الليل.",
-        "أصيب كثير من الناس وامتلأ المستشفى.",
-        "زار الوزير البصرة يوم الاثنين.",
-    ]
-    signal = FidelitySignal(config)
-    src_sents = [Sentence(i, t, 0, len(t)) for i, t in enumerate(source)]
-    tgt_sents = [Sentence(i, t, 0, len(t)) for i, t in enumerate(target)]
-    assert signal.align(src_sents, tgt_sents) is None  # nothing to back-translate with
-    fill_cache(config, dict(zip(target, back, strict=True)), {})
-    beads = signal.align(src_sents, tgt_sents)
-    assert beads == [((0,), (0,)), ((1, 2), (1,)), ((3,), (2,))]
+@pytest.mark.parametrize(
+    ("metrics", "expected"),
+    [
+        (["chrf"], {"chrf_back", "chrf_forward"}),
+        (["bleu"], {"chrf_back", "chrf_forward", "bleu_back", "bleu_forward"}),
+        (["ter", "bleu"], {"chrf_back", "bleu_back", "ter_back", "chrf_forward"}),
+    ],
+)
+def test_metrics_on_request(cached_config: Config, metrics: list[str], expected: set[str]) -> None:
+    signal = FidelitySignal(cached_config.with_overrides({"fidelity.metrics": metrics}))
+    good = signal.score(PAIRS)[0]
+    assert expected <= set(good.values)
+    for name in ("bleu", "ter"):
+        assert (f"{name}_back" in good.values) == (name in metrics)
+
+
+@pytest.mark.parametrize("bad", [["chrF++"], "chrf"])
+def test_unknown_metric_is_a_config_error(cached_config: Config, bad: object) -> None:
+    with pytest.raises(ConfigError, match="fidelity.metrics"):
+        FidelitySignal(cached_config.with_overrides({"fidelity.metrics": bad}))
 
 
 @pytest.mark.slow

@@ -37,5 +37,5 @@ def test_example_matches_golden() -> None:
     )
     run = stable(run_to_dict(audit(items, Config.load(), signals=[])))
     if os.environ.get("MTAUDIT_UPDATE_GOLDEN"):
-        GOLDEN.write_text(dumps(run), encoding="utf-8")
+        GOLDEN.write_text(dumps(run, pretty=True), encoding="utf-8")
     assert run == json.loads(GOLDEN.read_text(encoding="utf-8"))

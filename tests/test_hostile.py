@@ -659,7 +659,7 @@ def test_internal_error_exits_3_with_one_line(
     def broken(*args: Any, **kwargs: Any) -> None:
         raise ZeroDivisionError("division by zero in a check")
 
-    monkeypatch.setattr("mtaudit.cli.common.audit", broken)
+    monkeypatch.setattr("mtaudit.cli.common.run_batches", broken)
     for command in ("audit", "check"):
         result = invoke(*flags, command, str(EXAMPLE))
         assert result.exit_code == 3
@@ -678,7 +678,7 @@ def test_ctrl_c_exits_130(monkeypatch: pytest.MonkeyPatch) -> None:
     def interrupted(*args: Any, **kwargs: Any) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("mtaudit.cli.common.audit", interrupted)
+    monkeypatch.setattr("mtaudit.cli.common.run_batches", interrupted)
     result = invoke("check", str(EXAMPLE))
     assert result.exit_code == 130 and "interrupted" in result.stderr
 

@@ -116,47 +116,12 @@ def test_unknown_signal_is_a_config_error() -> None:
         audit([Document("d", "x")], CONFIG, signals=["telepathy"])
 
 
-class Recorder:
-    def __init__(self) -> None:
-        self.total: int | None = None
-        self.steps: list[int] = []
-
-    def start(self, total: int) -> None:
-        self.total = total
-
-    def advance(self, count: int) -> None:
-        self.steps.append(count)
-
-
 @pytest.mark.parametrize(
-    ("texts", "total", "steps"),
-    [
-        (["One sentence here. " * 1200], 1200, [500, 500, 200]),
-        (["One. Two.", "Three."], 3, [2, 1]),
-        ([""], 0, []),
-    ],
+    ("texts", "calls"),
+    [(["One sentence here. " * 1200], [1200]), (["One. Two.", "Three."], [2, 1])],
 )
-def test_progress_counts_sentences_within_a_document(
-    texts: list[str], total: int, steps: list[int]
-) -> None:
-    recorder = Recorder()
+def test_progress_counts_sentences(texts: list[str], calls: list[int]) -> None:
+    seen: list[int] = []
     docs = [Document(id=str(i), target=t) for i, t in enumerate(texts)]
-    audit(docs, Config.load(), signals=[], progress=recorder)
-    assert recorder.total == total
-    assert recorder.steps == steps
-
-
-@pytest.mark.parametrize(
-    ("documents", "sentences", "long"),
-    [(1, 1999, False), (1, 2000, True), (20, 20, True), (19, 100, False)],
-)
-def test_a_run_is_long_by_documents_or_by_sentences(
-    documents: int, sentences: int, long: bool
-) -> None:
-    from mtaudit.cli.common import SentenceProgress
-
-    progress = SentenceProgress(documents, min_documents=20, min_sentences=2000)
-    progress.start(sentences)
-    progress.advance(sentences)
-    assert progress.long is long
-    progress.close()
+    audit(docs, Config.load(), signals=[], progress=seen.append)
+    assert sorted(seen) == sorted(calls)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from mtaudit.cli.common import AuditJob, audit_options, emit, pass_audit
+from mtaudit.cli.common import AuditJob, audit_options, pass_audit
 
 
 @click.command()
@@ -33,9 +33,10 @@ def audit(
       mtaudit audit article.en.txt --source article.ar.txt
       mtaudit audit feed.jsonl --format json -o run.json
       mtaudit audit articles/ --html report.html
+      mtaudit audit feed.jsonl --format jsonl --jobs 4 -o results.jsonl
+      mtaudit audit feeds/ --executor ray -o results/
       cat article.txt | mtaudit audit -
     """  # noqa: D301
-    run = job.run()
-    emit(run, fmt, output, show_all, html_path)
+    run = job.write(fmt, output, show_all, html_path)
     if run["summary"]["errors"]:
         raise SystemExit(2)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from mtaudit.cli.common import AuditJob, audit_options, emit, pass_audit
+from mtaudit.cli.common import AuditJob, audit_options, pass_audit
 from mtaudit.gate import Budget, evaluate
 
 
@@ -48,8 +48,7 @@ def check(
     default = str(job.config.get("gate.max_flagged", "0"))
     per_run = Budget.parse(max_flagged if max_flagged is not None else default)
     per_doc = Budget.parse(max_flagged_per_doc) if max_flagged_per_doc else None
-    run = job.run()
-    emit(run, fmt, output, show_all, html_path)
+    run = job.write(fmt, output, show_all, html_path)
     result = evaluate(run, per_run, per_doc)
     for line in result.failures:
         click.echo(f"over budget: {line}", err=True)

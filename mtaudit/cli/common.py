@@ -2,26 +2,33 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import click
+from tqdm import tqdm
 
-from mtaudit.atomic import write_text_atomic
+from mtaudit.atomic import open_atomic, write_text_atomic
+from mtaudit.checks import build_checks
 from mtaudit.cli.exits import quiet
 from mtaudit.cli.paths import refuse_overwrite
 from mtaudit.config import Config, language_code
 from mtaudit.errors import InputError, UsageError
-from mtaudit.io import FORMATS, read_inputs
-from mtaudit.pipeline import audit
+from mtaudit.io import FORMATS
+from mtaudit.io.stream import iter_inputs
+from mtaudit.judge import Judge
+from mtaudit.pipeline import merge_statuses, signature
 from mtaudit.reports import terminal
 from mtaudit.reports.html import write_html
-from mtaudit.reports.json_report import dumps, run_to_dict
-from mtaudit.types import Document
+from mtaudit.reports.json_report import dumps
+from mtaudit.reports.stream import Collector, JsonlWriter, JsonWriter, RunTotals
+from mtaudit.runner import default_jobs, run_batches
+from mtaudit.types import Document, SignalStatus
 
 F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger("mtaudit")
@@ -80,16 +87,43 @@ def audit_options(func: F) -> F:
         click.option(
             "--format",
             "fmt",
-            type=click.Choice(["text", "json"]),
+            type=click.Choice(["text", "json", "jsonl"]),
             default="text",
             show_default=True,
-            help="Report format.",
+            help="Report format. jsonl: a header line with the run signature, one line per "
+            "document as it finishes, a summary line last.",
+        ),
+        click.option(
+            "--pretty",
+            is_flag=True,
+            help="JSON: indent the report for reading (default: compact, one line).",
+        ),
+        click.option(
+            "-j",
+            "--jobs",
+            type=click.IntRange(min=1),
+            default=None,
+            help="Worker processes auditing batches of documents in parallel "
+            "[default: the number of cores]. The output is the same for any number.",
+        ),
+        click.option(
+            "--executor",
+            type=click.Choice(["local", "ray"]),
+            default="local",
+            show_default=True,
+            help="local: this machine (--jobs processes); ray: Ray Data, on the cluster at "
+            "--ray-address or on a small local Ray instance (needs mtaudit[ray]).",
+        ),
+        click.option(
+            "--ray-address",
+            help="Ray cluster to run on with --executor ray (e.g. ray://head:10001 or auto).",
         ),
         click.option(
             "-o",
             "--output",
-            type=click.Path(dir_okay=False),
-            help="Write the report to this file (atomically) instead of stdout.",
+            type=click.Path(),
+            help="Write the report to this file (atomically) instead of stdout; with "
+            "--executor ray, the folder for the sharded results.",
         ),
         click.option(
             "--html",
@@ -126,117 +160,139 @@ class AuditJob:
     no_signals: bool
     strict: bool
     unit: str | None = None
+    pretty: bool = False
+    jobs: int | None = None
+    executor: str = "local"
+    ray_address: str | None = None
 
-    def run(self) -> dict[str, Any]:
-        """Read, audit and return the run dictionary (``MtauditError`` on bad input or usage)."""
+    def _chosen(self) -> list[str] | None:
+        if self.no_signals:
+            return []
+        if self.signals is not None:
+            return [s.strip() for s in self.signals.split(",") if s.strip()]
+        return None
+
+    def _items(self) -> Iterator[Document | InputError]:
+        """The inputs, JSONL feeds streamed a record at a time; ``--unit`` applied."""
         config = self.config
-        items = read_inputs(
+        items = iter_inputs(
             list(self.inputs),
             source=self.source,
             fmt=self.input_format,
             source_lang=self.source_lang or str(config.get("languages.source", "ar")),
             target_lang=self.target_lang or str(config.get("languages.target", "en")),
         )
-        if self.unit is not None:
-            for item in items:
-                if isinstance(item, Document):
+        seen: dict[str, str] = {}
+        read = failed = 0
+        for item in items:
+            if isinstance(item, Document):
+                read += 1
+                if self.unit is not None:
                     item.unit = self.unit
-        duplicated(items)
-        failed = sum(1 for item in items if not isinstance(item, Document))
-        log.info("read %d document(s); %d input(s) could not be read", len(items) - failed, failed)
-        chosen: list[str] | None = None
-        if self.no_signals:
-            chosen = []
-        elif self.signals is not None:
-            chosen = [s.strip() for s in self.signals.split(",") if s.strip()]
-        progress = SentenceProgress(
-            documents=len(items),
-            min_documents=int(config.get("report.progress_min_documents", 20)),
-            min_sentences=int(config.get("report.progress_min_sentences", 2000)),
-            hidden=quiet(),
-        )
-        try:
-            run = audit(items, config, signals=chosen, strict=self.strict, progress=progress)
-        finally:
-            progress.close()
-        return run_to_dict(run)
-
-
-def duplicated(items: Sequence[Document | InputError]) -> None:
-    """Warn when two documents share an id: reports and ``apply`` tell documents by id."""
-    seen: dict[str, str] = {}
-    for item in items:
-        if isinstance(item, Document):
-            if item.id in seen:
-                log.warning(
-                    "%s: document id %r is also used by %s; give each record its own id",
-                    item.origin,
-                    item.id,
-                    seen[item.id],
-                )
+                if item.id in seen:
+                    log.warning(
+                        "%s: document id %r is also used by %s; give each record its own id",
+                        item.origin,
+                        item.id,
+                        seen[item.id],
+                    )
+                else:
+                    seen[item.id] = item.origin
             else:
-                seen[item.id] = item.origin
+                failed += 1
+            yield item
+        log.info("read %d document(s); %d input(s) could not be read", read, failed)
 
+    def write(
+        self, fmt: str, output: str | None, show_all: bool, html_path: str | None
+    ) -> dict[str, Any]:
+        """Read, audit and write the reports as documents finish; return the run dictionary.
 
-class SentenceProgress:
-    """A ``click.progressbar`` on stderr counting sentences, shown only when the run is long.
+        The dictionary holds every document when a report needed them all (text, HTML, pretty
+        JSON), else the small records of failed and flagged documents (for the gate and the
+        error lines). Batches go to ``jobs`` worker processes, or to Ray Data.
+        """
+        config = self.config
+        if self.ray_address and self.executor != "ray":
+            raise UsageError("--ray-address goes with --executor ray")
+        if self.executor == "ray":
+            if not output:
+                raise UsageError("--executor ray writes sharded results: give -o FOLDER")
+            if self.source or html_path:
+                raise UsageError("--executor ray audits JSONL feeds: no --source or --html")
+            from mtaudit.executors.ray_data import run_ray
 
-    A run is long when it has at least ``min_documents`` documents or ``min_sentences``
-    sentences (``[report]`` in the config), so one large document gets a bar too; ``hidden``
-    (``-q``) hides it whatever the length.
-    """
-
-    def __init__(
-        self, documents: int, min_documents: int, min_sentences: int, hidden: bool = False
-    ) -> None:
-        self.documents = documents
-        self.min_documents = min_documents
-        self.min_sentences = min_sentences
-        self.hidden = hidden
-        self.bar: Any = None
-        self.long = False
-
-    def start(self, total: int) -> None:
-        """Open the bar for ``total`` sentences (hidden when the run is short)."""
-        self.long = self.documents >= self.min_documents or total >= self.min_sentences
-        self.bar = click.progressbar(
-            length=total,
-            label="Auditing sentences",
-            file=sys.stderr,
-            hidden=self.hidden or not self.long,
-        )
-        self.bar.__enter__()
-
-    def advance(self, count: int) -> None:
-        """Move the bar on by ``count`` sentences."""
-        if self.bar is not None:
-            self.bar.update(count)
-
-    def close(self) -> None:
-        """Finish the bar (also when the run stopped early)."""
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
-
-
-def emit(
-    run: dict[str, Any], fmt: str, output: str | None, show_all: bool, html_path: str | None
-) -> None:
-    """Write the report in the chosen format to ``output`` or stdout, and the HTML if asked."""
-    if html_path:
-        write_html(run, html_path)
-    if fmt == "json":
-        text = dumps(run)
-    else:
-        colour = output is None and sys.stdout.isatty()
-        text = terminal.render(run, colour=colour, show_all=show_all) + "\n"
-    if output:
-        write_text_atomic(text, output)
-    else:
-        click.echo(text, nl=False)
-    for doc in run["documents"]:
-        if doc["error"]:
-            click.echo(f"error: {doc['id']}: {doc['error']}", err=True)
+            return run_ray(
+                list(self.inputs),
+                config,
+                output,
+                signals=self._chosen(),
+                strict=self.strict,
+                address=self.ray_address,
+                source_lang=self.source_lang or str(config.get("languages.source", "ar")),
+                target_lang=self.target_lang or str(config.get("languages.target", "en")),
+                input_format=self.input_format,
+            )
+        with contextlib.ExitStack() as stack:
+            writers: list[Any] = []
+            collector: Collector | None = None
+            if fmt == "text" or html_path or (fmt == "json" and self.pretty):
+                collector = Collector()
+                writers.append(collector)
+            if fmt in ("json", "jsonl") and not (fmt == "json" and self.pretty):
+                stream = stack.enter_context(open_atomic(output)) if output else sys.stdout
+                writers.append(JsonlWriter(stream) if fmt == "jsonl" else JsonWriter(stream))
+            checks, judge = build_checks(config), Judge.from_config(config)
+            statuses: list[SignalStatus] = []
+            components: dict[str, object] = {}
+            totals = RunTotals()
+            bar = stack.enter_context(
+                tqdm(
+                    unit=" sentences",
+                    desc="Auditing",
+                    file=sys.stderr,
+                    disable=quiet() or not sys.stderr.isatty(),
+                    leave=False,
+                )
+            )
+            batches = run_batches(
+                self._items(),
+                config,
+                signals=self._chosen(),
+                strict=self.strict,
+                jobs=self.jobs or default_jobs(),
+                progress=bar.update,
+            )
+            for batch in batches:
+                statuses = merge_statuses(statuses, batch.statuses)
+                components.update(batch.components)
+                current = signature(config, checks, statuses, components or None, judge)
+                for doc in batch.documents:
+                    totals.add(doc)
+                    for writer in writers:
+                        writer.write(doc, lambda sig=current: sig)
+            final = signature(config, checks, statuses, components or None, judge)
+            for writer in writers:
+                if not isinstance(writer, Collector):
+                    writer.finish(final, totals)
+        run = collector.run(final, totals) if collector else totals.skeleton(final)
+        if html_path:
+            write_html(run, html_path)
+        text = None
+        if fmt == "json" and self.pretty:
+            text = dumps(run, pretty=True)
+        elif fmt == "text":
+            colour = output is None and sys.stdout.isatty()
+            text = terminal.render(run, colour=colour, show_all=show_all) + "\n"
+        if text is not None:
+            if output:
+                write_text_atomic(text, output)
+            else:
+                click.echo(text, nl=False)
+        for doc in run["documents"]:
+            if doc["error"]:
+                click.echo(f"error: {doc['id']}: {doc['error']}", err=True)
+        return run
 
 
 _JOB_OPTIONS = (
@@ -249,6 +305,10 @@ _JOB_OPTIONS = (
     "no_signals",
     "strict",
     "unit",
+    "pretty",
+    "jobs",
+    "executor",
+    "ray_address",
 )
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
 
 from mtaudit.atomic import write_text_atomic
-from mtaudit.cli.common import SentenceProgress
 from mtaudit.cli.paths import refuse_overwrite
 from mtaudit.config import Config
 from mtaudit.errors import UsageError
@@ -97,11 +97,10 @@ def _featurise(
         chosen = []
     elif signals is not None:
         chosen = [s.strip() for s in signals.split(",") if s.strip()]
-    progress = SentenceProgress(len(labelled), min_documents=200, min_sentences=200)
-    try:
-        rows, statuses, norm = featurise(labelled, config, chosen, progress=progress)
-    finally:
-        progress.close()
+    with click.progressbar(
+        length=len(labelled), label="Auditing", file=sys.stderr, hidden=len(labelled) < 200
+    ) as bar:
+        rows, statuses, norm = featurise(labelled, config, chosen, progress=bar.update)
     for status in statuses:
         state = "ran" if status["ran"] else "skipped"
         detail = f": {status['reason']}" if status["reason"] else ""

@@ -117,12 +117,20 @@ def strict(value: Any) -> Any:
     return value
 
 
-def dumps(data: dict[str, Any]) -> str:
-    """Serialise a run dictionary as strict JSON (UTF-8 text kept readable)."""
+def dumps(data: dict[str, Any], *, pretty: bool = False) -> str:
+    """Serialise a run dictionary as strict JSON (UTF-8 text kept readable).
+
+    Compact by default (one line, by the C encoder); ``pretty`` indents it for reading.
+    """
+    indent, separators = (2, None) if pretty else (None, (",", ":"))
     try:
-        text = json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)
+        text = json.dumps(
+            data, ensure_ascii=False, indent=indent, separators=separators, allow_nan=False
+        )
     except ValueError:  # a non-finite number somewhere: the slower copying pass
-        text = json.dumps(strict(data), ensure_ascii=False, indent=2, allow_nan=False)
+        text = json.dumps(
+            strict(data), ensure_ascii=False, indent=indent, separators=separators, allow_nan=False
+        )
     # Lone surrogates only occur inside JSON strings, so replacing them in the text is the same
     # as replacing them in the values.
     return _LONE_SURROGATE.sub("\ufffd", text) + "\n"

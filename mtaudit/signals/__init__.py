@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from mtaudit.config import Config
 from mtaudit.errors import ConfigError
-from mtaudit.types import Bead, Pair, Sentence, SignalOutput, SignalStatus
+from mtaudit.types import Pair, SignalOutput, SignalStatus
 
-# name -> "module:factory"; the factory takes a Config and returns a Signal. All registrations
-# live here, in one place.
+if TYPE_CHECKING:
+    from mtaudit.translate.shared import Translations
+
+# name -> "module:factory"; the factory takes a Config and the run's shared Translations and
+# returns a Signal. All registrations live here, in one place.
 REGISTRY: dict[str, str] = {
     "fidelity": "mtaudit.signals.fidelity:build",
     "fluency": "mtaudit.signals.fluency:build",
@@ -39,21 +42,16 @@ class Signal(Protocol):
         ...
 
 
-class Aligner(Protocol):
-    """Optional extra of a signal: align source and target sentences better than by length."""
-
-    def align(self, source: Sequence[Sentence], target: Sequence[Sentence]) -> list[Bead] | None:
-        """Return beads covering both sides in order, or ``None`` to fall back to length."""
-        ...
-
-
 def register(name: str, target: str) -> None:
     """Register a signal factory by dotted path (``"package.module:factory"``)."""
     REGISTRY[name] = target
 
 
-def load(name: str, config: Config) -> Signal:
-    """Import and build the named signal; raise ``ConfigError`` for an unknown name."""
+def load(name: str, config: Config, translations: Translations | None = None) -> Signal:
+    """Import and build the named signal; raise ``ConfigError`` for an unknown name.
+
+    ``translations`` is the run's shared translator (one is made when not given).
+    """
     try:
         target = REGISTRY[name]
     except KeyError:
@@ -61,5 +59,9 @@ def load(name: str, config: Config) -> Signal:
         raise ConfigError(f"unknown signal {name!r} (known: {known})") from None
     module_name, _, attr = target.partition(":")
     factory = getattr(importlib.import_module(module_name), attr)
-    signal: Signal = factory(config)
+    if translations is None:
+        from mtaudit.translate.shared import Translations
+
+        translations = Translations(config)
+    signal: Signal = factory(config, translations)
     return signal

@@ -11,8 +11,9 @@ Three parts, each one ``SignalStatus`` and its own values and findings:
 
 Numbers and names that the comparison text loses are findings too. A part can run when its
 models are on disk or when every translation it needs is already in the cache; ``status``
-checks that without loading any model. The signal also aligns source and target sentences with
-the back-translation (``align``).
+checks that without loading any model. Translations go through the run's shared
+``Translations``, so those made to align a document are reused here. chrF is always computed
+(the findings use it); BLEU and TER only when ``fidelity.metrics`` asks for them.
 """
 
 from __future__ import annotations
@@ -26,19 +27,18 @@ from mtaudit.config import Config
 from mtaudit.errors import ConfigError, ModelMissingError
 from mtaudit.models.libraries import NEURAL_FIX
 from mtaudit.models.paths import models_dir
-from mtaudit.signals.fidelity_align import align as align_beads
-from mtaudit.signals.fidelity_compare import Scores, chrf, compare, lost_names, lost_numbers
-from mtaudit.translate import get_backend
-from mtaudit.translate.cache import CachedTranslator, TranslationCache
-from mtaudit.translate.engine import (
-    cached_translator,
-    choose_engine,
-    missing_library,
-    translation_key,
-    translator_present,
+from mtaudit.signals.fidelity_compare import (
+    Scores,
+    compare,
+    lost_names,
+    lost_numbers,
+    metric_names,
 )
-from mtaudit.translate.settings import cache_path, engine_for
-from mtaudit.types import Bead, Finding, Pair, Sentence, Severity, SignalOutput, SignalStatus
+from mtaudit.translate import get_backend
+from mtaudit.translate.engine import choose_engine, missing_library, translation_key
+from mtaudit.translate.settings import engine_for
+from mtaudit.translate.shared import Translations
+from mtaudit.types import Finding, Pair, Severity, SignalOutput, SignalStatus
 
 log = logging.getLogger("mtaudit")
 
@@ -78,27 +78,19 @@ class FidelitySignal:
 
     name = "fidelity"
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, translations: Translations | None = None) -> None:
         self.config = config
         enabled = config.get("fidelity.parts", list(PARTS))
         unknown = [p for p in enabled if p not in PARTS]
         if unknown:
             raise ConfigError(f"fidelity.parts: unknown part(s) {unknown}; known: {list(PARTS)}")
         self.parts: tuple[str, ...] = tuple(p for p in PARTS if p in enabled)
-        self._cache: TranslationCache | None = None
-        self._translators: dict[str, CachedTranslator] = {}
+        chosen = config.get("fidelity.metrics", ["auto"])
+        self.metrics = None if chosen in ("auto", ["auto"]) else metric_names(chosen)
+        self._auto: dict[tuple[str, str], dict[str, frozenset[str]]] = {}
+        self.translations = translations if translations is not None else Translations(config)
 
     # -- plumbing ---------------------------------------------------------------------------
-
-    def _cache_for_reading(self) -> TranslationCache | None:
-        if self._cache is None and not cache_path(self.config).exists():
-            return None
-        return self._open_cache()
-
-    def _open_cache(self) -> TranslationCache:
-        if self._cache is None:
-            self._cache = TranslationCache(cache_path(self.config))
-        return self._cache
 
     def signature(self) -> dict[str, object]:
         """What this signal really used: each direction's translator, parts, sacrebleu version."""
@@ -107,22 +99,26 @@ class FidelitySignal:
         return {
             "parts": list(self.parts),
             "sacrebleu": str(sacrebleu.__version__),
-            "translators": {d: t.signature() for d, t in sorted(self._translators.items())},
+            "translators": self.translations.signature(),
         }
+
+    def metrics_for(self, part: str, langs: tuple[str, str]) -> frozenset[str]:
+        """The metrics ``part`` computes for ``langs``.
+
+        The configured list, or with ``auto`` those the direction's judge model reads (resolved
+        once per direction).
+        """
+        if self.metrics is not None:
+            return self.metrics
+        if langs not in self._auto:
+            from mtaudit.judge import fidelity_metrics  # the judge's needs, read from its file
+
+            self._auto[langs] = fidelity_metrics(self.config, f"{langs[0]}-{langs[1]}")
+        return self._auto[langs].get(part, frozenset({"chrf"}))
 
     def close(self) -> None:
         """Close the translation cache (models are freed with the signal)."""
-        if self._cache is not None:
-            self._cache.close()
-            self._cache = None
-
-    def _translator(self, direction: str) -> CachedTranslator:
-        if direction not in self._translators:
-            spec = engine_for(self.config, direction)
-            if spec is None:
-                raise ModelMissingError(f"no translation model configured for {direction}")
-            self._translators[direction] = cached_translator(self.config, spec, self._open_cache())
-        return self._translators[direction]
+        self.translations.close()
 
     def _available(self, direction: str, texts: Sequence[str], partial: bool = False) -> _Check:
         """Check that ``direction`` can translate ``texts``: model on disk or all cached.
@@ -137,9 +133,9 @@ class FidelitySignal:
                 f"no translation model is configured for {direction}",
                 f'add {direction} = "<model name>" under [translation.engines] in your config',
             )
-        if translator_present(self.config, spec):
+        if self.translations.model_present(direction):
             return _Check(True)
-        cache = self._cache_for_reading()
+        cache = self.translations.cache_for_reading()
         unique = list(dict.fromkeys(t.strip() for t in texts if t.strip()))
         key = translation_key(self.config, spec)
         missing = cache.missing(key, unique) if cache else unique
@@ -178,15 +174,10 @@ class FidelitySignal:
         first = self._available(f"{tgt}-{src}", targets)
         if not first.ran:
             return first
-        spec = engine_for(self.config, f"{src}-{tgt}")
-        if spec is not None and translator_present(self.config, spec):
+        if self.translations.model_present(f"{src}-{tgt}"):
             return _Check(True)
         # second leg: only cached back-translations can be checked without a model
-        back_spec = engine_for(self.config, f"{tgt}-{src}")
-        cache = self._cache_for_reading()
-        back: dict[str, str] = {}
-        if cache is not None and back_spec is not None:
-            back = cache.get_many(translation_key(self.config, back_spec), targets)
+        back = self.translations.cached(f"{tgt}-{src}", targets)
         if len(back) < len({t.strip() for t in targets if t.strip()}):
             return self._available(f"{src}-{tgt}", targets)  # reports the missing model
         return self._available(f"{src}-{tgt}", list(back.values()))
@@ -272,11 +263,12 @@ class FidelitySignal:
         self, pairs: Sequence[Pair], idx: list[int], langs: tuple[str, str], out: list[SignalOutput]
     ) -> None:
         src, tgt = langs
-        backs = self._translator(f"{tgt}-{src}").translate([pairs[i].target.text for i in idx])
+        metrics = self.metrics_for("back_translation", langs)
+        backs = self.translations.translate([pairs[i].target.text for i in idx], tgt, src)
         for i, back in zip(idx, backs, strict=True):
             pair, result = pairs[i], out[i]
             result.texts["back_translation"] = back
-            scores = compare(back, pair.source or "", src)
+            scores = compare(back, pair.source or "", src, metrics)
             self._record(result, "back_translation", scores, pair)
             self._numbers(result, pair.target.text, back, "the back-translation")
 
@@ -284,12 +276,13 @@ class FidelitySignal:
         self, pairs: Sequence[Pair], idx: list[int], langs: tuple[str, str], out: list[SignalOutput]
     ) -> None:
         src, tgt = langs
-        forwards = self._translator(f"{src}-{tgt}").translate([pairs[i].source or "" for i in idx])
+        metrics = self.metrics_for("forward", langs)
+        forwards = self.translations.translate([pairs[i].source or "" for i in idx], src, tgt)
         for i, forward in zip(idx, forwards, strict=True):
             pair, result = pairs[i], out[i]
             result.texts["forward_translation"] = forward
             result.texts["suggestion"] = forward
-            scores = compare(pair.target.text, forward, tgt)
+            scores = compare(pair.target.text, forward, tgt, metrics)
             self._record(result, "forward", scores, pair)
             self._names(result, pair.target.text, forward, tgt, "the independent translation")
 
@@ -297,14 +290,15 @@ class FidelitySignal:
         self, pairs: Sequence[Pair], idx: list[int], langs: tuple[str, str], out: list[SignalOutput]
     ) -> None:
         src, tgt = langs
+        metrics = self.metrics_for("round_trip", langs)
         targets = [pairs[i].target.text for i in idx]
-        backs = self._translator(f"{tgt}-{src}").translate(targets)
-        trips = self._translator(f"{src}-{tgt}").translate(backs)
+        backs = self.translations.translate(targets, tgt, src)
+        trips = self.translations.translate(backs, src, tgt)
         for i, back, trip in zip(idx, backs, trips, strict=True):
             pair, result = pairs[i], out[i]
             result.texts["back_translation"] = back
             result.texts["round_trip"] = trip
-            scores = compare(trip, pair.target.text, tgt)
+            scores = compare(trip, pair.target.text, tgt, metrics)
             self._record(result, "round_trip", scores, pair)
             self._numbers(result, pair.target.text, trip, "the round trip")
             self._names(result, pair.target.text, trip, tgt, "the round trip")
@@ -314,8 +308,10 @@ class FidelitySignal:
     def _record(self, result: SignalOutput, part: str, scores: Scores, pair: Pair) -> None:
         suffix = _VALUE_SUFFIX[part]
         result.values[f"chrf_{suffix}"] = round(scores.chrf, 2)
-        result.values[f"bleu_{suffix}"] = round(scores.bleu, 2)
-        result.values[f"ter_{suffix}"] = round(scores.ter, 2)
+        if scores.bleu is not None:
+            result.values[f"bleu_{suffix}"] = round(scores.bleu, 2)
+        if scores.ter is not None:
+            result.values[f"ter_{suffix}"] = round(scores.ter, 2)
         if len(pair.target.text.strip()) < self.config.number("fidelity.min_chars", 15):
             return
         major = self.config.number(f"fidelity.{part}.chrf_major")
@@ -362,27 +358,7 @@ class FidelitySignal:
                 Finding("fidelity.names", severity, f"{word!r} is not in {where}", (start, end))
             )
 
-    # -- Aligner protocol -------------------------------------------------------------------
 
-    def align(self, source: Sequence[Sentence], target: Sequence[Sentence]) -> list[Bead] | None:
-        """Align with the back-translation of the target; ``None`` when it is not available."""
-        if not source or not target or "back_translation" not in self.parts:
-            return None
-        src = str(self.config.get("languages.source", "ar"))
-        tgt = str(self.config.get("languages.target", "en"))
-        texts = [s.text for s in target]
-        if not self._available(f"{tgt}-{src}", texts).ran:
-            return None  # partial coverage is not enough to align a whole document
-        backs = self._translator(f"{tgt}-{src}").translate(texts)
-        return align_beads(
-            [s.text for s in source],
-            backs,
-            lambda hyp, ref: chrf(hyp, ref, src) / 100.0,
-            merge_penalty=self.config.number("fidelity.align_merge_penalty", 0.05),
-            band=int(self.config.number("fidelity.align_band", 10)),
-        )
-
-
-def build(config: Config) -> FidelitySignal:
-    """Registry factory: the fidelity signal for ``config``."""
-    return FidelitySignal(config)
+def build(config: Config, translations: Translations | None = None) -> FidelitySignal:
+    """Registry factory: the fidelity signal, translating through the run's ``translations``."""
+    return FidelitySignal(config, translations)

@@ -126,7 +126,14 @@ class FluencySignal:
 
     def __init__(self, settings: FluencySettings) -> None:
         self.settings = settings
+        self._missing: tuple[tuple[str, str] | None] | None = None
         self._scorer: Any = None
+
+    def _unavailable_once(self) -> tuple[str, str] | None:
+        """``_unavailable``, looked up on disk once per run (the signal lives for one run)."""
+        if self._missing is None:
+            self._missing = (self._unavailable(),)
+        return self._missing[0]
 
     def signature(self) -> dict[str, str]:
         """What this signal really used: the scorer's resolved state once it has loaded."""
@@ -161,7 +168,7 @@ class FluencySignal:
 
     def status(self, pairs: Sequence[Pair]) -> list[SignalStatus]:
         """Whether fluency can run on these pairs; never loads the model."""
-        missing = self._unavailable()
+        missing = self._unavailable_once()
         if missing is not None:
             return [SignalStatus(NAME, False, missing[0], missing[1])]
         langs = Counter(p.target_lang for p in pairs)
@@ -282,6 +289,9 @@ class FluencySignal:
         return out
 
 
-def build(config: Config) -> FluencySignal:
-    """Build the fluency signal from the configuration (``[fluency]`` and its model entry)."""
+def build(config: Config, translations: object = None) -> FluencySignal:
+    """Build the fluency signal from the configuration (``[fluency]`` and its model entry).
+
+    ``translations`` (the run's shared translator) is not used by fluency.
+    """
     return FluencySignal(FluencySettings.from_config(config))

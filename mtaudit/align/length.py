@@ -4,17 +4,20 @@ Beads of type 1-1, 1-2, 2-1, 1-0, 0-1 and 2-2 are found by dynamic programming o
 ``penalty(type) - log P(delta)``, where ``delta`` measures how far the target length is from the
 source length times the expected ratio, in standard deviations. A sentence left out on one side
 (1-0, 0-1) costs its penalty alone, so a long omitted sentence is not forced into a 2-1 bead.
+The search is banded around the diagonal (``mtaudit.align.band``).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from itertools import accumulate
 
+from mtaudit.align.band import band_width, solve
 from mtaudit.config import Config
 from mtaudit.types import Bead
 
-_STEPS = ((1, 1), (1, 2), (2, 1), (1, 0), (0, 1), (2, 2))
+STEPS = ((1, 1), (1, 2), (2, 1), (1, 0), (0, 1), (2, 2))
 # However far apart two lengths are, pairing them costs at most this much, so that a badly
 # translated sentence stays paired with its source rather than becoming a 1-0 plus a 0-1.
 MAX_LENGTH_COST = 6.0
@@ -30,8 +33,18 @@ def _length_cost(source_len: int, target_len: int, ratio: float, variance: float
     return min(-math.log(max(prob, 1e-300)), MAX_LENGTH_COST)
 
 
-def align_lengths(source: Sequence[int], target: Sequence[int], config: Config) -> list[Bead]:
-    """Align two sequences of sentence lengths; return beads covering both in order."""
+def align_lengths(
+    source: Sequence[int],
+    target: Sequence[int],
+    config: Config,
+    *,
+    width: int | None = None,
+) -> list[Bead]:
+    """Align two sequences of sentence lengths; return beads covering both in order.
+
+    The search is banded (``align.band`` sentences either side of the diagonal plus the
+    difference in counts, at most ``align.max_band``); ``width`` overrides that half-width.
+    """
     ratio = config.number("align.ratio", 1.0)
     variance = config.number("align.variance", 6.8)
     penalty = {
@@ -43,31 +56,30 @@ def align_lengths(source: Sequence[int], target: Sequence[int], config: Config) 
         (2, 2): config.number("align.penalty_1_2", 2.3) * 2,
     }
     n, m = len(source), len(target)
-    inf = float("inf")
-    cost = [[inf] * (m + 1) for _ in range(n + 1)]
-    back: list[list[tuple[int, int]]] = [[(0, 0)] * (m + 1) for _ in range(n + 1)]
-    cost[0][0] = 0.0
-    for i in range(n + 1):
-        for j in range(m + 1):
-            if i == j == 0:
-                continue
-            best, step = inf, (0, 0)
-            for di, dj in _STEPS:
-                if di > i or dj > j or cost[i - di][j - dj] == inf:
-                    continue
-                total = cost[i - di][j - dj] + penalty[(di, dj)]
-                if di and dj:
-                    total += _length_cost(
-                        sum(source[i - di : i]), sum(target[j - dj : j]), ratio, variance
-                    )
-                if total < best:
-                    best, step = total, (di, dj)
-            cost[i][j], back[i][j] = best, step
-    beads: list[Bead] = []
-    i, j = n, m
-    while i or j:
-        di, dj = back[i][j]
-        beads.append((tuple(range(i - di, i)), tuple(range(j - dj, j))))
-        i, j = i - di, j - dj
-    beads.reverse()
-    return beads
+    src_sum = [0, *accumulate(source)]
+    tgt_sum = [0, *accumulate(target)]
+
+    sqrt, erfc, log, root2 = math.sqrt, math.erfc, math.log, math.sqrt(2)
+
+    def extend(start: float, i: int, j: int, di: int, dj: int) -> float:
+        total = start + penalty[(di, dj)]
+        if di and dj:
+            # _length_cost, inlined: this is the aligner's innermost loop
+            source_len = src_sum[i] - src_sum[i - di]
+            target_len = tgt_sum[j] - tgt_sum[j - dj]
+            mean = (source_len + target_len / ratio) / 2
+            if mean == 0:
+                return total + 0.0
+            delta = (target_len - source_len * ratio) / sqrt(mean * variance)
+            prob = erfc(abs(delta) / root2)
+            total += min(-log(max(prob, 1e-300)), MAX_LENGTH_COST)
+        return total
+
+    if width is None:
+        width = band_width(
+            n,
+            m,
+            int(config.number("align.band", 20)),
+            int(config.number("align.max_band", 60)),
+        )
+    return solve(n, m, STEPS, extend, width)

@@ -1,0 +1,261 @@
+"""Auditing a feed with Ray Data, on a cluster or on a small local Ray instance.
+
+The same stage function as a local run (``mtaudit.runner.audit_batch``) runs inside
+``map_batches``: checks-only runs are plain Ray tasks; when model signals are on, the stage is
+an actor class, so each actor loads its translation models and causal LM once and keeps them
+(with ``num_gpus`` per actor when the cluster has GPUs). Records are read with
+``ray.data.read_json`` (a file, a folder of shards or a glob), in input order. Results stream
+back in order and are written as sharded JSONL (``part-00000.jsonl``...: one document per line,
+as in ``--format jsonl``) plus ``run.json`` (schema, signature, summary).
+
+Ray is imported only here, and only when ``--executor ray`` is asked for (extra ``mtaudit[ray]``).
+
+The translation cache is SQLite on each machine's disk (``translation.cache``): fine for one
+machine; a cluster should give every node a cache pre-filled with ``mtaudit cache import``, or
+point ``translation.cache`` at node-local storage so that each node fills its own.
+"""
+
+from __future__ import annotations
+
+import atexit
+import glob
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from mtaudit.atomic import write_text_atomic
+from mtaudit.checks import build_checks
+from mtaudit.config import Config
+from mtaudit.errors import InputError, MtauditError, UsageError
+from mtaudit.io.feed import record_to_document
+from mtaudit.judge import Judge
+from mtaudit.pipeline import Auditor, merge_statuses, signature
+from mtaudit.reports.json_report import SCHEMA
+from mtaudit.reports.stream import RunTotals, compact
+from mtaudit.runner import audit_batch
+from mtaudit.types import SignalStatus
+
+log = logging.getLogger("mtaudit")
+
+INSTALL_HINT = "--executor ray needs Ray Data: pip install 'mtaudit[ray]'"
+SHARD_DOCUMENTS = 10_000
+
+
+def _import_ray() -> Any:
+    try:
+        import ray
+        import ray.data  # noqa: F401
+    except ImportError:
+        raise UsageError(INSTALL_HINT) from None
+    return ray
+
+
+def feed_files(inputs: list[str]) -> list[str]:
+    """Expand files, folders (``*.jsonl``/``*.ndjson`` inside) and globs into JSONL files.
+
+    Remote URIs (``s3://bucket/feeds/``) are passed to Ray Data as they are.
+    """
+    files: list[str] = []
+    for item in inputs:
+        path = Path(item)
+        if "://" in item:  # s3://, gs://, hdfs://...: Ray Data reads it from the cluster
+            files.append(item)
+            continue
+        if path.is_dir():
+            found = sorted(
+                str(p) for p in path.iterdir() if p.suffix.lower() in (".jsonl", ".ndjson")
+            )
+        elif any(ch in item for ch in "*?["):
+            found = sorted(glob.glob(item))
+        elif path.is_file():
+            found = [str(path)]
+        else:
+            raise InputError("no such file, folder or glob match", item)
+        if not found:
+            raise InputError("no .jsonl files in it", item)
+        files.extend(found)
+    return files
+
+
+def _records_to_items(rows: list[dict[str, Any]], source_lang: str, target_lang: str) -> list[Any]:
+    items: list[Any] = []
+    for row in rows:
+        path = str(row.pop("path", "") or "<ray>")
+        record = {k: v for k, v in row.items() if v is not None}
+        try:
+            items.append(record_to_document(record, Path(path).name, 0, source_lang, target_lang))
+        except InputError as exc:
+            items.append(exc)
+    return items
+
+
+def _result_table(auditor: Auditor, rows: list[dict[str, Any]], langs: tuple[str, str]) -> Any:
+    import pyarrow as pa
+
+    auditor.statuses = []
+    done = audit_batch(auditor, _records_to_items(rows, *langs))
+    statuses = compact([s.__dict__ for s in done.statuses])
+    components = compact(done.components)
+    return pa.table(
+        {
+            "document": [compact(doc) for doc in done.documents],
+            "statuses": [statuses] * len(done.documents),
+            "components": [components] * len(done.documents),
+        }
+    )
+
+
+class AuditActor:
+    """A Ray actor holding one ``Auditor`` (and so its models) for all the batches it gets."""
+
+    def __init__(
+        self, config: Config, signals: list[str] | None, strict: bool, langs: tuple[str, str]
+    ) -> None:
+        self.auditor = Auditor(config, signals=signals, strict=strict)
+        self.langs = langs
+
+    def __call__(self, batch: Any) -> Any:
+        """Audit one batch of records (a pyarrow table) into document lines."""
+        return _result_table(self.auditor, batch.to_pylist(), self.langs)
+
+
+def _audit_task(
+    batch: Any, config: Config, signals: list[str] | None, strict: bool, langs: tuple[str, str]
+) -> Any:
+    """Checks only: a plain task (building the stages is cheap without models)."""
+    auditor = Auditor(config, signals=signals, strict=strict)
+    try:
+        return _result_table(auditor, batch.to_pylist(), langs)
+    finally:
+        auditor.close()
+
+
+def _start(ray: Any, address: str | None) -> bool:
+    """Connect to ``address`` or start a small local instance; True when this call started it."""
+    logging.getLogger("ray").setLevel(logging.WARNING)
+    logging.getLogger("ray.data").setLevel(logging.WARNING)
+    if ray.is_initialized():
+        return False
+    if address:
+        ray.init(address=address, log_to_driver=False)
+        return False
+    # a small local instance: two CPUs, a little object store, no dashboard
+    ray.init(
+        num_cpus=2,
+        object_store_memory=100 * 1024 * 1024,
+        include_dashboard=False,
+        log_to_driver=False,
+        configure_logging=False,
+        runtime_env={"env_vars": {"PYTHONPATH": os.environ.get("PYTHONPATH", "")}},
+    )
+    return True
+
+
+def run_ray(
+    inputs: list[str],
+    config: Config,
+    output: str,
+    *,
+    signals: list[str] | None = None,
+    strict: bool = False,
+    address: str | None = None,
+    source_lang: str = "ar",
+    target_lang: str = "en",
+    input_format: str = "auto",
+) -> dict[str, Any]:
+    """Audit JSONL feeds with Ray Data; write ``output``/part-*.jsonl and ``output``/run.json.
+
+    Returns the run dictionary with the small per-document records (for the gate).
+    """
+    if input_format not in ("auto", "jsonl"):
+        raise UsageError("--executor ray reads JSONL feeds only (--input-format jsonl)")
+    files = feed_files(inputs)
+    ray = _import_ray()
+    if _start(ray, address):
+        # the local instance lives as long as this process (a second run in the same process,
+        # as in tests, reuses it instead of waiting for a new one to start)
+        atexit.register(ray.shutdown)
+    return _run(ray, files, config, output, signals, strict, (source_lang, target_lang))
+
+
+def _run(
+    ray: Any,
+    files: list[str],
+    config: Config,
+    output: str,
+    signals: list[str] | None,
+    strict: bool,
+    langs: tuple[str, str],
+) -> dict[str, Any]:
+    ctx = ray.data.DataContext.get_current()
+    ctx.execution_options.preserve_order = True
+    ctx.enable_progress_bars = False
+    names = list(config.get("signals.enabled", []) if signals is None else signals)
+    batch_size = max(1, int(config.number("run.batch_size", 64)))
+    try:
+        ds = ray.data.read_json(files, include_paths=True)
+    except Exception as exc:  # pyarrow reports a malformed line as one of several types
+        raise InputError(f"cannot be read as JSONL by Ray Data ({exc})", files[0]) from None
+    if names:
+        gpus = ray.cluster_resources().get("GPU", 0)
+        ds = ds.map_batches(
+            AuditActor,
+            fn_constructor_args=(config, names, strict, langs),
+            batch_size=batch_size,
+            batch_format="pyarrow",
+            concurrency=max(1, int(config.number("run.ray_actors", 1))),
+            num_gpus=1 if gpus else 0,
+        )
+    else:
+        ds = ds.map_batches(
+            _audit_task,
+            fn_args=(config, names, strict, langs),
+            batch_size=batch_size,
+            batch_format="pyarrow",
+        )
+    folder = Path(output)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create the results folder ({exc.strerror})", output) from None
+    checks, judge = build_checks(config), Judge.from_config(config)
+    statuses: list[SignalStatus] = []
+    components: dict[str, object] = {}
+    totals = RunTotals()
+    shard, count, fh = 0, 0, None
+    try:
+        for batch in ds.iter_batches(batch_format="pyarrow", batch_size=None):
+            for line, status_json, component_json in zip(
+                batch.column("document").to_pylist(),
+                batch.column("statuses").to_pylist(),
+                batch.column("components").to_pylist(),
+                strict=True,
+            ):
+                statuses = merge_statuses(
+                    statuses, [SignalStatus(**s) for s in json.loads(status_json)]
+                )
+                components.update(json.loads(component_json))
+                if fh is None or count >= SHARD_DOCUMENTS:
+                    if fh is not None:
+                        fh.close()
+                    fh = open(folder / f"part-{shard:05d}.jsonl", "w", encoding="utf-8")  # noqa: SIM115
+                    shard, count = shard + 1, 0
+                fh.write(line + "\n")
+                count += 1
+                totals.add(json.loads(line))
+    except MtauditError:
+        raise
+    except Exception as exc:
+        cause = getattr(exc, "cause", None) or exc
+        if isinstance(cause, MtauditError):
+            raise cause from None
+        raise
+    finally:
+        if fh is not None:
+            fh.close()
+    run = totals.skeleton(signature(config, checks, statuses, components or None, judge))
+    summary = {"schema": SCHEMA, "signature": run["signature"], "summary": run["summary"]}
+    write_text_atomic(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", folder / "run.json")
+    return run

@@ -1,0 +1,90 @@
+"""Reading feeds a record at a time, so a long feed is never held whole in memory.
+
+JSONL files (``.jsonl``/``.ndjson``, or any file with ``--input-format jsonl``) are read line by
+line with the same validation as ``read_jsonl``; a line that is not UTF-8 or not a valid record
+becomes an ``InputError`` naming the file and line, and the feed goes on. Other inputs are read
+by ``read_inputs``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from mtaudit.errors import InputError
+from mtaudit.io import _EXTENSIONS, read_inputs
+from mtaudit.io.feed import record_to_document
+from mtaudit.types import Document
+
+ReadItem = Document | InputError
+
+
+def _is_feed(path: str, fmt: str) -> bool:
+    if path == "-" or Path(path).is_dir():
+        return False
+    return fmt == "jsonl" or (
+        fmt == "auto" and _EXTENSIONS.get(Path(path).suffix.lower()) == "jsonl"
+    )
+
+
+def iter_jsonl(path: str, source_lang: str, target_lang: str) -> Iterator[ReadItem]:
+    """Yield one ``Document`` (or ``InputError``) per non-blank line of a JSONL file."""
+    try:
+        fh = open(path, "rb")  # noqa: SIM115 - closed below, after the generator is done
+    except FileNotFoundError:
+        yield InputError("no such file", path)
+        return
+    except OSError as exc:
+        yield InputError(f"cannot be read ({exc.strerror})", path)
+        return
+    with fh:
+        seen = False
+        for number, raw in enumerate(fh, start=1):
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            if b"\x00" in raw:
+                yield InputError("contains NUL bytes: not a text feed", path, number)
+                continue
+            try:
+                line = raw.decode("utf-8").rstrip("\r\n")
+            except UnicodeDecodeError as exc:
+                yield InputError(
+                    f"not UTF-8 text (byte 0x{raw[exc.start : exc.start + 1].hex()} at column "
+                    f"{exc.start + 1}); re-save the file as UTF-8",
+                    path,
+                    number,
+                )
+                continue
+            if not line.strip():
+                continue
+            seen = True
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield InputError(f"malformed JSON ({exc.msg} at column {exc.colno})", path, number)
+                continue
+            try:
+                yield record_to_document(record, path, number, source_lang, target_lang)
+            except InputError as error:
+                yield error
+        if not seen:
+            yield InputError("is empty", path)
+
+
+def iter_inputs(
+    paths: list[str],
+    *,
+    source: str | None = None,
+    fmt: str = "auto",
+    source_lang: str = "ar",
+    target_lang: str = "en",
+) -> Iterator[ReadItem]:
+    """Like ``read_inputs``, but JSONL feeds are streamed a record at a time."""
+    if source is not None or not all(_is_feed(p, fmt) for p in paths):
+        yield from read_inputs(
+            paths, source=source, fmt=fmt, source_lang=source_lang, target_lang=target_lang
+        )
+        return
+    for path in paths:
+        yield from iter_jsonl(path, source_lang, target_lang)

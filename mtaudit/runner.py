@@ -1,0 +1,126 @@
+"""Running an audit in batches: in this process, or across a pool of worker processes.
+
+Either way the documents are cut into the same batches and the results come back batch by batch
+in input order, each document already in its report form (``document_to_dict``), so the output
+of ``--jobs 4`` is the output of ``--jobs 1``. A worker builds its ``Auditor`` (and so loads its
+models) once, when the pool starts, not per batch.
+"""
+
+from __future__ import annotations
+
+import gc
+import itertools
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.pool import AsyncResult
+from typing import Any
+
+from mtaudit.config import Config
+from mtaudit.errors import InputError
+from mtaudit.pipeline import Auditor, batched
+from mtaudit.reports.json_report import document_to_dict
+from mtaudit.types import Document, SignalStatus
+
+Item = Document | InputError
+
+
+@dataclass
+class Batch:
+    """One batch's results: documents in report form, its signals' statuses and state."""
+
+    documents: list[dict[str, Any]]
+    statuses: list[SignalStatus]
+    sentences: int
+    components: dict[str, object]
+
+
+def default_jobs() -> int:
+    """The number of cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def audit_batch(auditor: Auditor, items: list[Item]) -> Batch:
+    """Audit one batch and turn its results into report records (the stage every executor runs)."""
+    results = auditor.audit_batch(items)
+    return Batch(
+        [document_to_dict(r) for r in results],
+        list(auditor.statuses),
+        sum(len(r.sentences) for r in results),
+        auditor.components(),
+    )
+
+
+# -- worker processes ------------------------------------------------------------------------
+
+_WORKER: Auditor | None = None
+
+
+def _start_worker(config: Config, signals: list[str] | None, strict: bool) -> None:
+    global _WORKER
+    _WORKER = Auditor(config, signals=signals, strict=strict)
+    gc.freeze()
+
+
+def _work(items: list[Item]) -> Batch:
+    assert _WORKER is not None, "worker not initialised"
+    # a worker's statuses are those of the batches it happened to get: report this batch's only
+    _WORKER.statuses = []
+    return audit_batch(_WORKER, items)
+
+
+def run_batches(
+    items: Iterable[Item],
+    config: Config,
+    *,
+    signals: list[str] | None = None,
+    strict: bool = False,
+    jobs: int = 1,
+    batch_size: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[Batch]:
+    """Audit ``items`` in batches with ``jobs`` processes; yield each batch's results in order.
+
+    ``progress`` is called with the sentence count of each finished batch. With one job, or
+    when the input fits in one batch, everything runs in this process.
+    """
+    size = max(1, batch_size or int(config.number("run.batch_size", 64)))
+    batches = batched(items, size)
+    head = list(itertools.islice(batches, 2))
+    if jobs <= 1 or len(head) < 2:
+        auditor = Auditor(config, signals=signals, strict=strict)
+        # what is loaded now lives for the whole run: keep the collector from scanning it again
+        gc.freeze()
+        try:
+            for batch in itertools.chain(head, batches):
+                auditor.statuses = []
+                done = audit_batch(auditor, batch)
+                if progress:
+                    progress(done.sentences)
+                yield done
+        finally:
+            auditor.close()
+            gc.unfreeze()
+        return
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(jobs, initializer=_start_worker, initargs=(config, signals, strict)) as pool:
+        # at most two batches per worker in flight, so a long feed is never all in memory
+        pending: deque[AsyncResult[Batch]] = deque()
+        for batch in itertools.chain(head, batches):
+            pending.append(pool.apply_async(_work, (batch,)))
+            if len(pending) >= 2 * jobs:
+                yield _finish(pending.popleft(), progress)
+        while pending:
+            yield _finish(pending.popleft(), progress)
+
+
+def _finish(result: AsyncResult[Batch], progress: Callable[[int], None] | None) -> Batch:
+    done = result.get()
+    if progress:
+        progress(done.sentences)
+    return done

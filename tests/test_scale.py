@@ -1,0 +1,272 @@
+"""Streaming reports, compact JSON, --jobs and the Ray executor give the same verdicts."""
+
+from __future__ import annotations
+
+import builtins
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from mtaudit.cli import main
+from mtaudit.config import Config
+from mtaudit.io.stream import iter_inputs
+from mtaudit.pipeline import audit
+from mtaudit.reports.json_report import run_to_dict
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "article.en.txt"
+EXAMPLE_SOURCE = ROOT / "examples" / "article.ar.txt"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    err = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        err += f"\n{type(result.exception).__name__}: {result.exception}"
+    return result.exit_code, result.stdout, err
+
+
+def make_feed(path: Path, documents: int, seed: int = 1, bad_line: int | None = None) -> Path:
+    """A feed cut from the example article: paragraphs with and without their source, some
+    sentences broken (doubled words, lost numbers), and optionally one malformed line."""
+    en = EXAMPLE.read_text(encoding="utf-8").split("\n\n")
+    ar = EXAMPLE_SOURCE.read_text(encoding="utf-8").split("\n\n")
+    rng = random.Random(seed)
+    lines = []
+    for i in range(documents):
+        k = rng.randrange(min(len(en), len(ar)))
+        target = en[k]
+        if rng.random() < 0.3:
+            words = target.split()
+            w = rng.randrange(len(words))
+            target = " ".join(words[: w + 1] + words[w:])
+        record: dict[str, Any] = {"id": f"doc-{i}", "target": target}
+        if i % 3:
+            record["source"] = ar[k]
+        lines.append(json.dumps(record, ensure_ascii=False))
+    if bad_line is not None:
+        lines.insert(bad_line - 1, '{"id": "broken", "target": ')
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def verdicts(documents: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    return [
+        (d["id"], s["index"], s["risk"], s["severity"], s["flagged"], s["reasons"], s["spans"])
+        for d in documents
+        for s in d["sentences"]
+    ]
+
+
+def jsonl_documents(text: str) -> list[dict[str, Any]]:
+    lines = [json.loads(line) for line in text.splitlines()]
+    assert lines[0]["schema"] == "mtaudit.run.jsonl/1" and "signature" in lines[0]
+    assert "summary" in lines[-1] and "signature" in lines[-1]
+    return lines[1:-1]
+
+
+@pytest.fixture
+def small_batches(tmp_path: Path) -> Path:
+    config = tmp_path / "batches.toml"
+    config.write_text("[run]\nbatch_size = 7\n", encoding="utf-8")
+    return config
+
+
+def test_json_is_compact_unless_pretty(tmp_path: Path) -> None:
+    args = ("audit", str(EXAMPLE), "--source", str(EXAMPLE_SOURCE), "--format", "json")
+    code, compact, _ = run(*args)
+    code_pretty, pretty, _ = run(*args, "--pretty")
+    assert code == code_pretty == 0
+    assert compact.count("\n") == 1 and pretty.count("\n") > 100
+    assert json.loads(compact) == json.loads(pretty)
+    items = list(iter_inputs([str(EXAMPLE)], source=str(EXAMPLE_SOURCE)))
+    expected = run_to_dict(audit(items, Config.load(), signals=[]))
+    assert json.loads(compact)["documents"] == expected["documents"]
+    assert json.loads(compact)["summary"] == expected["summary"]
+
+
+def test_jsonl_streams_one_line_per_document(tmp_path: Path, small_batches: Path) -> None:
+    feed = make_feed(tmp_path / "feed.jsonl", 20, bad_line=5)
+    code, out, err = run("audit", str(feed), "--format", "jsonl", "-c", str(small_batches))
+    assert code == 2  # the malformed line is reported, the rest audited
+    docs = jsonl_documents(out)
+    assert len(docs) == 21
+    assert docs[4]["error"] and docs[4]["id"].endswith("feed.jsonl:5")
+    assert "feed.jsonl:5" in err and "malformed JSON" in err
+    code, out_json, _ = run("audit", str(feed), "--format", "json", "-c", str(small_batches))
+    assert json.loads(out_json)["documents"] == docs
+
+
+def test_stream_reader_matches_the_whole_file_reader(tmp_path: Path) -> None:
+    from mtaudit.io import read_inputs
+
+    feed = make_feed(tmp_path / "feed.jsonl", 12, bad_line=3)
+    streamed = list(iter_inputs([str(feed)]))
+    whole = read_inputs([str(feed)])
+    assert [repr(x) if isinstance(x, Exception) else x for x in streamed] == [
+        repr(x) if isinstance(x, Exception) else x for x in whole
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "jsonl"])
+def test_jobs_give_the_same_output(tmp_path: Path, small_batches: Path, fmt: str) -> None:
+    feed = make_feed(tmp_path / "feed.jsonl", 60)
+    base = ("audit", str(feed), "--format", fmt, "-c", str(small_batches), "--no-signals")
+    one = run(*base, "--jobs", "1")
+    two = run(*base, "--jobs", "2")
+    assert one[0] == two[0] == 0
+    assert one[1] == two[1]
+
+
+@pytest.mark.parametrize("budget", ["0", "100%"])
+def test_check_exit_code_does_not_depend_on_jobs(
+    tmp_path: Path, small_batches: Path, budget: str
+) -> None:
+    feed = make_feed(tmp_path / "feed.jsonl", 30)
+    base = ("check", str(feed), "-c", str(small_batches), "--max-flagged", budget)
+    assert run(*base, "-j", "1")[0] == run(*base, "-j", "2")[0] == (1 if budget == "0" else 0)
+
+
+def test_ray_missing_says_how_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_import = builtins.__import__
+
+    def no_ray(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "ray" or name.startswith("ray."):
+            raise ImportError("No module named 'ray'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_ray)
+    feed = make_feed(tmp_path / "feed.jsonl", 3)
+    code, _, err = run("audit", str(feed), "--executor", "ray", "-o", str(tmp_path / "out"))
+    assert code == 2 and "pip install 'mtaudit[ray]'" in err
+
+
+@pytest.mark.ray
+def test_jobs_and_ray_give_the_same_verdicts(tmp_path: Path, small_batches: Path) -> None:
+    pytest.importorskip("ray.data")
+    feed = make_feed(tmp_path / "feed.jsonl", 80, seed=3)
+    base = ("audit", str(feed), "--format", "jsonl", "-c", str(small_batches), "--no-signals")
+    code1, out1, _ = run(*base, "--jobs", "1")
+    code2, out2, _ = run(*base, "--jobs", "2")
+    out_dir = tmp_path / "ray"
+    code3, _, err3 = run(*base, "--executor", "ray", "-o", str(out_dir))
+    assert code1 == code2 == code3 == 0, err3
+    shards = sorted(out_dir.glob("part-*.jsonl"))
+    ray_docs = [
+        json.loads(line) for shard in shards for line in shard.read_text("utf-8").splitlines()
+    ]
+    one, two = jsonl_documents(out1), jsonl_documents(out2)
+    assert verdicts(one) == verdicts(two) == verdicts(ray_docs)
+    assert sum(v[4] for v in verdicts(one)) > 0  # something was flagged
+    summary = json.loads((out_dir / "run.json").read_text("utf-8"))
+    assert summary["summary"] == json.loads(out1.splitlines()[-1])["summary"]
+
+
+def fill_fidelity_cache(feed: Path, config_path: Path) -> None:
+    """Cache every translation a fidelity run of ``feed`` asks for, so no model is needed:
+    each target sentence's back-translation (the aligned source paragraph, every third one
+    emptied out) and each aligned source's forward translation (the target itself)."""
+    from mtaudit.pipeline import prepare, segment
+    from mtaudit.translate.cache import TranslationCache
+    from mtaudit.translate.engine import translation_key
+    from mtaudit.translate.settings import cache_path, engine_for
+    from mtaudit.translate.shared import Translations
+    from mtaudit.types import Document
+
+    config = Config.load(config_path)
+    docs = [segment(d, config) for d in iter_inputs([str(feed)]) if isinstance(d, Document)]
+    back = {}
+    for doc in docs:
+        for k, sent in enumerate(doc.sentences):
+            back[sent.text] = "" if k % 3 == 2 else (doc.document.source or sent.text)
+    with TranslationCache(cache_path(config)) as cache:
+        spec = engine_for(config, "en-ar")
+        assert spec is not None
+        cache.put_many(translation_key(config, spec), back.items(), origin="import:test")
+    translations = Translations(config)
+    forward = {
+        pair.source: pair.target.text
+        for doc in docs
+        for pair in prepare(doc, config, translations.translate_if_available).pairs
+        if pair.source
+    }
+    translations.close()
+    with TranslationCache(cache_path(config)) as cache:
+        spec = engine_for(config, "ar-en")
+        assert spec is not None
+        cache.put_many(translation_key(config, spec), forward.items(), origin="import:test")
+
+
+@pytest.fixture
+def fidelity_feed(tmp_path: Path) -> tuple[Path, Path]:
+    feed = make_feed(tmp_path / "feed.jsonl", 40, seed=5)
+    config = tmp_path / "fidelity.toml"
+    config.write_text(
+        f'[run]\nbatch_size = 6\n[translation]\nmodels_dir = "{tmp_path / "none"}"\n'
+        f'cache = "{tmp_path / "cache.sqlite3"}"\n[fidelity]\nparts = ["back_translation", '
+        '"forward"]\n',
+        encoding="utf-8",
+    )
+    fill_fidelity_cache(feed, config)
+    return feed, config
+
+
+def test_fidelity_from_cache_is_the_same_with_jobs(fidelity_feed: tuple[Path, Path]) -> None:
+    feed, config = fidelity_feed
+    base = ("audit", str(feed), "--format", "jsonl", "-c", str(config), "--signals", "fidelity")
+    code1, out1, err1 = run(*base, "--strict", "--jobs", "1")
+    code2, out2, _ = run(*base, "--strict", "--jobs", "2")
+    assert code1 == code2 == 0, err1
+    one, two = jsonl_documents(out1), jsonl_documents(out2)
+    assert verdicts(one) == verdicts(two)
+    with_source = [s for d in one for s in d["sentences"] if s["source"]]
+    assert with_source and all("fidelity.chrf_forward" in s["signals"] for s in with_source)
+    flagged_by_fidelity = [
+        c for d in one for s in d["sentences"] for c in s["checks"] if c["id"].startswith("fid")
+    ]
+    assert flagged_by_fidelity  # the emptied back-translations are found
+
+
+@pytest.mark.ray
+def test_ray_actors_give_the_same_fidelity_verdicts(
+    tmp_path: Path, fidelity_feed: tuple[Path, Path]
+) -> None:
+    pytest.importorskip("ray.data")
+    feed, config = fidelity_feed
+    base = ("audit", str(feed), "--format", "jsonl", "-c", str(config), "--signals", "fidelity")
+    code1, out1, _ = run(*base, "--jobs", "1")
+    code3, _, err3 = run(*base, "--executor", "ray", "-o", str(tmp_path / "ray"))
+    assert code1 == code3 == 0, err3
+    shards = sorted((tmp_path / "ray").glob("part-*.jsonl"))
+    ray_docs = [json.loads(x) for shard in shards for x in shard.read_text("utf-8").splitlines()]
+    assert verdicts(jsonl_documents(out1)) == verdicts(ray_docs)
+    summary = json.loads((tmp_path / "ray" / "run.json").read_text("utf-8"))
+    assert [s["name"] for s in summary["signature"]["signals"] if s["ran"]] == [
+        "fidelity.back_translation",
+        "fidelity.forward",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--ray-address", "auto"], "--ray-address goes with --executor ray"),
+        (["--executor", "ray"], "give -o FOLDER"),
+        (["--executor", "ray", "-o", "out", "--html", "r.html"], "no --source or --html"),
+        (["--jobs", "0"], "--jobs"),
+    ],
+)
+def test_scale_usage_errors(tmp_path: Path, extra: list[str], message: str) -> None:
+    feed = make_feed(tmp_path / "feed.jsonl", 2)
+    code, _, err = run("audit", str(feed), *extra)
+    assert code == 2 and message in err
+
+
+def test_output_that_is_a_folder_is_a_clear_error(tmp_path: Path) -> None:
+    feed = make_feed(tmp_path / "feed.jsonl", 2)
+    code, _, err = run("audit", str(feed), "--format", "json", "-o", str(tmp_path))
+    assert code == 2 and "cannot write" in err
