@@ -68,14 +68,23 @@ def find_blocks(text: str, paras: list[Paragraph]) -> list[tuple[Paragraph, Bloc
 
 
 def merge_blocks(blocks: list[Block], text: str) -> list[Block]:
-    """Join blocks of the same reason that follow each other into one block."""
-    merged: list[Block] = []
+    """Join blocks of the same reason that follow each other into one block.
+
+    Runs are found first and each run's text is cut once, so a page of many short blocks costs
+    time in proportion to its length.
+    """
+    runs: list[list[Block]] = []
     for block in blocks:
-        last = merged[-1] if merged else None
+        last = runs[-1][-1] if runs else None
         if last and last.reason == block.reason and not text[last.end : block.start].strip():
-            merged[-1] = Block(
-                text[last.start : block.end], last.start, block.end, last.kind, last.reason
-            )
+            runs[-1].append(block)
         else:
-            merged.append(block)
-    return merged
+            runs.append([block])
+    return [
+        run[0]
+        if len(run) == 1
+        else Block(
+            text[run[0].start : run[-1].end], run[0].start, run[-1].end, run[0].kind, run[0].reason
+        )
+        for run in runs
+    ]

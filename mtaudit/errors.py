@@ -70,3 +70,16 @@ class PullError(MtauditError):
     def __init__(self, message: str, fix: str | None = None) -> None:
         super().__init__(message if fix is None else f"{message} (fix: {fix})")
         self.fix = fix
+
+
+class ExtraMissingError(ModelMissingError):
+    """A command or signal needs a library from an optional extra that is not installed."""
+
+    code = "E430"
+
+    def __init__(self, module: str, extra: str, purpose: str) -> None:
+        fix = f"pip install 'mtaudit[{extra}]'"
+        self.reason = f"{purpose} needs {module}, which is not installed"
+        super().__init__(self.reason, fix=fix)
+        self.module = module
+        self.extra = extra

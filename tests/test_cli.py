@@ -29,7 +29,7 @@ def test_help_explains_with_an_example(command: list[str]) -> None:
 def test_audit_text_report_marks_spans() -> None:
     code, out, _ = run("audit", str(EXAMPLE), "--source", str(EXAMPLE_SOURCE))
     assert code == 0
-    assert "«controlled or controlled»" in out and "«to To»" in out
+    assert "⟦controlled or controlled⟧" in out and "⟦to To⟧" in out
     assert "Total: 1 document(s), 9 sentences, 5 flagged" in out
 
 

@@ -114,3 +114,14 @@ def test_unknown_signal_is_a_config_error() -> None:
 
     with pytest.raises(ConfigError):
         audit([Document("d", "x")], CONFIG, signals=["telepathy"])
+
+
+@pytest.mark.parametrize(
+    ("texts", "calls"),
+    [(["One sentence here. " * 1200], [1200]), (["One. Two.", "Three."], [2, 1])],
+)
+def test_progress_counts_sentences(texts: list[str], calls: list[int]) -> None:
+    seen: list[int] = []
+    docs = [Document(id=str(i), target=t) for i, t in enumerate(texts)]
+    audit(docs, Config.load(), signals=[], progress=seen.append)
+    assert sorted(seen) == sorted(calls)

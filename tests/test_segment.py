@@ -29,6 +29,18 @@ CASES = [
     ("- item one\n- item two", "en", ["item one", "item two"]),
     ("", "en", []),
     ("   \n\n  ", "en", []),
+    # the look-back at each mark stops at the word or line it belongs to
+    ("Costs rose approx. Forty said so.", "en", ["Costs rose approx. Forty said so."]),
+    ("Internationalisation. Then more.", "en", ["Internationalisation.", "Then more."]),
+    ("See U.S.A. News here.", "en", ["See U.S.A. News here."]),
+    ("He won 12. Then lost.", "en", ["He won 12.", "Then lost."]),
+    ("Intro line\n  12. Twelfth point", "en", ["Intro line", "Twelfth point"]),
+    ("Wait... What?! No.", "en", ["Wait...", "What?!", "No."]),
+    (
+        "A line ends here,\n   and goes on. Done.",
+        "en",
+        ["A line ends here,\n   and goes on.", "Done."],
+    ),
 ]
 
 
@@ -47,3 +59,11 @@ def test_paragraph_numbers() -> None:
     text = "One. Two.\n\n\nThree.\n \nFour."
     assert [s.paragraph for s in split_sentences(text)] == [0, 0, 1, 2]
     assert len(paragraphs(text)) == 3
+
+
+def test_long_texts_split_like_short_ones() -> None:
+    """The same sentences in a long paragraph or one per line split the same way."""
+    sentences = ["Dr. Ali paid 1,000.5 dinars.", "J. Smith agreed!", "Is it true?", "“Yes.”"]
+    many = sentences * 2500
+    assert [s.text for s in split_sentences(" ".join(many))] == many
+    assert [s.text for s in split_sentences("\n".join(many))] == many

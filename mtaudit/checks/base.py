@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, ClassVar
 
 from mtaudit.config import Config
@@ -25,6 +27,11 @@ class DocContext:
     sentences: list[Sentence]
     pairs: list[Pair]
     source_sentences: list[Sentence] = field(default_factory=list)
+
+    @cached_property
+    def paragraph_sizes(self) -> Counter[int]:
+        """Number of target sentences in each paragraph (computed once per document)."""
+        return Counter(s.paragraph for s in self.sentences)
 
     @property
     def has_source(self) -> bool:
@@ -59,6 +66,12 @@ class Check:
     ) -> Finding:
         """Build a finding of this check with its configured severity."""
         return Finding(self.id, self.severity if severity is None else severity, message, span)
+
+    @property
+    def per_sentence(self) -> bool:
+        """Whether the check looks at one pair at a time (it does not override ``document``)."""
+        cls = type(self)
+        return cls.document is Check.document and cls.run is Check.run
 
     def run(self, ctx: DocContext) -> Iterator[Hit]:
         """Yield (sentence index, finding) for every problem in the document."""

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from itertools import groupby
 
 from mtaudit.checks.base import Check, DocContext, Hit
+from mtaudit.checks.fragments import has_verb, stray_stops
+from mtaudit.errors import ConfigError
 from mtaudit.segment import CLOSERS, TERMINALS
-from mtaudit.types import Finding, Pair
+from mtaudit.types import Finding, Pair, Severity
 
 OPENERS = {"(": ")", "[": "]", "{": "}", "“": "”", "«": "»"}
 CLOSING = {v: k for k, v in OPENERS.items()}
@@ -43,7 +44,21 @@ _DANGLING = frozenset(
         "إلى",
     ]
 )
-_LAST_WORD = re.compile(r"(\w+)\W*$")
+
+
+def last_word(text: str) -> tuple[int, int] | None:
+    """The span of the last run of word characters in ``text``; scans from the end only."""
+    end = len(text)
+    while end and not _word(text[end - 1]):
+        end -= 1
+    start = end
+    while start and _word(text[start - 1]):
+        start -= 1
+    return (start, end) if start < end else None
+
+
+def _word(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 class BracketsCheck(Check):
@@ -83,10 +98,21 @@ class BracketsCheck(Check):
 
 
 class TruncationCheck(Check):
-    """Sentences cut off: no final punctuation, a dangling last word, or a lower-case start."""
+    """Sentences cut off or joined wrongly.
+
+    No final punctuation, a dangling last word, a lower-case start; and for English, a full stop
+    before a lower-case word inside the sentence, or running prose with no verb (a piece of the
+    sentence before it).
+    """
 
     id = "truncation"
     default_severity = "minor"
+
+    def _severity(self, key: str) -> Severity:
+        try:
+            return Severity.parse(str(self.settings.get(key, self.severity.label)))
+        except ValueError as exc:
+            raise ConfigError(f"checks.truncation.{key}: {exc}") from None
 
     def sentence(self, pair: Pair, ctx: DocContext) -> list[Finding]:
         """Look at how the sentence starts and ends."""
@@ -94,23 +120,43 @@ class TruncationCheck(Check):
         found: list[Finding] = []
         stripped = text.rstrip(CLOSERS + " ")
         words = text.split()
-        paragraph = [s for s in ctx.sentences if s.paragraph == pair.target.paragraph]
-        heading = len(paragraph) == 1 and stripped[-1:] not in TERMINALS
+        alone = ctx.paragraph_sizes[pair.target.paragraph] == 1
+        heading = alone and stripped[-1:] not in TERMINALS
         min_words = int(self.settings.get("min_words", 6))
-        last = _LAST_WORD.search(stripped)
+        last = last_word(stripped)
         if not heading and len(words) >= min_words and stripped[-1:] not in TERMINALS + ":":
-            where = last.span(1) if last else (len(text) - 1, len(text))
+            where = last or (len(text) - 1, len(text))
             found.append(self.finding("sentence does not end with punctuation: cut off?", where))
-        if last and last.group(1).lower() in _DANGLING and len(words) >= 2:
-            found.append(
-                self.finding(f"sentence ends on “{last.group(1)}”: cut off?", last.span(1))
-            )
+        word = stripped[slice(*last)] if last else ""
+        if last and word.lower() in _DANGLING and len(words) >= 2:
+            found.append(self.finding(f"sentence ends on “{word}”: cut off?", last))
         first = words[0] if words else ""
-        if pair.target_lang == "en" and first[:1].islower() and first.isalpha():
+        if pair.target_lang != "en":
+            return found
+        if first[:1].islower() and first.isalpha():
             found.append(
                 self.finding(
                     f"sentence starts in lower case (“{first}”): a fragment of another sentence?",
                     (0, len(first)),
+                )
+            )
+        for start, end in stray_stops(text):
+            found.append(
+                self.finding(
+                    f"full stop before a lower-case word (“{text[start:end]}”): "
+                    "two sentences joined wrongly, or one cut off?",
+                    (start, end),
+                    self._severity("joined_severity"),
+                )
+            )
+        # A piece of the sentence before it has one: the first sentence of a paragraph without a
+        # verb is a heading, a dateline or a label ("Phnom Krom, 12 km from Siem Reap.").
+        if pair.previous is not None and stripped[-1:] in TERMINALS and not has_verb(text):
+            found.append(
+                self.finding(
+                    "no verb: a fragment of the sentence before it?",
+                    (0, len(stripped)),
+                    self._severity("verbless_severity"),
                 )
             )
         return found

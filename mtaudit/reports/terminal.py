@@ -1,7 +1,12 @@
-"""The terminal summary: per document, the flagged sentences with their reasons and spans."""
+"""The terminal summary: per document, the flagged sentences with their reasons and spans.
+
+Sentences are numbered from 1 ("sentence 3" is the third), as in the HTML report; the JSON
+``index`` counts from 0. Control and bidi characters are shown as ⟨U+202E⟩, never applied.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import click
@@ -9,16 +14,46 @@ import click
 from mtaudit.reports.location import location
 
 SEVERITY_COLOURS = {"critical": "red", "major": "yellow", "minor": "cyan", "none": "green"}
+SEVERITIES = ("critical", "major", "minor")
 _CONTEXT = 90
+OPEN_MARK, CLOSE_MARK = "⟦", "⟧"
+"""Plain-text span markers: unlike «» they cannot be mistaken for the article's own quotes."""
+# The same characters the HTML report shows as tokens: C0/C1 controls (but tab and line
+# breaks), the bidi marks, embeddings, overrides and isolates.
+_CONTROL = re.compile(
+    "[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 
 
-def _counts(by_severity: dict[str, int]) -> str:
-    parts = [f"{by_severity.get(k, 0)} {k}" for k in ("critical", "major", "minor")]
-    return ", ".join(parts)
+def visible(text: str) -> str:
+    """``text`` with every control or bidi character replaced by a visible ⟨U+XXXX⟩ token."""
+    return _CONTROL.sub(lambda m: f"⟨U+{ord(m.group(0)):04X}⟩", text)
+
+
+def _counts(sentences: list[dict[str, Any]]) -> str:
+    """Count flagged sentences by severity (the parts add up), then the unflagged with findings.
+
+    For example "5 flagged (1 critical, 4 major); 3 more with minor findings".
+    """
+    flagged = [s for s in sentences if s["flagged"]]
+    parts = [
+        f"{n} {level}"
+        for level in SEVERITIES
+        if (n := sum(1 for s in flagged if s["severity"] == level))
+    ]
+    text = f"{len(flagged)} flagged" + (f" ({', '.join(parts)})" if parts else "")
+    below = [s["severity"] for s in sentences if not s["flagged"] and s["severity"] != "none"]
+    if below:
+        kind = "minor findings" if set(below) == {"minor"} else "findings, not flagged"
+        text += f"; {len(below)} more with {kind}"
+    return text
 
 
 def mark_spans(text: str, spans: list[list[int]], colour: bool) -> str:
-    """Mark the spans in ``text`` (bold red with colour, «guillemets» without); clip long text."""
+    """Mark the spans in ``text`` (bold red with colour, ⟦brackets⟧ without); clip long text.
+
+    Control and bidi characters are made visible after marking, so offsets stay true.
+    """
     merged: list[list[int]] = []
     for start, end in sorted(spans):
         if merged and start <= merged[-1][1]:
@@ -33,13 +68,15 @@ def mark_spans(text: str, spans: list[list[int]], colour: bool) -> str:
     for start, end in merged:
         if start < lo or end > hi:
             continue
-        out.append(text[pos:start])
-        piece = text[start:end]
+        out.append(visible(text[pos:start]))
+        piece = visible(text[start:end])
         out.append(
-            click.style(piece, fg="red", bold=True, underline=True) if colour else f"«{piece}»"
+            click.style(piece, fg="red", bold=True, underline=True)
+            if colour
+            else f"{OPEN_MARK}{piece}{CLOSE_MARK}"
         )
         pos = end
-    out.append(text[pos:hi])
+    out.append(visible(text[pos:hi]))
     return ("…" if lo else "") + "".join(out) + ("…" if hi < len(text) else "")
 
 
@@ -56,8 +93,7 @@ def render(run: dict[str, Any], colour: bool = False, show_all: bool = False) ->
             continue
         summary = doc["summary"]
         head = (
-            f"{doc['id']}: {summary['sentences']} sentences, {summary['flagged']} flagged "
-            f"({_counts(summary['by_severity'])})"
+            f"{visible(doc['id'])}: {summary['sentences']} sentences, {_counts(doc['sentences'])}"
         )
         if doc["blocks"]:
             head += f"; {len(doc['blocks'])} non-prose block(s) not scored"
@@ -65,7 +101,9 @@ def render(run: dict[str, Any], colour: bool = False, show_all: bool = False) ->
         for block in doc["blocks"]:
             snippet = " ".join(block["text"].split())[:60]
             where = location(block)
-            lines.append(f"  [{block['reason']}] {snippet}" + (f"  ({where})" if where else ""))
+            lines.append(
+                f"  [{block['reason']}] {visible(snippet)}" + (f"  ({where})" if where else "")
+            )
         for sent in doc["sentences"]:
             if not (sent["flagged"] or (show_all and sent["severity"] != "none")):
                 continue
@@ -74,19 +112,19 @@ def render(run: dict[str, Any], colour: bool = False, show_all: bool = False) ->
             if colour:
                 tag = click.style(tag, fg=SEVERITY_COLOURS[level], bold=True)
             where = location(sent)
-            lines.append(
-                f"  #{sent['index'] + 1} {tag}  {mark_spans(sent['text'], sent['spans'], colour)}"
-            )
+            text = mark_spans(sent["text"], sent["spans"], colour)
+            lines.append(f"  sentence {sent['index'] + 1} {tag}  {text}")
             if where:
                 lines.append(f"      at {where}")
             for reason in sent["reasons"]:
-                lines.append(f"      - {reason}")
+                lines.append(f"      - {visible(reason)}")
             if sent["flagged"] and sent["texts"].get("suggestion"):
-                lines.append(f"      suggestion: {sent['texts']['suggestion']}")
+                lines.append(f"      suggestion: {visible(sent['texts']['suggestion'])}")
     total = run["summary"]
+    every = [s for doc in run["documents"] for s in doc["sentences"]]
     lines.append(
         f"Total: {total['documents']} document(s), {total['sentences']} sentences, "
-        f"{total['flagged']} flagged ({_counts(total['by_severity'])})"
+        f"{_counts(every)}"
         + (f", {total['errors']} could not be read" if total["errors"] else "")
         + (f", {total['suppressed']} finding(s) suppressed" if total.get("suppressed") else "")
     )

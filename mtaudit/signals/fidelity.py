@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from mtaudit.config import Config
 from mtaudit.errors import ConfigError, ModelMissingError
+from mtaudit.models.libraries import NEURAL_FIX
 from mtaudit.models.paths import models_dir
 from mtaudit.signals.fidelity_compare import (
     Scores,
@@ -33,7 +34,8 @@ from mtaudit.signals.fidelity_compare import (
     lost_numbers,
     metric_names,
 )
-from mtaudit.translate.engine import translation_key
+from mtaudit.translate import get_backend
+from mtaudit.translate.engine import choose_engine, missing_library, translation_key
 from mtaudit.translate.settings import engine_for
 from mtaudit.translate.shared import Translations
 from mtaudit.types import Finding, Pair, Severity, SignalOutput, SignalStatus
@@ -150,6 +152,16 @@ class FidelitySignal:
                 f"{models_dir(self.config)} and only those translations are cached",
                 f"mtaudit models pull {spec.name}",
                 only=kept,
+            )
+        lacking = missing_library(self.config, spec)
+        if lacking is not None and get_backend(choose_engine(self.config, spec)).present(
+            self.config, spec
+        ):
+            return _Check(
+                False,
+                f"model {spec.name} needs {lacking}, which is not installed, and "
+                f"{len(missing)} of {distinct} {direction} translations are not cached",
+                NEURAL_FIX,
             )
         return _Check(
             False,

@@ -55,9 +55,25 @@ def choose_engine(config: Config, spec: ModelSpec) -> str:
     return "transformers"
 
 
+_LIBRARIES = {
+    "ct2": ("ctranslate2", "transformers", "sentencepiece"),
+    "transformers": ("torch", "transformers", "sentencepiece"),
+}
+
+
+def missing_library(config: Config, spec: ModelSpec) -> str | None:
+    """The first library (of the ``neural`` extra) the chosen backend needs and lacks."""
+    needed = _LIBRARIES.get(choose_engine(config, spec), ())
+    return next((m for m in needed if not has_module(m)), None)
+
+
 def translator_present(config: Config, spec: ModelSpec) -> bool:
-    """Whether the chosen backend can load ``spec`` now (disk only; loads nothing)."""
-    return get_backend(choose_engine(config, spec)).present(config, spec)
+    """Whether the chosen backend can load ``spec`` now: files on disk and libraries installed.
+
+    Looks at the disk and the installed modules only; loads nothing.
+    """
+    on_disk = get_backend(choose_engine(config, spec)).present(config, spec)
+    return on_disk and missing_library(config, spec) is None
 
 
 def open_backend(config: Config, spec: ModelSpec) -> Translator:

@@ -294,3 +294,28 @@ def test_seed_article_report_screenshot(
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000
     assert page.errors == []
+
+
+@pytest.mark.parametrize(
+    ("round_trip_ran", "expected"),
+    [
+        (False, "no source text (round trip not run)"),
+        (True, "no source text (checked by round trip)"),
+    ],
+)
+def test_header_says_whether_the_round_trip_ran_and_numbers_from_one(
+    open_report: Callable[..., Any], round_trip_ran: bool, expected: str
+) -> None:
+    run = arabic_run()
+    run["documents"][0]["source"] = None
+    run["signature"]["signals"].append(
+        {"name": "fidelity.round_trip", "ran": round_trip_ran, "reason": "", "fix": ""}
+    )
+    page = open_report(run)
+    meta = page.inner_text("section.doc .meta")
+    assert expected in meta and "round trip only" not in meta
+    first = run["documents"][0]["sentences"][0]
+    loc = page.inner_text(f"article.sent[data-index='{first['index']}'] .loc")
+    assert loc.endswith(f"sentence {first['index'] + 1}")
+    assert f"\u00b6{first['paragraph'] + 1}" in loc
+    assert page.errors == []

@@ -36,6 +36,10 @@
   var META = payload.report || {};
   var DOCS = Array.isArray(RUN.documents) ? RUN.documents : [];
   var SIG = RUN.signature && typeof RUN.signature === "object" ? RUN.signature : {};
+  /** Whether the round-trip comparison ran in this run (the only fidelity check without a source). */
+  var ROUND_TRIP_RAN = (Array.isArray(SIG.signals) ? SIG.signals : []).some(function (s) {
+    return s && s.ran === true && /round_trip$/.test(String(s.name));
+  });
 
   /* ---------- small helpers ---------- */
 
@@ -46,6 +50,9 @@
     while (h.length < 4) { h = "0" + h; }
     return h;
   }
+
+  /** A 0-based position from the JSON shown 1-based, as people count ("?" when absent). */
+  function humanNumber(v) { return typeof v === "number" && isFinite(v) ? String(v + 1) : "?"; }
 
   /** The string with bidi and other control characters replaced by visible ⟨U+XXXX⟩ tokens. */
   function visible(s) {
@@ -654,7 +661,7 @@
     var n = (doc.sentences || []).length;
     var flagged = typeof sum.flagged === "number" ? sum.flagged : (doc.sentences || []).filter(function (s) { return s.flagged; }).length;
     var meta = [str(doc.source_lang) + " \u2192 " + str(doc.target_lang), n + " sentences", flagged + " flagged",
-      doc.source === null || doc.source === undefined ? "no source text (round trip only)" : "with source text"];
+      doc.source === null || doc.source === undefined ? "no source text" + (ROUND_TRIP_RAN ? " (checked by round trip)" : " (round trip not run)") : "with source text"];
     var h = el("section", { "class": "doc", "data-doc": String(d) }, [
       el("h3", null, [el("bdi", { text: str(doc.id) })]),
       el("div", { "class": "meta" }, [doc.origin ? el("bdi", { text: str(doc.origin) }) : null, doc.origin ? " \u00B7 " : null, meta.join(" \u00B7 ")])
@@ -694,7 +701,7 @@
     var head = el("div", { "class": "head" }, [
       el("span", { "class": "badge sev-" + it.sev, text: it.sev }),
       el("span", { "class": "risk", text: "risk " + fmtRisk(s.risk) }),
-      el("span", { "class": "loc" }, ["\u00B6" + (str(s.paragraph) || "?") + " \u00B7 sentence " + str(s.index)])
+      el("span", { "class": "loc" }, ["\u00B6" + humanNumber(s.paragraph) + " \u00B7 sentence " + humanNumber(s.index)])
     ]);
     var where = s.unit ? "unit " + str(s.unit) : str(s.element || "");
     if (where) { head.appendChild(el("bdi", { "class": "loc where", text: where })); }
