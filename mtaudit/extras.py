@@ -1,8 +1,8 @@
-"""Libraries that come with an optional extra, imported only when a command needs them.
+"""Libraries that come with an optional extra: which extra installs each, and one error for a missing one.
 
-Every import of torch, transformers, ctranslate2, huggingface_hub, ray or playwright goes
-through :func:`require`, so a missing extra is one line naming the ``pip install`` that fixes it
-instead of a traceback.
+Code that needs torch, transformers, ctranslate2, huggingface_hub, ray or playwright asks here
+first (:func:`require`, :func:`installed`, :func:`missing`, :func:`require_neural`), so a missing
+extra is one line naming the ``pip install`` that fixes it instead of a traceback.
 """
 
 from __future__ import annotations
@@ -11,7 +11,10 @@ import importlib
 import importlib.util
 from types import ModuleType
 
-from mtaudit.errors import ExtraMissingError
+from mtaudit.errors import ExtraMissingError, PullError
+
+NEURAL_FIX = "pip install 'mtaudit[neural]'"
+"""The command that installs the model libraries."""
 
 #: Top-level module → the extra of ``pyproject.toml`` that installs it.
 EXTRA_OF = {
@@ -61,3 +64,11 @@ def missing(modules: tuple[str, ...], purpose: str) -> ExtraMissingError | None:
             top = _top(module)
             return ExtraMissingError(top, EXTRA_OF.get(top, "neural"), purpose)
     return None
+
+
+def require_neural(command: str, module: str = "huggingface_hub") -> None:
+    """Raise ``PullError`` naming the extra to install when ``module`` is not installed."""
+    if not installed(module):
+        raise PullError(
+            f"{command} needs the 'neural' extra ({module} is not installed)", NEURAL_FIX
+        )

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from mtaudit.errors import ConfigError, ModelMissingError
+from mtaudit.extras import installed
 from mtaudit.lm import BACKENDS, Scorer, get_backend
 from mtaudit.lm.engines import Engine
 from mtaudit.lm.scorer import FluencyScorer
-from mtaudit.models.libraries import has_module
 from mtaudit.models.loaded import load_once
 from mtaudit.models.paths import missing_reason
 
@@ -25,7 +25,7 @@ def resolve_engine(engine: str) -> str:
         known = ", ".join(("auto", *BACKENDS))
         raise ConfigError(f"fluency.engine must be one of {known}, not {engine!r}")
     if engine == "auto":
-        return "ct2" if has_module("ctranslate2") else "transformers"
+        return "ct2" if installed("ctranslate2") else "transformers"
     return engine
 
 
@@ -87,7 +87,7 @@ def unavailable(spec: ScorerSpec) -> str | None:
     """Say why ``spec`` cannot be loaded (library or files missing), looking at disk only."""
     backend = get_backend(resolve_engine(spec.engine))
     for module in backend.needs:
-        if not has_module(module):
+        if not installed(module):
             return f"{module} is not installed"
     if backend.reads_model_files:
         return missing_reason(spec.model_dir)

@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 from mtaudit.errors import ConfigError, ModelMissingError
-from mtaudit.models.libraries import NEURAL_FIX, has_module
+from mtaudit.extras import NEURAL_FIX, installed
 from mtaudit.models.paths import ct2_present, hf_present
 
 log = logging.getLogger("mtaudit")
@@ -49,7 +49,7 @@ def convert(
         return out_path
     if not hf_present(hf_path):
         raise ModelMissingError(f"no Hugging Face model in {hf_path} to convert")
-    if not has_module("ctranslate2"):
+    if not installed("ctranslate2"):
         raise ModelMissingError(
             "converting a model needs the 'neural' extra (ctranslate2 is not installed)",
             fix=NEURAL_FIX,

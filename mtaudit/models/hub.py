@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from mtaudit.errors import PullError
-from mtaudit.models.libraries import require_neural
+from mtaudit.extras import require_neural
 
 
 class RevisionNotFound(Exception):

@@ -23,8 +23,8 @@ from typing import Any
 
 from mtaudit.config import Config
 from mtaudit.errors import ConfigError, PullError
+from mtaudit.extras import require_neural
 from mtaudit.models.hub import HfHub, Hub, RevisionNotFound
-from mtaudit.models.libraries import require_neural
 from mtaudit.models.paths import ct2_dir, ct2_present, hf_dir, hf_present, models_dir
 from mtaudit.models.specs import ModelSpec, configured_models, model_spec
 

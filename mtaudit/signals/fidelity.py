@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from mtaudit.config import Config
 from mtaudit.errors import ConfigError, ModelMissingError
-from mtaudit.models.libraries import NEURAL_FIX
+from mtaudit.extras import NEURAL_FIX
 from mtaudit.models.paths import models_dir
 from mtaudit.signals.fidelity_compare import (
     Scores,

@@ -20,7 +20,7 @@ from typing import Any
 
 from mtaudit.config import Config
 from mtaudit.errors import ConfigError, ModelMissingError
-from mtaudit.models.libraries import NEURAL_FIX
+from mtaudit.extras import NEURAL_FIX
 from mtaudit.models.paths import resolve_path
 from mtaudit.types import Finding, Pair, Severity, SignalOutput, SignalStatus
 
@@ -145,16 +145,16 @@ class FluencySignal:
 
     def _unavailable(self) -> tuple[str, str] | None:
         """Return (reason, fix) when the model or its libraries are missing; look at disk only."""
+        from mtaudit.extras import installed
         from mtaudit.lm import get_backend
         from mtaudit.lm.loading import resolve_engine
-        from mtaudit.models.libraries import has_module
         from mtaudit.models.paths import missing_reason
 
         s = self.settings
         engine = resolve_engine(s.engine)  # raises ConfigError on an unknown engine
         backend = get_backend(engine)
         for module in backend.needs:
-            if not has_module(module):
+            if not installed(module):
                 if module == "ctranslate2":
                     return (
                         f"fluency.engine is {engine} but ctranslate2 is not installed",

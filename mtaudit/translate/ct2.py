@@ -15,8 +15,8 @@ from typing import Any
 
 from mtaudit.config import Config
 from mtaudit.errors import ModelMissingError
+from mtaudit.extras import installed
 from mtaudit.models.convert import HF_CONFIG
-from mtaudit.models.libraries import has_module
 from mtaudit.models.paths import ct2_dir, ct2_present, hf_dir, hf_present
 from mtaudit.models.specs import ModelSpec
 from mtaudit.translate import TranslationKey
@@ -120,7 +120,7 @@ class CT2Backend:
         """A converted copy, or a pulled model and ctranslate2 to convert it."""
         if ct2_present(ct2_dir(config, spec)):
             return True
-        return hf_present(hf_dir(config, spec)) and has_module("ctranslate2")
+        return hf_present(hf_dir(config, spec)) and installed("ctranslate2")
 
     def open(self, config: Config, spec: ModelSpec) -> CT2Translator:
         """Convert (first use only) and load."""

@@ -6,7 +6,7 @@ import logging
 
 from mtaudit.config import Config
 from mtaudit.errors import ModelMissingError
-from mtaudit.models.libraries import has_module
+from mtaudit.extras import installed
 from mtaudit.models.loaded import load_once
 from mtaudit.models.paths import ct2_dir, ct2_present, hf_dir, hf_present
 from mtaudit.models.specs import ModelSpec
@@ -49,7 +49,7 @@ def choose_engine(config: Config, spec: ModelSpec) -> str:
     if (
         hf_present(hf_dir(config, spec))
         and bool(config.get("translation.auto_convert", True))
-        and has_module("ctranslate2")
+        and installed("ctranslate2")
     ):
         return "ct2"
     return "transformers"
@@ -64,7 +64,7 @@ _LIBRARIES = {
 def missing_library(config: Config, spec: ModelSpec) -> str | None:
     """The first library (of the ``neural`` extra) the chosen backend needs and lacks."""
     needed = _LIBRARIES.get(choose_engine(config, spec), ())
-    return next((m for m in needed if not has_module(m)), None)
+    return next((m for m in needed if not installed(m)), None)
 
 
 def translator_present(config: Config, spec: ModelSpec) -> bool:
