@@ -1,4 +1,4 @@
-"""Libraries that come with an optional extra: which extra installs each, and one error for a missing one.
+"""Libraries from optional extras: which extra installs each, and one error when one is missing.
 
 Code that needs torch, transformers, ctranslate2, huggingface_hub, ray or playwright asks here
 first (:func:`require`, :func:`installed`, :func:`missing`, :func:`require_neural`), so a missing
