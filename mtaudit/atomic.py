@@ -64,32 +64,9 @@ def write_text_atomic(text: str, path: str | os.PathLike[str]) -> Path:
     name gives) is written as U+FFFD.
     """
     text = _LONE_SURROGATE.sub("\ufffd", text)
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
-    with terminate_as_exit():
-        return _write(text, target, directory)
-
-
-def _write(text: str, target: Path, directory: Path) -> Path:
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise InputError(f"cannot write: {exc.strerror}", path=str(target)) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, target)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise InputError(f"cannot write: {exc.strerror}", path=str(target)) from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    with open_atomic(path) as fh:
+        fh.write(text)
+    return Path(path)
 
 
 @contextlib.contextmanager
