@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from mtaudit.cli.exits import quiet
-from mtaudit.cli.models import config_option, load_config
+from mtaudit.cli.models import load_config
+from mtaudit.cli.options import config_option
 from mtaudit.errors import InputError, UsageError
 from mtaudit.io.decode import read_text
 
@@ -35,7 +36,7 @@ def _read_lines(path: Path) -> list[str]:
 @click.argument("translations", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @config_option
 def import_translations(
-    model_name: str, direction: str, sources: Path, translations: Path, config_path: Path | None
+    model_name: str, direction: str, sources: Path, translations: Path, config_path: str | None
 ) -> None:
     """Load existing translations (one a line, aligned) as if MODEL had produced them.
 
@@ -101,7 +102,7 @@ def import_translations(
 
 @cache.command("stats")
 @config_option
-def stats(config_path: Path | None) -> None:
+def stats(config_path: str | None) -> None:
     """Show how many translations are cached, per model, direction, settings and origin.
 
     \b
@@ -135,7 +136,7 @@ def stats(config_path: Path | None) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @config_option
 def clear(
-    model_name: str | None, direction: str | None, yes: bool, config_path: Path | None
+    model_name: str | None, direction: str | None, yes: bool, config_path: str | None
 ) -> None:
     """Delete cached translations (all, or one model's / one direction's).
 

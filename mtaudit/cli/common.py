@@ -17,6 +17,7 @@ from tqdm import tqdm
 from mtaudit.atomic import open_atomic, write_text_atomic
 from mtaudit.checks import build_checks
 from mtaudit.cli.exits import quiet
+from mtaudit.cli.options import config_option
 from mtaudit.cli.paths import refuse_overwrite
 from mtaudit.config import Config, language_code
 from mtaudit.errors import InputError, UsageError
@@ -66,14 +67,7 @@ def audit_options(func: F) -> F:
             "--target-lang",
             help="Target language when the input does not say [default: from config, en].",
         ),
-        click.option(
-            "-c",
-            "--config",
-            "config_path",
-            type=click.Path(dir_okay=False),
-            envvar="MTAUDIT_CONFIG",
-            help="TOML file laid over configs/default.toml (env: MTAUDIT_CONFIG).",
-        ),
+        config_option,
         click.option(
             "--signals",
             help="Comma-separated model signals to run (e.g. "

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from mtaudit.atomic import write_text_atomic
+from mtaudit.cli.options import config_option
 from mtaudit.cli.paths import refuse_overwrite
 from mtaudit.config import Config
 from mtaudit.errors import UsageError
@@ -22,14 +23,7 @@ def labelled_options(func: F) -> F:
     """Options shared by ``calibrate`` and ``eval``: the data, its labels, what to run."""
     options = [
         click.argument("inputs", nargs=-1, required=True, metavar="LABELLED..."),
-        click.option(
-            "-c",
-            "--config",
-            "config_path",
-            type=click.Path(dir_okay=False),
-            envvar="MTAUDIT_CONFIG",
-            help="TOML file laid over configs/default.toml (env: MTAUDIT_CONFIG).",
-        ),
+        config_option,
         click.option("--source-lang", help="Source language [default: from config, ar]."),
         click.option("--target-lang", help="Target language [default: from config, en]."),
         click.option(

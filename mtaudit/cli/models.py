@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
+from mtaudit.cli.options import config_option
 from mtaudit.config import Config
 
-config_option = click.option(
-    "-c",
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    envvar="MTAUDIT_CONFIG",
-    help="Configuration file laid over the defaults (env: MTAUDIT_CONFIG).",
-)
 
-
-def load_config(path: Path | None) -> Config:
+def load_config(path: str | None) -> Config:
     """Load (and validate) the configuration."""
     return Config.load(path)
 
@@ -38,7 +28,7 @@ def models() -> None:
 
 @models.command("list")
 @config_option
-def list_models(config_path: Path | None) -> None:
+def list_models(config_path: str | None) -> None:
     """Show each configured model: present, converted, or missing (with the fix).
 
     \b
@@ -84,7 +74,7 @@ def pull_models(
     no_convert: bool,
     force: bool,
     revision: str | None,
-    config_path: Path | None,
+    config_path: str | None,
 ) -> None:
     """Fetch models from the Hugging Face Hub at their pinned (or locked) revisions.
 
@@ -113,7 +103,7 @@ def pull_models(
 @models.command("verify")
 @click.argument("names", nargs=-1)
 @config_option
-def verify_models(names: tuple[str, ...], config_path: Path | None) -> None:
+def verify_models(names: tuple[str, ...], config_path: str | None) -> None:
     """Check model files against the SHA-256 recorded at pull time; exit 2 on any mismatch.
 
     \b
@@ -146,7 +136,7 @@ def verify_models(names: tuple[str, ...], config_path: Path | None) -> None:
 @click.argument("names", nargs=-1)
 @click.option("--force", is_flag=True, help="Convert again even if a conversion exists.")
 @config_option
-def convert_models(names: tuple[str, ...], force: bool, config_path: Path | None) -> None:
+def convert_models(names: tuple[str, ...], force: bool, config_path: str | None) -> None:
     """Convert pulled models to CTranslate2 int8 under models/<name>-ct2-int8/.
 
     \b
