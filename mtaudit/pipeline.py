@@ -41,7 +41,16 @@ from mtaudit.types import (
 log = logging.getLogger("mtaudit")
 
 Progress = Callable[[int], None]
-"""Called with the number of sentences of each document as it is audited."""
+"""Called with a number of sentences just audited: each document's count once it is judged, or,
+for a document longer than ``PROGRESS_SLICE`` sentences, a slice at a time as they are judged.
+The calls add up to the number of sentences audited."""
+Stage = Callable[[str], None]
+"""Called with the stage a large batch enters ("segmenting", "aligning", "checking", "scoring",
+"judging"), and with "" when the batch is done."""
+PROGRESS_SLICE = 256
+"""Sentences judged between two progress calls within one document."""
+LARGE_BATCH = 100_000
+"""Characters of target text from which a batch names its stages."""
 T = TypeVar("T")
 
 
@@ -417,10 +426,26 @@ class Auditor:
             self.translations.translate_if_available(texts, tgt, src)
 
     def audit_batch(
-        self, items: Sequence[Document | InputError], progress: Progress | None = None
+        self,
+        items: Sequence[Document | InputError],
+        progress: Progress | None = None,
+        stage: Stage | None = None,
     ) -> list[DocumentResult]:
-        """Audit a batch of documents (read errors pass through as failed documents)."""
+        """Audit a batch of documents (read errors pass through as failed documents).
+
+        ``progress`` counts sentences as they are judged (see ``Progress``); ``stage`` hears the
+        name of each stage when the batch is large enough for them to take a while.
+        """
+        size = sum(len(i.target) for i in items if isinstance(i, Document))
+        announce = stage if stage is not None and size >= LARGE_BATCH else None
+
+        def enter(name: str) -> None:
+            if announce is not None:
+                announce(name)
+
+        enter("segmenting")
         segmented = [segment(i, self.config) for i in items if not isinstance(i, InputError)]
+        enter("aligning")
         translate = None
         if self.align_by_translation:
             self._prefetch(segmented)
@@ -439,13 +464,18 @@ class Auditor:
             results.append(result)
             jobs.append((doc, result))
         all_pairs = [pair for doc, _ in jobs for pair in doc.pairs]
+        if self.signals and all_pairs:
+            enter("scoring")
         statuses, outputs = run_signals(self.signals, all_pairs, self.strict)
         self.statuses = merge_statuses(self.statuses, statuses)
         self.translations.forget()
         position = 0
         # Run-scope checks see the batch's documents and keep what they need of earlier batches.
+        enter("checking")
         all_found = run_all_checks([doc for doc, _ in jobs], self.checks)
+        enter("judging")
         for (doc, result), found in zip(jobs, all_found, strict=True):
+            unreported = 0
             for pair in doc.pairs:
                 findings = self.suppressor.filter(list(found[pair.target.index]), pair.target.text)
                 values: dict[str, float] = {}
@@ -461,8 +491,14 @@ class Auditor:
                         pair, findings, self.judge.judge(pair, findings, values), values, texts
                     )
                 )
-            if progress:
-                progress(len(doc.pairs))
+                unreported += 1
+                if progress and unreported == PROGRESS_SLICE:
+                    progress(unreported)
+                    unreported = 0
+            # one call per document at least, so a run of small documents moves document by document
+            if progress and (unreported or not doc.pairs):
+                progress(unreported)
+        enter("")
         return results
 
     def stream(
@@ -501,7 +537,7 @@ def audit(
     """Audit documents (read errors pass through as failed documents) and judge every sentence.
 
     ``signals`` names the model-based signals to run (default: ``[signals] enabled``);
-    ``progress`` is called with the number of sentences of each document audited. Documents
+    ``progress`` is called with the number of sentences audited (see ``Progress``). Documents
     are audited in batches of ``batch_size`` (default: ``[run] batch_size``).
     """
     auditor = Auditor(config, signals=signals, strict=strict)
