@@ -45,8 +45,8 @@ Progress = Callable[[int], None]
 for a document longer than ``PROGRESS_SLICE`` sentences, a slice at a time as they are judged.
 The calls add up to the number of sentences audited."""
 Stage = Callable[[str], None]
-"""Called with the stage a large batch enters ("segmenting", "aligning", "checking", "scoring",
-"judging"), and with "" when the batch is done."""
+"""Called with the stage a large batch enters ("segmenting", "aligning", "scoring fluency",
+"checking 3/17", "judging"), and with "" when the batch is done."""
 PROGRESS_SLICE = 256
 """Sentences judged between two progress calls within one document."""
 LARGE_BATCH = 100_000
@@ -266,34 +266,36 @@ def run_checks(prepared: Prepared, checks: Sequence[Check]) -> dict[int, list[Fi
 
 
 def run_all_checks(
-    documents: Sequence[Prepared], checks: Sequence[Check]
+    documents: Sequence[Prepared], checks: Sequence[Check], stage: Stage | None = None
 ) -> list[dict[int, list[Finding]]]:
     """Run the document-scope checks on each document, then the run-scope checks on them all.
 
-    Returns, per document, the findings by target sentence index.
+    Returns, per document, the findings by target sentence index. ``stage`` hears "checking
+    K/N" as the K-th of the N checks starts.
     """
     contexts = [DocContext(p.document, p.sentences, p.pairs, p.source_sentences) for p in documents]
     found: list[dict[int, list[Finding]]] = [{s.index: [] for s in p.sentences} for p in documents]
-    for check in checks:
-        if check.scope == "run":
-            continue
-        for position, ctx in enumerate(contexts):
-            for index, finding in check.run(ctx):
-                found[position][index].append(finding)
-    for check in checks:
-        if check.scope == "run":
+    ordered = [c for c in checks if c.scope != "run"] + [c for c in checks if c.scope == "run"]
+    for number, check in enumerate(ordered, 1):
+        if stage is not None:
+            stage(f"checking {number}/{len(ordered)}")
+        if check.scope != "run":
+            for position, ctx in enumerate(contexts):
+                for index, finding in check.run(ctx):
+                    found[position][index].append(finding)
+        else:
             for position, index, finding in check.across(contexts):
                 found[position][index].append(finding)
     return found
 
 
 def run_signals(
-    signals: Sequence[Signal], pairs: list[Pair], strict: bool
+    signals: Sequence[Signal], pairs: list[Pair], strict: bool, stage: Stage | None = None
 ) -> tuple[list[SignalStatus], list[tuple[str, list[SignalOutput]]]]:
     """Ask each signal what it can do, then score all pairs with those that can run.
 
     Returns the statuses of every signal part, and (signal name, one output per pair) for each
-    signal that ran.
+    signal that ran. ``stage`` hears "scoring NAME" as each signal starts scoring.
     """
     statuses: list[SignalStatus] = []
     outputs: list[tuple[str, list[SignalOutput]]] = []
@@ -307,6 +309,8 @@ def run_signals(
                 fix=" && ".join(dict.fromkeys(p.fix for p in missing if p.fix)) or None,
             )
         if pairs and any(p.ran for p in parts):
+            if stage is not None:
+                stage(f"scoring {signal.name}")
             scored = signal.score(pairs)
             if len(scored) != len(pairs):
                 raise RuntimeError(
@@ -464,15 +468,12 @@ class Auditor:
             results.append(result)
             jobs.append((doc, result))
         all_pairs = [pair for doc, _ in jobs for pair in doc.pairs]
-        if self.signals and all_pairs:
-            enter("scoring")
-        statuses, outputs = run_signals(self.signals, all_pairs, self.strict)
+        statuses, outputs = run_signals(self.signals, all_pairs, self.strict, announce)
         self.statuses = merge_statuses(self.statuses, statuses)
         self.translations.forget()
         position = 0
         # Run-scope checks see the batch's documents and keep what they need of earlier batches.
-        enter("checking")
-        all_found = run_all_checks([doc for doc, _ in jobs], self.checks)
+        all_found = run_all_checks([doc for doc, _ in jobs], self.checks, announce)
         enter("judging")
         for (doc, result), found in zip(jobs, all_found, strict=True):
             unreported = 0

@@ -9,9 +9,17 @@ from mtaudit.config import Config
 from mtaudit.errors import InputError, UsageError
 from mtaudit.gate import Budget, evaluate
 from mtaudit.judge import Judge
-from mtaudit.pipeline import Auditor, audit
+from mtaudit.pipeline import Auditor, audit, prepare
 from mtaudit.reports.json_report import run_to_dict
-from mtaudit.types import Document, Finding, Pair, Sentence, Severity
+from mtaudit.types import (
+    Document,
+    Finding,
+    Pair,
+    Sentence,
+    Severity,
+    SignalOutput,
+    SignalStatus,
+)
 
 CONFIG = Config.load()
 
@@ -162,7 +170,14 @@ def test_progress_moves_within_one_large_document() -> None:
     assert sentences == 3000
     assert [n for _, n in calls] == [256] * 11 + [3000 - 11 * 256]
     assert sum(n for _, n in calls) == sentences
-    assert stages == ["segmenting", "aligning", "checking", "judging", ""]
+    checks = len(auditor.checks)
+    assert stages == [
+        "segmenting",
+        "aligning",
+        *(f"checking {k}/{checks}" for k in range(1, checks + 1)),
+        "judging",
+        "",
+    ]
     # the same verdicts as without progress
     again = Auditor(Config.load(), signals=[]).audit_batch([document])
     assert [(s.verdict, s.findings) for s in again[0].sentences] == [
@@ -176,3 +191,36 @@ def test_small_batches_name_no_stages() -> None:
         [Document("d", "One. Two.")], stage=stages.append
     )
     assert stages == []
+
+
+class _LengthSignal:
+    """A signal that can run when asked to: the target's length in characters."""
+
+    def __init__(self, name: str, can_run: bool) -> None:
+        self.name = name
+        self.can_run = can_run
+
+    def status(self, pairs: object) -> list[SignalStatus]:
+        return [SignalStatus(self.name, self.can_run, "" if self.can_run else "no model")]
+
+    def score(self, pairs: list[Pair]) -> list[SignalOutput]:
+        return [SignalOutput(values={"chars": float(len(p.target.text))}) for p in pairs]
+
+
+@pytest.mark.parametrize(
+    ("runnable", "stages"),
+    [
+        ({"fluency": True, "fidelity": True}, ["scoring fluency", "scoring fidelity"]),
+        ({"fluency": False, "fidelity": True}, ["scoring fidelity"]),
+        ({"fluency": False, "fidelity": False}, []),
+    ],
+)
+def test_scoring_names_each_signal_that_runs(runnable: dict[str, bool], stages: list[str]) -> None:
+    from mtaudit.pipeline import run_signals
+
+    pairs = prepare(Document("d", "One. Two."), CONFIG).pairs
+    signals = [_LengthSignal(name, ok) for name, ok in runnable.items()]
+    heard: list[str] = []
+    _, outputs = run_signals(signals, pairs, strict=False, stage=heard.append)
+    assert heard == stages
+    assert [name for name, _ in outputs] == [s.split()[1] for s in stages]
