@@ -41,7 +41,16 @@ from mtaudit.types import (
 log = logging.getLogger("mtaudit")
 
 Progress = Callable[[int], None]
-"""Called with the number of sentences of each document as it is audited."""
+"""Called with a number of sentences just audited: each document's count once it is judged, or,
+for a document longer than ``PROGRESS_SLICE`` sentences, a slice at a time as they are judged.
+The calls add up to the number of sentences audited."""
+Stage = Callable[[str], None]
+"""Called with the stage a large batch enters ("segmenting", "aligning", "scoring fluency",
+"checking 3/17", "judging"), and with "" when the batch is done."""
+PROGRESS_SLICE = 256
+"""Sentences judged between two progress calls within one document."""
+LARGE_BATCH = 100_000
+"""Characters of target text from which a batch names its stages."""
 T = TypeVar("T")
 
 
@@ -257,34 +266,36 @@ def run_checks(prepared: Prepared, checks: Sequence[Check]) -> dict[int, list[Fi
 
 
 def run_all_checks(
-    documents: Sequence[Prepared], checks: Sequence[Check]
+    documents: Sequence[Prepared], checks: Sequence[Check], stage: Stage | None = None
 ) -> list[dict[int, list[Finding]]]:
     """Run the document-scope checks on each document, then the run-scope checks on them all.
 
-    Returns, per document, the findings by target sentence index.
+    Returns, per document, the findings by target sentence index. ``stage`` hears "checking
+    K/N" as the K-th of the N checks starts.
     """
     contexts = [DocContext(p.document, p.sentences, p.pairs, p.source_sentences) for p in documents]
     found: list[dict[int, list[Finding]]] = [{s.index: [] for s in p.sentences} for p in documents]
-    for check in checks:
-        if check.scope == "run":
-            continue
-        for position, ctx in enumerate(contexts):
-            for index, finding in check.run(ctx):
-                found[position][index].append(finding)
-    for check in checks:
-        if check.scope == "run":
+    ordered = [c for c in checks if c.scope != "run"] + [c for c in checks if c.scope == "run"]
+    for number, check in enumerate(ordered, 1):
+        if stage is not None:
+            stage(f"checking {number}/{len(ordered)}")
+        if check.scope != "run":
+            for position, ctx in enumerate(contexts):
+                for index, finding in check.run(ctx):
+                    found[position][index].append(finding)
+        else:
             for position, index, finding in check.across(contexts):
                 found[position][index].append(finding)
     return found
 
 
 def run_signals(
-    signals: Sequence[Signal], pairs: list[Pair], strict: bool
+    signals: Sequence[Signal], pairs: list[Pair], strict: bool, stage: Stage | None = None
 ) -> tuple[list[SignalStatus], list[tuple[str, list[SignalOutput]]]]:
     """Ask each signal what it can do, then score all pairs with those that can run.
 
     Returns the statuses of every signal part, and (signal name, one output per pair) for each
-    signal that ran.
+    signal that ran. ``stage`` hears "scoring NAME" as each signal starts scoring.
     """
     statuses: list[SignalStatus] = []
     outputs: list[tuple[str, list[SignalOutput]]] = []
@@ -298,6 +309,8 @@ def run_signals(
                 fix=" && ".join(dict.fromkeys(p.fix for p in missing if p.fix)) or None,
             )
         if pairs and any(p.ran for p in parts):
+            if stage is not None:
+                stage(f"scoring {signal.name}")
             scored = signal.score(pairs)
             if len(scored) != len(pairs):
                 raise RuntimeError(
@@ -417,10 +430,26 @@ class Auditor:
             self.translations.translate_if_available(texts, tgt, src)
 
     def audit_batch(
-        self, items: Sequence[Document | InputError], progress: Progress | None = None
+        self,
+        items: Sequence[Document | InputError],
+        progress: Progress | None = None,
+        stage: Stage | None = None,
     ) -> list[DocumentResult]:
-        """Audit a batch of documents (read errors pass through as failed documents)."""
+        """Audit a batch of documents (read errors pass through as failed documents).
+
+        ``progress`` counts sentences as they are judged (see ``Progress``); ``stage`` hears the
+        name of each stage when the batch is large enough for them to take a while.
+        """
+        size = sum(len(i.target) for i in items if isinstance(i, Document))
+        announce = stage if stage is not None and size >= LARGE_BATCH else None
+
+        def enter(name: str) -> None:
+            if announce is not None:
+                announce(name)
+
+        enter("segmenting")
         segmented = [segment(i, self.config) for i in items if not isinstance(i, InputError)]
+        enter("aligning")
         translate = None
         if self.align_by_translation:
             self._prefetch(segmented)
@@ -439,13 +468,15 @@ class Auditor:
             results.append(result)
             jobs.append((doc, result))
         all_pairs = [pair for doc, _ in jobs for pair in doc.pairs]
-        statuses, outputs = run_signals(self.signals, all_pairs, self.strict)
+        statuses, outputs = run_signals(self.signals, all_pairs, self.strict, announce)
         self.statuses = merge_statuses(self.statuses, statuses)
         self.translations.forget()
         position = 0
         # Run-scope checks see the batch's documents and keep what they need of earlier batches.
-        all_found = run_all_checks([doc for doc, _ in jobs], self.checks)
+        all_found = run_all_checks([doc for doc, _ in jobs], self.checks, announce)
+        enter("judging")
         for (doc, result), found in zip(jobs, all_found, strict=True):
+            unreported = 0
             for pair in doc.pairs:
                 findings = self.suppressor.filter(list(found[pair.target.index]), pair.target.text)
                 values: dict[str, float] = {}
@@ -461,8 +492,14 @@ class Auditor:
                         pair, findings, self.judge.judge(pair, findings, values), values, texts
                     )
                 )
-            if progress:
-                progress(len(doc.pairs))
+                unreported += 1
+                if progress and unreported == PROGRESS_SLICE:
+                    progress(unreported)
+                    unreported = 0
+            # one call per document at least, so a run of small documents moves document by document
+            if progress and (unreported or not doc.pairs):
+                progress(unreported)
+        enter("")
         return results
 
     def stream(
@@ -501,7 +538,7 @@ def audit(
     """Audit documents (read errors pass through as failed documents) and judge every sentence.
 
     ``signals`` names the model-based signals to run (default: ``[signals] enabled``);
-    ``progress`` is called with the number of sentences of each document audited. Documents
+    ``progress`` is called with the number of sentences audited (see ``Progress``). Documents
     are audited in batches of ``batch_size`` (default: ``[run] batch_size``).
     """
     auditor = Auditor(config, signals=signals, strict=strict)

@@ -13,14 +13,14 @@ import itertools
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.pool import AsyncResult
 from typing import Any
 
 from mtaudit.config import Config
 from mtaudit.errors import InputError
-from mtaudit.pipeline import Auditor, batched
+from mtaudit.pipeline import Auditor, Progress, Stage, batched
 from mtaudit.reports.json_report import document_to_dict
 from mtaudit.types import Document, SignalStatus
 
@@ -45,9 +45,17 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def audit_batch(auditor: Auditor, items: list[Item]) -> Batch:
-    """Audit one batch and turn its results into report records (the stage every executor runs)."""
-    results = auditor.audit_batch(items)
+def audit_batch(
+    auditor: Auditor,
+    items: list[Item],
+    progress: Progress | None = None,
+    stage: Stage | None = None,
+) -> Batch:
+    """Audit one batch and turn its results into report records (the stage every executor runs).
+
+    ``progress`` and ``stage`` are passed to ``Auditor.audit_batch``.
+    """
+    results = auditor.audit_batch(items, progress, stage)
     return Batch(
         [document_to_dict(r) for r in results],
         list(auditor.statuses),
@@ -82,12 +90,15 @@ def run_batches(
     strict: bool = False,
     jobs: int = 1,
     batch_size: int | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
+    stage: Stage | None = None,
 ) -> Iterator[Batch]:
     """Audit ``items`` in batches with ``jobs`` processes; yield each batch's results in order.
 
-    ``progress`` is called with the sentence count of each finished batch. With one job, or
-    when the input fits in one batch, everything runs in this process.
+    With one job, or when the input fits in one batch, everything runs in this process and
+    ``progress`` counts sentences as they are judged (a large document a slice at a time), and
+    ``stage`` names the stages of a large batch (see ``pipeline.Progress`` and ``Stage``). With
+    worker processes, ``progress`` is called with the sentence count of each finished batch.
     """
     size = max(1, batch_size or int(config.number("run.batch_size", 64)))
     batches = batched(items, size)
@@ -99,10 +110,7 @@ def run_batches(
         try:
             for batch in itertools.chain(head, batches):
                 auditor.statuses = []
-                done = audit_batch(auditor, batch)
-                if progress:
-                    progress(done.sentences)
-                yield done
+                yield audit_batch(auditor, batch, progress, stage)
         finally:
             auditor.close()
             gc.unfreeze()
@@ -119,7 +127,7 @@ def run_batches(
             yield _finish(pending.popleft(), progress)
 
 
-def _finish(result: AsyncResult[Batch], progress: Callable[[int], None] | None) -> Batch:
+def _finish(result: AsyncResult[Batch], progress: Progress | None) -> Batch:
     done = result.get()
     if progress:
         progress(done.sentences)

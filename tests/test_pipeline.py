@@ -9,9 +9,17 @@ from mtaudit.config import Config
 from mtaudit.errors import InputError, UsageError
 from mtaudit.gate import Budget, evaluate
 from mtaudit.judge import Judge
-from mtaudit.pipeline import audit
+from mtaudit.pipeline import Auditor, audit, prepare
 from mtaudit.reports.json_report import run_to_dict
-from mtaudit.types import Document, Finding, Pair, Sentence, Severity
+from mtaudit.types import (
+    Document,
+    Finding,
+    Pair,
+    Sentence,
+    Severity,
+    SignalOutput,
+    SignalStatus,
+)
 
 CONFIG = Config.load()
 
@@ -118,10 +126,101 @@ def test_unknown_signal_is_a_config_error() -> None:
 
 @pytest.mark.parametrize(
     ("texts", "calls"),
-    [(["One sentence here. " * 1200], [1200]), (["One. Two.", "Three."], [2, 1])],
+    [
+        # a large document moves a slice (256 sentences) at a time, small ones one call each
+        (["One sentence here. " * 1200], [256, 256, 256, 256, 176]),
+        (["One sentence here. " * 512], [256, 256]),
+        (["One. Two.", "Three."], [2, 1]),
+        (["One. Two.", "", "Three."], [2, 0, 1]),
+    ],
 )
 def test_progress_counts_sentences(texts: list[str], calls: list[int]) -> None:
     seen: list[int] = []
     docs = [Document(id=str(i), target=t) for i, t in enumerate(texts)]
     audit(docs, Config.load(), signals=[], progress=seen.append)
-    assert sorted(seen) == sorted(calls)
+    assert seen == calls
+
+
+def _numbered_article(sentences: int) -> str:
+    """Distinct sentences in paragraphs of ten, some with faults the checks find."""
+    words = ["council", "budget", "water", "project", "district", "minister", "station"]
+    paras = []
+    for p in range(sentences // 10):
+        row = []
+        for j in range(10):
+            n = p * 10 + j
+            w = words[n % len(words)]
+            faulty = " the the" if n % 37 == 0 else ""
+            row.append(f"The {w} report{faulty} number {n} was read by {n % 13 + 2} officials.")
+        paras.append(" ".join(row))
+    return "\n\n".join(paras)
+
+
+def test_progress_moves_within_one_large_document() -> None:
+    calls: list[tuple[str, int]] = []
+    stages: list[str] = []
+    auditor = Auditor(Config.load(), signals=[])
+    document = Document(id="big", target=_numbered_article(3000))
+    results = auditor.audit_batch(
+        [document],
+        progress=lambda n: calls.append(("progress", n)),
+        stage=lambda name: stages.append(name),
+    )
+    sentences = len(results[0].sentences)
+    assert sentences == 3000
+    assert [n for _, n in calls] == [256] * 11 + [3000 - 11 * 256]
+    assert sum(n for _, n in calls) == sentences
+    checks = len(auditor.checks)
+    assert stages == [
+        "segmenting",
+        "aligning",
+        *(f"checking {k}/{checks}" for k in range(1, checks + 1)),
+        "judging",
+        "",
+    ]
+    # the same verdicts as without progress
+    again = Auditor(Config.load(), signals=[]).audit_batch([document])
+    assert [(s.verdict, s.findings) for s in again[0].sentences] == [
+        (s.verdict, s.findings) for s in results[0].sentences
+    ]
+
+
+def test_small_batches_name_no_stages() -> None:
+    stages: list[str] = []
+    Auditor(Config.load(), signals=[]).audit_batch(
+        [Document("d", "One. Two.")], stage=stages.append
+    )
+    assert stages == []
+
+
+class _LengthSignal:
+    """A signal that can run when asked to: the target's length in characters."""
+
+    def __init__(self, name: str, can_run: bool) -> None:
+        self.name = name
+        self.can_run = can_run
+
+    def status(self, pairs: object) -> list[SignalStatus]:
+        return [SignalStatus(self.name, self.can_run, "" if self.can_run else "no model")]
+
+    def score(self, pairs: list[Pair]) -> list[SignalOutput]:
+        return [SignalOutput(values={"chars": float(len(p.target.text))}) for p in pairs]
+
+
+@pytest.mark.parametrize(
+    ("runnable", "stages"),
+    [
+        ({"fluency": True, "fidelity": True}, ["scoring fluency", "scoring fidelity"]),
+        ({"fluency": False, "fidelity": True}, ["scoring fidelity"]),
+        ({"fluency": False, "fidelity": False}, []),
+    ],
+)
+def test_scoring_names_each_signal_that_runs(runnable: dict[str, bool], stages: list[str]) -> None:
+    from mtaudit.pipeline import run_signals
+
+    pairs = prepare(Document("d", "One. Two."), CONFIG).pairs
+    signals = [_LengthSignal(name, ok) for name, ok in runnable.items()]
+    heard: list[str] = []
+    _, outputs = run_signals(signals, pairs, strict=False, stage=heard.append)
+    assert heard == stages
+    assert [name for name, _ in outputs] == [s.split()[1] for s in stages]

@@ -16,6 +16,7 @@ from mtaudit.config import Config
 from mtaudit.io.stream import iter_inputs
 from mtaudit.pipeline import audit
 from mtaudit.reports.json_report import run_to_dict
+from mtaudit.types import Document
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "article.en.txt"
@@ -270,3 +271,36 @@ def test_output_that_is_a_folder_is_a_clear_error(tmp_path: Path) -> None:
     feed = make_feed(tmp_path / "feed.jsonl", 2)
     code, _, err = run("audit", str(feed), "--format", "json", "-o", str(tmp_path))
     assert code == 2 and "cannot write" in err
+
+
+@pytest.mark.parametrize(
+    ("documents", "batch_size", "jobs"),
+    [
+        (1, None, 1),  # one large document: in this process, a slice at a time
+        (1, None, 2),  # one batch never starts workers, so it moves a slice at a time too
+        (3, 1, 2),  # workers: each finished batch counts once, in the parent
+    ],
+)
+def test_progress_sums_to_the_sentences_with_jobs(
+    documents: int, batch_size: int | None, jobs: int
+) -> None:
+    from mtaudit.runner import run_batches
+
+    text = "\n\n".join(
+        " ".join(f"The council approved project {p * 10 + j} on Tuesday." for j in range(10))
+        for p in range(120)
+    )
+    items: list[Any] = [Document(id=f"d{i}", target=text) for i in range(documents)]
+    seen: list[int] = []
+    batches = list(
+        run_batches(
+            items, Config.load(), signals=[], jobs=jobs, batch_size=batch_size, progress=seen.append
+        )
+    )
+    sentences = sum(len(d["sentences"]) for b in batches for d in b.documents)
+    assert sentences == 1200 * documents
+    assert sum(seen) == sentences
+    if documents == 1:
+        assert len(seen) > 1  # moved before the document finished
+    else:
+        assert seen == [1200] * documents

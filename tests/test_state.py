@@ -243,3 +243,18 @@ def test_stored_records_round_trip_with_their_texts() -> None:
     packed = pack(record, doc)
     assert "target" not in packed and packed["source"] == "other"  # only the document's own
     assert list(unpack(packed, doc).items()) == list(record.items())
+
+
+def test_progress_counts_reused_sentences_not_documents(tmp_path: Path) -> None:
+    with StateDB(tmp_path / "state.sqlite3") as db:
+        first: list[int] = []
+        run, _ = audit_incremental(_docs(), Config.load(), db, signals=[], progress=first.append)
+        sentences = run["summary"]["sentences"]
+        assert sum(first) == sentences > 6
+        again: list[int] = []
+        changed = {1: "One new story. It has two sentences."}
+        run, stats = audit_incremental(
+            _docs(changed=changed), Config.load(), db, signals=[], progress=again.append
+        )
+        assert stats.audited == 1
+        assert sum(again) == run["summary"]["sentences"]

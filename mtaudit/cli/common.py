@@ -278,6 +278,9 @@ class AuditJob:
                     strict=self.strict,
                     jobs=self.jobs or default_jobs(),
                     progress=bar.update,
+                    stage=lambda name: bar.set_description_str(
+                        f"Auditing ({name})" if name else "Auditing"
+                    ),
                 ),
             )
             for batch in batches:

@@ -161,7 +161,7 @@ def audit_incremental(
     records = known.lookup(items)
     todo = [i for i, record in enumerate(records) if record is None]
     if progress and len(items) > len(todo):
-        progress(len(items) - len(todo))
+        progress(sum(len(r.get("sentences") or []) for r in records if r is not None))
     signatures: list[dict[str, Any]] = []
     for start in range(0, len(todo), batch):
         chunk = todo[start : start + batch]
