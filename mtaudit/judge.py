@@ -25,7 +25,7 @@ from typing import Any
 
 from mtaudit.config import Config, project_root
 from mtaudit.errors import ConfigError
-from mtaudit.features import CHECKS, Evidence, Features, extract, ordered
+from mtaudit.features import CHECKS, Evidence, Features, extract, finding_name, ordered
 from mtaudit.types import Finding, Pair, Severity, Verdict
 
 FORMAT = "mtaudit.judge/1"
@@ -76,7 +76,8 @@ class BasisModel:
         known = set(self.features) | self.seen
         extra = 0.0
         for piece in features.pieces:
-            if piece.group in self.basis and f"finding:{piece.owner}" not in known:
+            names = (finding_name(piece.owner, piece.severity), finding_name(piece.owner))
+            if piece.group in self.basis and not known.intersection(names):
                 extra += self.unknown.get(piece.severity.label, 0.0)
         return self.risk(features.restricted(self.basis), extra)
 
