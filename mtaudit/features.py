@@ -145,16 +145,20 @@ def extract(
     findings: Sequence[Finding],
     signals: Mapping[str, float],
     length_norm: float = 0.0,
+    bead_target: str | None = None,
 ) -> Features:
     """Turn one sentence's findings and signal values into features (larger = worse).
 
     ``length_norm`` is the language pair's typical length log-ratio (the model file says it).
+    ``bead_target`` is the text of all target sentences sharing this one's source (a 1-2
+    alignment): the length is that of the bead against its source, as the length check does.
     """
     groups = {CHECKS}
     values: dict[str, float] = {}
     if pair.source is not None and pair.source.strip():
         groups.add(LENGTH)
-        off = length_log_ratio(pair.source, pair.target.text) - length_norm
+        target = bead_target if bead_target else pair.target.text
+        off = length_log_ratio(pair.source, target) - length_norm
         values["length.abs_log_ratio"] = abs(off)
         values["length.short"] = max(0.0, -off)
         values["length.long"] = max(0.0, off)

@@ -682,3 +682,29 @@ def test_a_number_swap_in_a_jsonl_segment_is_flagged_on_the_command_line(tmp_pat
     docs = {d["id"]: d["sentences"] for d in json.loads(result.output)["documents"]}
     assert [s["flagged"] for s in docs["clean"]] == [False]
     assert [s["flagged"] for s in docs["swapped"]] == [True]
+
+
+def test_length_of_a_split_sentence_is_the_beads() -> None:
+    source = "انضم فيدال إلى نادي برشلونة قبل ثلاثة مواسم قادماً من نادي إشبيلية الإسباني."
+    whole = extract(pair("Vidal joined Barcelona three seasons ago. He came from Sevilla."), [], {})
+    half = pair("Vidal joined Barcelona three seasons ago.", source)
+    alone = extract(half, [], {}, 0.1)
+    in_bead = extract(
+        half,
+        [],
+        {},
+        0.1,
+        bead_target="Vidal joined Barcelona three seasons ago. He came from Sevilla.",
+    )
+    assert "length.short" not in whole.values  # no source: no length evidence
+    assert alone.values["length.short"] > in_bead.values["length.short"]
+    doc = Document(
+        "d",
+        "Vidal joined Barcelona three seasons ago. He came from Sevilla.",
+        source,
+        unit="document",
+    )
+    run = audit([doc], CONFIG, signals=[])
+    sentences = run.documents[0].sentences
+    assert len(sentences) == 2 and sentences[0].pair.target_indices == (0, 1)
+    assert not any(s.verdict.flagged for s in sentences)
