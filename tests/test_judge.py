@@ -269,6 +269,26 @@ def test_calibrate_writes_a_loadable_model_with_cross_validated_figures(tmp_path
     assert auroc(risk, [r.label for r in rows]) > 0.7
 
 
+@pytest.mark.parametrize("share", [0.01, 0.05])
+def test_reference_share_operating_point_bounds_the_references_flagged(share: float) -> None:
+    weights = {"length.abs_log_ratio": 2.0, "fidelity.forward.chrf_gap": 0.04, "checks:major": 1}
+    rows = synthetic_rows(1500, weights, -4.0)
+    for row in rows:  # known-good references: the sound rows of every third source
+        row.reference = row.label == 0 and int(row.group) % 3 == 0
+    references = [r for r in rows if r.reference]
+    assert len(references) > 100
+    _, report = calibrate(rows, "ar-en", f"reference_share:{share}")
+    for line in report:
+        assert line["references"] == len(references)
+        assert line["references_flagged_share"] <= share + 1e-9
+    # the weight column counts: a row weighed ten times pulls the fit as ten copies do
+    plain = fit_basis(rows, frozenset({"checks", "length"}))
+    for row in rows:
+        row.weight = 10.0 if row.label else 1.0
+    weighted = fit_basis(rows, frozenset({"checks", "length"}))
+    assert weighted["intercept"] > plain["intercept"]
+
+
 def test_cross_validation_never_splits_a_source_sentence() -> None:
     from mtaudit.calibrate import _folds
 
