@@ -32,6 +32,7 @@ from mtaudit.features import (
     Features,
     extract,
     feature_group,
+    finding_name,
     length_log_ratio,
     ordered,
 )
@@ -61,6 +62,10 @@ class Row:
     risk: float = math.nan
     flagged: bool = False
     basis: list[str] = field(default_factory=list)
+    # a known-good human reference translation (``kind`` = reference), for the operating point
+    reference: bool = False
+    # the segment's weight in the fit (``weight`` column; e.g. to balance synthetic failure kinds)
+    weight: float = 1.0
 
 
 def featurise(
@@ -98,11 +103,28 @@ def featurise(
             s.verdict.risk,
             s.verdict.flagged,
             s.verdict.basis,
+            str(labelled.document.metadata.get("kind", "")).strip() == "reference",
+            _weight(labelled.document.metadata.get("weight")),
         )
         for labelled, s in audited
     ]
     statuses = [{"name": s.name, "ran": s.ran, "reason": s.reason} for s in run.signals]
     return out, statuses, norm
+
+
+def _weight(value: object) -> float:
+    try:
+        weight = float(str(value).strip()) if value not in (None, "") else 1.0
+    except ValueError:
+        return 1.0
+    return weight if weight > 0 and math.isfinite(weight) else 1.0
+
+
+def choose_threshold(scores: Sequence[float], rows: Sequence[Row], operating_point: str) -> float:
+    """The flag threshold at ``operating_point`` for these rows' risks (references marked)."""
+    return threshold_for(
+        scores, [r.label for r in rows], operating_point, [r.reference for r in rows]
+    )
 
 
 def candidate_bases(rows: Sequence[Row]) -> list[frozenset[str]]:
@@ -135,12 +157,13 @@ def fit_basis(rows: Sequence[Row], basis: frozenset[str], c: float = 1.0) -> dic
 
     covered = [r for r in rows if basis <= r.features.groups]
     y = np.array([r.label for r in covered])
+    w = np.array([r.weight for r in covered], dtype=float)
     names = sorted(
         {
             n
             for r in covered
             for n, v in r.features.values.items()
-            if v and feature_group(n) in basis
+            if v and feature_group(n) in basis and not _plain_count(n)
         }
     )
     x = _matrix(covered, names)
@@ -157,12 +180,12 @@ def fit_basis(rows: Sequence[Row], basis: frozenset[str], c: float = 1.0) -> dic
             raise ValueError("the labelled data has only one class")
         model = LogisticRegression(C=c, max_iter=5000)
         if names:
-            model.fit(xs, y)
+            model.fit(xs, y, sample_weight=w)
             coef = model.coef_[0]
             intercept = float(model.intercept_[0])
         else:
             coef = np.zeros(0)
-            rate = min(max(y.mean(), 1e-6), 1 - 1e-6)
+            rate = min(max(float(np.average(y, weights=w)), 1e-6), 1 - 1e-6)
             intercept = math.log(rate / (1 - rate))
         if not len(coef) or coef.min() >= 0:
             break
@@ -185,6 +208,11 @@ def fit_basis(rows: Sequence[Row], basis: frozenset[str], c: float = 1.0) -> dic
     }
 
 
+def _plain_count(name: str) -> bool:
+    """``finding:<id>`` without a severity: kept for older model files, not fitted."""
+    return name.startswith("finding:") and name.count(":") == 1
+
+
 def unknown_weights(rows: Sequence[Row], raw: dict[str, float]) -> dict[str, float]:
     """Logit per finding of a check without its own weight, by severity.
 
@@ -195,7 +223,7 @@ def unknown_weights(rows: Sequence[Row], raw: dict[str, float]) -> dict[str, flo
     levels: dict[str, dict[str, int]] = {}
     for row in rows:
         for piece in row.features.pieces:
-            name = f"finding:{piece.owner}"
+            name = finding_name(piece.owner, piece.severity)
             if name in raw:
                 counts = levels.setdefault(name, {})
                 counts[piece.severity.label] = counts.get(piece.severity.label, 0) + 1
@@ -218,11 +246,15 @@ def _apply(entry: dict[str, Any], rows: Sequence[Row]) -> list[float]:
 
 
 def bands_for(flag: float) -> dict[str, float]:
-    """Severity bands around the flag threshold: minor from half of it, critical from 0.75."""
+    """Severity bands around the flag threshold: minor from half of it, critical from 0.9.
+
+    One strong finding alone (a doubled word, a changed number) reaches about 0.8 with the
+    shipped models: major; critical takes more than one, or one with other evidence.
+    """
     return {
         "minor": round(flag / 2, 6),
         "major": round(flag, 6),
-        "critical": round(max(flag, 0.75), 6),
+        "critical": round(max(flag, 0.9), 6),
     }
 
 
@@ -246,7 +278,7 @@ def fit_models(
     for basis in bases if bases is not None else candidate_bases(rows):
         entry = fit_basis(rows, basis)
         covered = [r for r in rows if basis <= r.features.groups]
-        flag = threshold_for(_apply(entry, covered), [r.label for r in covered], operating_point)
+        flag = choose_threshold(_apply(entry, covered), covered, operating_point)
         entry["thresholds"] = {"flag": round(flag, 6), **bands_for(flag)}
         entries.append(entry)
     return entries
@@ -275,6 +307,17 @@ def cross_validated(rows: Sequence[Row], operating_point: str, folds: int = 5) -
     for row, value, flag in zip(rows, risk, flagged, strict=True):
         row.risk, row.flagged = value, flag
     return risk
+
+
+def _reference_share(scores: Sequence[float], rows: Sequence[Row], flag: float) -> dict[str, Any]:
+    """The cross-validated share of human references flagged (empty when there are none)."""
+    refs = [score for score, row in zip(scores, rows, strict=True) if row.reference]
+    if not refs:
+        return {}
+    return {
+        "references": len(refs),
+        "references_flagged_share": sum(r >= flag for r in refs) / len(refs),
+    }
 
 
 def calibrate(
@@ -307,7 +350,7 @@ def calibrate(
             for i, value in zip(held, _apply(entry, [rows[i] for i in held]), strict=True):
                 oof[index[i]] = value
         labels = [rows[i].label for i in covered_idx]
-        flag = threshold_for(oof, labels, operating_point)
+        flag = choose_threshold(oof, [rows[i] for i in covered_idx], operating_point)
         entry = fit_basis(rows, basis)
         entry["thresholds"] = {"flag": round(flag, 6), **bands_for(flag)}
         entries.append(entry)
@@ -320,6 +363,7 @@ def calibrate(
                 "ap": average_precision(oof, labels),
                 "auroc": auroc(oof, labels),
                 **point,
+                **_reference_share(oof, [rows[i] for i in covered_idx], flag),
                 "features": len(entry["weights"]),
             }
         )

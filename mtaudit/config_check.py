@@ -99,8 +99,11 @@ RULES: dict[str, Rule] = {
     "judge.flag": _range(0, 1),
     "judge.flag_at": _range(0, 1),
     "judge.operating_point": _pattern(
-        re.compile(r"^(flag_share|precision):(0(\.\d+)?|1(\.0+)?)$"),
-        'an operating point like "flag_share:0.10" or "precision:0.5"',
+        re.compile(
+            r"^(flag_share|precision|reference_share):(0(\.\d+)?|1(\.0+)?)"
+            r"(\+(flag_share|precision|reference_share):(0(\.\d+)?|1(\.0+)?))*$"
+        ),
+        'an operating point like "flag_share:0.10", "precision:0.5" or "reference_share:0.01"',
     ),
     "gate.max_*": lambda v: None if str(v).strip() == "" else _budget(v),
     "gate.fail_on": _choice("", "critical", "major", "minor"),

@@ -4,7 +4,8 @@ Evidence comes in *groups*, and a group is either present for a sentence or miss
 
 - ``checks``: the deterministic checks (always present). Their findings are merged where they
   overlap (``"to To"``: repetition and casing are one piece of evidence), then counted per check
-  id (``finding:<id>``). A check the model never saw (one registered after it was fitted) still
+  id and severity (``finding:<id>:<severity>``; the plain ``finding:<id>`` count too). A check
+  the model never saw (one registered after it was fitted) still
   counts, through the model's weight for an unknown finding of that severity.
 - ``length``: the target/source length log-ratio against the language pair's norm (needs a
   source).
@@ -50,7 +51,7 @@ def group_of(check_id: str) -> str:
 def feature_group(name: str) -> str:
     """The evidence group a feature name belongs to."""
     if name.startswith("finding:"):
-        return group_of(name.removeprefix("finding:"))
+        return group_of(name.removeprefix("finding:").partition(":")[0])
     head = name.partition(":")[0]
     if ":" in name:
         return head
@@ -124,6 +125,16 @@ class Features:
         return {k: v for k, v in self.values.items() if feature_group(k) in keep}
 
 
+def finding_name(check: str, severity: Severity | None = None) -> str:
+    """The feature counting pieces of evidence owned by ``check`` (of ``severity``, if given).
+
+    Models fit the per-severity counts (``finding:numbers:major``), so a precise check's major
+    finding gets its own weight apart from its minor ones; the plain count (``finding:numbers``)
+    is kept for model files fitted before.
+    """
+    return f"finding:{check}" if severity is None else f"finding:{check}:{severity.label}"
+
+
 def length_log_ratio(source: str, target: str) -> float:
     """Log of the target/source character ratio (whitespace-trimmed, +1 smoothed)."""
     return math.log((len(target.strip()) + 1) / (len(source.strip()) + 1))
@@ -134,16 +145,20 @@ def extract(
     findings: Sequence[Finding],
     signals: Mapping[str, float],
     length_norm: float = 0.0,
+    bead_target: str | None = None,
 ) -> Features:
     """Turn one sentence's findings and signal values into features (larger = worse).
 
     ``length_norm`` is the language pair's typical length log-ratio (the model file says it).
+    ``bead_target`` is the text of all target sentences sharing this one's source (a 1-2
+    alignment): the length is that of the bead against its source, as the length check does.
     """
     groups = {CHECKS}
     values: dict[str, float] = {}
     if pair.source is not None and pair.source.strip():
         groups.add(LENGTH)
-        off = length_log_ratio(pair.source, pair.target.text) - length_norm
+        target = bead_target if bead_target else pair.target.text
+        off = length_log_ratio(pair.source, target) - length_norm
         values["length.abs_log_ratio"] = abs(off)
         values["length.short"] = max(0.0, -off)
         values["length.long"] = max(0.0, off)
@@ -169,8 +184,8 @@ def extract(
                 values[f"fluency.{key}"] = value
     pieces = [p for p in merge(findings) if p.group in groups or p.group == CHECKS]
     for piece in pieces:
-        owner = f"finding:{piece.owner}"
-        values[owner] = values.get(owner, 0.0) + 1.0
+        for name in (finding_name(piece.owner), finding_name(piece.owner, piece.severity)):
+            values[name] = values.get(name, 0.0) + 1.0
     return Features(frozenset(groups), values, pieces)
 
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from mtaudit.config import Config, project_root
 from mtaudit.errors import ConfigError
-from mtaudit.features import CHECKS, Evidence, Features, extract, ordered
+from mtaudit.features import CHECKS, Evidence, Features, extract, finding_name, ordered
 from mtaudit.types import Finding, Pair, Severity, Verdict
 
 FORMAT = "mtaudit.judge/1"
@@ -76,7 +76,8 @@ class BasisModel:
         known = set(self.features) | self.seen
         extra = 0.0
         for piece in features.pieces:
-            if piece.group in self.basis and f"finding:{piece.owner}" not in known:
+            names = (finding_name(piece.owner, piece.severity), finding_name(piece.owner))
+            if piece.group in self.basis and not known.intersection(names):
                 extra += self.unknown.get(piece.severity.label, 0.0)
         return self.risk(features.restricted(self.basis), extra)
 
@@ -215,18 +216,31 @@ class Judge:
         ]
 
     def features(
-        self, pair: Pair, findings: Sequence[Finding], signals: Mapping[str, float]
+        self,
+        pair: Pair,
+        findings: Sequence[Finding],
+        signals: Mapping[str, float],
+        bead_target: str | None = None,
     ) -> Features:
         """The sentence's features, with the length norm of its direction's model."""
         model = self.model_for(f"{pair.source_lang}-{pair.target_lang}")
-        return extract(pair, findings, signals, model.length_norm if model else 0.0)
+        norm = model.length_norm if model else 0.0
+        return extract(pair, findings, signals, norm, bead_target)
 
     def judge(
-        self, pair: Pair, findings: Sequence[Finding], signals: Mapping[str, float]
+        self,
+        pair: Pair,
+        findings: Sequence[Finding],
+        signals: Mapping[str, float],
+        bead_target: str | None = None,
     ) -> Verdict:
-        """Judge one sentence from its findings and signal values."""
+        """Judge one sentence from its findings and signal values.
+
+        ``bead_target``: the target sentences sharing this one's source, joined (1-2 alignments).
+        """
         model = self.model_for(f"{pair.source_lang}-{pair.target_lang}")
-        features = extract(pair, findings, signals, model.length_norm if model else 0.0)
+        norm = model.length_norm if model else 0.0
+        features = extract(pair, findings, signals, norm, bead_target)
         chosen = model.choose(features.groups) if model else None
         if chosen is None:
             return self.by_rule(features)

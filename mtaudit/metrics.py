@@ -76,21 +76,38 @@ def at_threshold(
     }
 
 
-def threshold_for(scores: Sequence[float], labels: Sequence[int], point: str) -> float:
-    """The flag threshold for an operating point: ``flag_share:Q`` or ``precision:P``.
+def threshold_for(
+    scores: Sequence[float],
+    labels: Sequence[int],
+    point: str,
+    reference: Sequence[bool] | None = None,
+) -> float:
+    """The flag threshold for an operating point.
 
     ``flag_share:0.1`` gives the lowest threshold that flags at most 10% of the sentences;
     ``precision:0.5`` the lowest with precision at least 0.5 (the flag-share rule at 10% when no
-    threshold reaches it).
+    threshold reaches it); ``reference_share:0.01`` the lowest that flags at most 1% of the
+    known-good human reference translations (``reference`` marks them; the flag-share rule at
+    10% when there are none). Several rules joined by ``+`` give the highest of their
+    thresholds (every rule holds).
     """
+    if "+" in point:
+        return max(threshold_for(scores, labels, p, reference) for p in point.split("+"))
     kind, _, raw = point.partition(":")
     try:
         value = float(raw)
     except ValueError:
         raise ValueError(
-            f"operating point {point!r}: expected flag_share:Q or precision:P"
+            f"operating point {point!r}: expected flag_share:Q, precision:P or reference_share:Q"
         ) from None
     s, y = _arrays(scores, labels)
+    if kind == "reference_share":
+        if not 0 < value <= 1:
+            raise ValueError(f"operating point {point!r}: the share must be in (0, 1]")
+        mask = np.array(reference if reference is not None else [False] * len(s), dtype=bool)
+        if not mask.any():
+            return threshold_for(scores, labels, "flag_share:0.1")
+        return threshold_for(s[mask].tolist(), y[mask].astype(int).tolist(), f"flag_share:{raw}")
     distinct = np.unique(s)[::-1]  # high to low
     if kind == "flag_share":
         if not 0 < value <= 1:
@@ -110,7 +127,9 @@ def threshold_for(scores: Sequence[float], labels: Sequence[int], point: str) ->
             if (y[flagged] == 1).mean() >= value:
                 chosen = float(t)
         return chosen if chosen is not None else threshold_for(scores, labels, "flag_share:0.1")
-    raise ValueError(f"operating point {point!r}: expected flag_share:Q or precision:P")
+    raise ValueError(
+        f"operating point {point!r}: expected flag_share:Q, precision:P or reference_share:Q"
+    )
 
 
 def bootstrap(

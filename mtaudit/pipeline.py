@@ -477,7 +477,13 @@ class Auditor:
         enter("judging")
         for (doc, result), found in zip(jobs, all_found, strict=True):
             unreported = 0
+            texts_by_index = {p.target.index: p.target.text for p in doc.pairs}
             for pair in doc.pairs:
+                bead = (
+                    " ".join(texts_by_index.get(i, "") for i in pair.target_indices)
+                    if len(pair.target_indices) > 1
+                    else None
+                )
                 findings = self.suppressor.filter(list(found[pair.target.index]), pair.target.text)
                 values: dict[str, float] = {}
                 texts: dict[str, str] = {}
@@ -489,7 +495,11 @@ class Auditor:
                 position += 1
                 result.sentences.append(
                     SentenceResult(
-                        pair, findings, self.judge.judge(pair, findings, values), values, texts
+                        pair,
+                        findings,
+                        self.judge.judge(pair, findings, values, bead),
+                        values,
+                        texts,
                     )
                 )
                 unreported += 1

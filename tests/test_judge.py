@@ -269,6 +269,26 @@ def test_calibrate_writes_a_loadable_model_with_cross_validated_figures(tmp_path
     assert auroc(risk, [r.label for r in rows]) > 0.7
 
 
+@pytest.mark.parametrize("share", [0.01, 0.05])
+def test_reference_share_operating_point_bounds_the_references_flagged(share: float) -> None:
+    weights = {"length.abs_log_ratio": 2.0, "fidelity.forward.chrf_gap": 0.04, "checks:major": 1}
+    rows = synthetic_rows(1500, weights, -4.0)
+    for row in rows:  # known-good references: the sound rows of every third source
+        row.reference = row.label == 0 and int(row.group) % 3 == 0
+    references = [r for r in rows if r.reference]
+    assert len(references) > 100
+    _, report = calibrate(rows, "ar-en", f"reference_share:{share}")
+    for line in report:
+        assert line["references"] == len(references)
+        assert line["references_flagged_share"] <= share + 1e-9
+    # the weight column counts: a row weighed ten times pulls the fit as ten copies do
+    plain = fit_basis(rows, frozenset({"checks", "length"}))
+    for row in rows:
+        row.weight = 10.0 if row.label else 1.0
+    weighted = fit_basis(rows, frozenset({"checks", "length"}))
+    assert weighted["intercept"] > plain["intercept"]
+
+
 def test_cross_validation_never_splits_a_source_sentence() -> None:
     from mtaudit.calibrate import _folds
 
@@ -337,12 +357,18 @@ def test_kendall_tau_by_hand(x: list[float], y: list[float], tau: float) -> None
         ("flag_share:0.5", 0.4),
         ("precision:1.0", 0.8),
         ("precision:0.6", 0.1),
+        # references: the rows at 0.6, 0.1 and 0.01; at most a third of them flagged
+        ("reference_share:0.34", 0.6),
+        ("reference_share:0.67", 0.1),
+        ("reference_share:0.34+flag_share:0.25", 0.8),  # every rule holds: the highest
+        ("reference_share:0.67+flag_share:0.5", 0.4),
     ],
 )
 def test_operating_points(point: str, threshold: float) -> None:
     scores = [0.9, 0.8, 0.6, 0.4, 0.2, 0.1, 0.05, 0.01]
     labels = [1, 1, 0, 1, 1, 0, 0, 0]
-    assert threshold_for(scores, labels, point) == pytest.approx(threshold)
+    reference = [False, False, True, False, False, True, False, True]
+    assert threshold_for(scores, labels, point, reference) == pytest.approx(threshold)
     assert at_threshold(scores, labels, 0.6)["precision"] == pytest.approx(2 / 3)
 
 
@@ -569,6 +595,8 @@ def test_example_article_keeps_its_known_flagged_sentences() -> None:
         ("[judge]\nflag_at = 1.5\n", "judge.flag_at"),
         ('[judge.models]\nenglish = "m.json"\n', "judge.models.english"),
         ('[judge]\noperating_point = "precision:0.5"\nflag_at = 0.3\n', None),
+        ('[judge]\noperating_point = "reference_share:0.01+flag_share:0.2"\n', None),
+        ('[judge]\noperating_point = "reference_share:2"\n', "judge.operating_point"),
         ('[judge.models]\nar-en = "m.json"\n', None),
     ],
 )
@@ -582,3 +610,121 @@ def test_judge_settings_are_validated(tmp_path: Path, text: str, problem: str | 
     else:
         with pytest.raises(ConfigError, match=problem):
             Config.load(path)
+
+
+# -- the shipped models on segments ------------------------------------------------------------
+
+GUARDIAN = (
+    'أشارت صحيفة الجارديان البريطانية إلى أن "بنك دويتشه" يسيطر على ما يقرب من ثلث 1200 شركة '
+    "وهمية تستخدم لتحقيق ذلك.",
+    "British newspaper The Guardian suggested Deutsche Bank controlled roughly a third of the "
+    "1200 shell companies used to accomplish this.",
+)
+VIRGINIA = (
+    "تخرّج في كلية الآداب والعلوم في جامعة فرجينيا عام 1950 وكان متبرعًا بارزًا لهذه المؤسسة.",
+    "He graduated from the College of Arts & Sciences of the University of Virginia in 1950 and "
+    "was a significant donor to that institution.",
+)
+COUNCIL = (
+    "وافق المجلس على بناء 250 منزلاً جديداً في شمال المدينة.",
+    "The council approved 250 new houses in the north of the city.",
+)
+
+
+def _segment_rows(direction: str, swap: tuple[str, str] | None) -> list[tuple[str, str]]:
+    rows = []
+    for ar, en in (GUARDIAN, VIRGINIA, COUNCIL):
+        source, target = (ar, en) if direction == "ar-en" else (en, ar)
+        if swap is not None:
+            target = target.replace(*swap)
+        rows.append((source, target))
+    return rows
+
+
+@pytest.mark.skipif(not SHIPPED_MODELS, reason="no shipped judge models")
+@pytest.mark.parametrize("direction", ["ar-en", "en-ar"])
+@pytest.mark.parametrize(
+    ("swap", "flagged"),
+    [
+        (None, False),  # the human reference translation as it is
+        (("1200", "1020"), True),
+        (("1950", "1590"), True),
+        (("250", "205"), True),
+    ],
+)
+def test_a_number_swap_in_a_segment_is_flagged_by_the_shipped_model(
+    tmp_path: Path, direction: str, swap: tuple[str, str] | None, flagged: bool
+) -> None:
+    from mtaudit.io import read_inputs
+
+    src, tgt = direction.split("-")
+    rows = _segment_rows(direction, swap)
+    table = tmp_path / "bitext.tsv"
+    table.write_text(
+        "id\tsource\ttarget\n" + "".join(f"r{i}\t{s}\t{t}\n" for i, (s, t) in enumerate(rows)),
+        encoding="utf-8",
+    )
+    items = read_inputs([str(table)], source_lang=src, target_lang=tgt)
+    run = audit(items, CONFIG, signals=[])
+    verdicts = {
+        doc.document.id: [s.verdict for s in doc.sentences]
+        for doc in run.documents
+        if doc.sentences
+    }
+    clean = _segment_rows(direction, None)
+    changed = {f"r{i}" for i, (row, was) in enumerate(zip(rows, clean, strict=True)) if row != was}
+    assert len(verdicts) == 3 and (changed or swap is None)
+    for doc_id, (verdict,) in verdicts.items():
+        expected = flagged and doc_id in changed
+        assert verdict.flagged is expected, (doc_id, verdict.risk, verdict.reasons)
+        assert verdict.basis == ["checks", "length"]
+    assert run.signature["judge"][0]["model"] == f"{direction}.json"
+
+
+@pytest.mark.skipif(not SHIPPED_MODELS, reason="no shipped judge models")
+def test_a_number_swap_in_a_jsonl_segment_is_flagged_on_the_command_line(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from mtaudit.cli import main
+
+    feed = tmp_path / "feed.jsonl"
+    records = [
+        {"id": "clean", "source": COUNCIL[0], "target": COUNCIL[1]},
+        {"id": "swapped", "source": COUNCIL[0], "target": COUNCIL[1].replace("250", "205")},
+    ]
+    feed.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
+    )
+    result = CliRunner().invoke(
+        main, ["audit", str(feed), "--unit", "segment", "--no-signals", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    docs = {d["id"]: d["sentences"] for d in json.loads(result.output)["documents"]}
+    assert [s["flagged"] for s in docs["clean"]] == [False]
+    assert [s["flagged"] for s in docs["swapped"]] == [True]
+
+
+def test_length_of_a_split_sentence_is_the_beads() -> None:
+    source = "انضم فيدال إلى نادي برشلونة قبل ثلاثة مواسم قادماً من نادي إشبيلية الإسباني."
+    whole = extract(pair("Vidal joined Barcelona three seasons ago. He came from Sevilla."), [], {})
+    half = pair("Vidal joined Barcelona three seasons ago.", source)
+    alone = extract(half, [], {}, 0.1)
+    in_bead = extract(
+        half,
+        [],
+        {},
+        0.1,
+        bead_target="Vidal joined Barcelona three seasons ago. He came from Sevilla.",
+    )
+    assert "length.short" not in whole.values  # no source: no length evidence
+    assert alone.values["length.short"] > in_bead.values["length.short"]
+    doc = Document(
+        "d",
+        "Vidal joined Barcelona three seasons ago. He came from Sevilla.",
+        source,
+        unit="document",
+    )
+    run = audit([doc], CONFIG, signals=[])
+    sentences = run.documents[0].sentences
+    assert len(sentences) == 2 and sentences[0].pair.target_indices == (0, 1)
+    assert not any(s.verdict.flagged for s in sentences)

@@ -113,7 +113,9 @@ def _featurise(
 )
 @click.option(
     "--operating-point",
-    help="flag_share:Q (flag at most this share) or precision:P; default: [judge] operating_point.",
+    help="flag_share:Q (flag at most this share), precision:P, or reference_share:Q (flag at "
+    "most this share of the records with kind=reference, known-good human translations); join "
+    "rules with + to satisfy all; default: [judge] operating_point.",
 )
 def calibrate(
     inputs: tuple[str, ...],
@@ -128,8 +130,10 @@ def calibrate(
     ``target``), labelled by ``label`` (0/1) or ``score``, by a reviewer's ``corrected``
     translation (the edit rate is the label), or by a human ``reference`` (chrF, relative to the
     other systems for the same source). ``group`` names the source sentence; cross-validation
-    never splits one across folds. Prints cross-validated precision, recall and the flagged share
-    at the operating point for every evidence basis.
+    never splits one across folds. Optional: ``weight`` (the record's weight in the fit) and
+    ``kind`` (``reference`` marks a known-good human translation, for reference_share:Q).
+    Prints cross-validated precision, recall and the flagged share at the operating point for
+    every evidence basis.
 
     \b
     Examples:
@@ -167,6 +171,11 @@ def calibrate(
             f"{line['ap']:.3f} | {line['auroc']:.3f} | {_num(line['precision'])} | "
             f"{_num(line['recall'])} | {line['flagged_share']:.1%} |"
         )
+        if "references_flagged_share" in line:
+            click.echo(
+                f"  {'+'.join(line['basis'])}: {line['references_flagged_share']:.1%} of "
+                f"{line['references']:,} human references flagged"
+            )
     click.echo(f"wrote {output} (version {model['version']})")
 
 
