@@ -39,6 +39,6 @@ def test_page_sentences_name_their_element_and_nothing_runs(
     dialogs: list[str] = []
     page = open_report(run_of(name))
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    wheres = page.locator("article.sent .where").all_inner_texts()
+    wheres = page.locator("article.sent .where").all_text_contents()  # hidden cards too
     assert wheres and all(w.startswith("/html/body/") for w in wheres)
     assert page.errors == [] and dialogs == []
