@@ -97,13 +97,12 @@ def decode(data: bytes, path: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read_text(path: str) -> str:
-    """Read a file (``-`` for standard input) as UTF-8 text; empty text is an error."""
+def read_bytes(path: str) -> bytes:
+    """Read a file's bytes (``-``: standard input); raise ``InputError`` if missing or empty."""
+    name = "<stdin>" if path == "-" else path
     if path == "-":
         data = sys.stdin.buffer.read()
-        name = "<stdin>"
     else:
-        name = path
         try:
             data = Path(path).read_bytes()
         except FileNotFoundError:
@@ -112,7 +111,15 @@ def read_text(path: str) -> str:
             raise InputError("is a folder; give a file, or the folder alone", path) from None
         except OSError as exc:
             raise InputError(f"cannot be read ({exc.strerror})", path) from None
-    text = decode(data, name)
+    if not data.strip():
+        raise InputError("is empty", name)
+    return data
+
+
+def read_text(path: str) -> str:
+    """Read a file (``-`` for standard input) as UTF-8 text; empty text is an error."""
+    name = "<stdin>" if path == "-" else path
+    text = decode(read_bytes(path), name)
     if not text.strip():
         raise InputError("is empty", name)
     return text

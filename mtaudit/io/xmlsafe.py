@@ -8,12 +8,12 @@ the text unexpanded.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from lxml import etree
 
 from mtaudit.errors import InputError
+from mtaudit.io.decode import read_bytes
 
 __all__ = ["display_name", "document_id", "local", "parse_xml", "read_bytes"]
 
@@ -28,26 +28,6 @@ def document_id(name: str) -> str:
     if name == "<stdin>":
         return "stdin"
     return Path(name).name.split(".")[0] or Path(name).stem
-
-
-def read_bytes(path: str) -> bytes:
-    """Read a file's bytes (``-``: standard input); raise ``InputError`` if missing or empty."""
-    if path == "-":
-        data = sys.stdin.buffer.read()
-        if not data.strip():
-            raise InputError("is empty", "<stdin>")
-        return data
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", path) from None
-    except IsADirectoryError:
-        raise InputError("is a folder; give a file, or the folder alone", path) from None
-    except OSError as exc:
-        raise InputError(f"cannot be read ({exc.strerror})", path) from None
-    if not data.strip():
-        raise InputError("is empty", path)
-    return data
 
 
 def _parser() -> etree.XMLParser:
