@@ -14,6 +14,7 @@ units, which ``mtaudit.io.annotate`` uses to write verdicts back.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from lxml import etree
@@ -45,24 +46,48 @@ def _line(element: etree._Element) -> int | None:
     return int(line) if line else None
 
 
+def _identified(
+    elements: Iterable[etree._Element], label: str, path: str, errors: list[InputError]
+) -> Iterator[tuple[etree._Element, str, int | None]]:
+    """Each unit element with its id and line.
+
+    A missing or repeated id is an error; units marked translate="no" are left out.
+    """
+    seen: set[str] = set()
+    for element in elements:
+        line = _line(element)
+        uid = element.get("id")
+        if not uid:
+            errors.append(InputError(f"<{label}> has no id attribute", path, line))
+            continue
+        if uid in seen:
+            errors.append(InputError(f"{label} id {uid!r} is used twice", path, line))
+            continue
+        seen.add(uid)
+        if element.get("translate") != "no":
+            yield element, uid, line
+
+
+def _notes(parent: etree._Element | None, key: str) -> list[dict[str, str]]:
+    """The ``<note>`` children of ``parent`` as {key: its attribute, "text": its text}.
+
+    Empty parts are left out.
+    """
+    if parent is None:
+        return []
+    return [
+        {k: v for k, v in ((key, n.get(key)), ("text", "".join(n.itertext()))) if v}
+        for n in _children(parent, "note")
+    ]
+
+
 def _units_v1(
     file_el: etree._Element, path: str, ordinals: dict[Any, int]
 ) -> tuple[list[Unit], list[InputError]]:
     units: list[Unit] = []
     errors: list[InputError] = []
-    seen: set[str] = set()
-    for tu in file_el.iter("{*}trans-unit", "trans-unit"):
-        line = _line(tu)
-        uid = tu.get("id")
-        if not uid:
-            errors.append(InputError("<trans-unit> has no id attribute", path, line))
-            continue
-        if uid in seen:
-            errors.append(InputError(f"trans-unit id {uid!r} is used twice", path, line))
-            continue
-        seen.add(uid)
-        if tu.get("translate") == "no":
-            continue
+    trans_units = file_el.iter("{*}trans-unit", "trans-unit")
+    for tu, uid, line in _identified(trans_units, "trans-unit", path, errors):
         source = _child(tu, "source")
         if source is None:
             errors.append(InputError(f"trans-unit {uid!r} has no <source>", path, line))
@@ -75,10 +100,7 @@ def _units_v1(
                     meta[attr] = target.get(attr)
         if tu.get("approved"):
             meta["approved"] = tu.get("approved")
-        notes = [
-            {k: v for k, v in (("from", n.get("from")), ("text", "".join(n.itertext()))) if v}
-            for n in _children(tu, "note")
-        ]
+        notes = _notes(tu, "from")
         if notes:
             meta["notes"] = notes
         units.append(
@@ -92,28 +114,8 @@ def _units_v2(
 ) -> tuple[list[Unit], list[InputError]]:
     units: list[Unit] = []
     errors: list[InputError] = []
-    seen: set[str] = set()
-    for unit in file_el.iter("{*}unit", "unit"):
-        line = _line(unit)
-        uid = unit.get("id")
-        if not uid:
-            errors.append(InputError("<unit> has no id attribute", path, line))
-            continue
-        if uid in seen:
-            errors.append(InputError(f"unit id {uid!r} is used twice", path, line))
-            continue
-        seen.add(uid)
-        if unit.get("translate") == "no":
-            continue
-        notes_el = _child(unit, "notes")
-        notes = [
-            {
-                k: v
-                for k, v in (("category", n.get("category")), ("text", "".join(n.itertext())))
-                if v
-            }
-            for n in (_children(notes_el, "note") if notes_el is not None else [])
-        ]
+    for unit, uid, line in _identified(file_el.iter("{*}unit", "unit"), "unit", path, errors):
+        notes = _notes(_child(unit, "notes"), "category")
         segments = _children(unit, "segment")
         if not segments:
             errors.append(InputError(f"unit {uid!r} has no <segment>", path, line))
