@@ -17,7 +17,7 @@ from lxml import etree
 from mtaudit.errors import InputError
 from mtaudit.io.inline import flatten
 from mtaudit.io.units import Unit, build_document, language
-from mtaudit.io.xmlsafe import display_name, document_id, local, parse_xml, read_bytes
+from mtaudit.io.xmlsafe import document_id, local, read_xml
 from mtaudit.types import Document
 
 __all__ = ["read_tmx"]
@@ -48,15 +48,7 @@ def _meta(tu: etree._Element) -> dict[str, Any]:
 
 def read_tmx(path: str, source_lang: str, target_lang: str) -> list[ReadItem]:
     """Read a TMX file: one segmented document per target language, plus unit errors."""
-    data = read_bytes(path)
-    path = display_name(path)
-    root = parse_xml(data, path)
-    if local(root) != "tmx":
-        raise InputError(
-            f"not a TMX file (the root element is <{local(root)}>, not <tmx>)",
-            path,
-            root.sourceline,
-        )
+    root, path = read_xml(path, "tmx", "a TMX")
     header = next((c for c in root if local(c) == "header"), None)
     body = next((c for c in root if local(c) == "body"), None)
     if header is None or body is None:

@@ -22,7 +22,7 @@ from lxml import etree
 from mtaudit.errors import InputError
 from mtaudit.io.inline import flatten
 from mtaudit.io.units import Unit, build_document, language
-from mtaudit.io.xmlsafe import display_name, document_id, local, parse_xml, read_bytes
+from mtaudit.io.xmlsafe import document_id, local, read_xml
 from mtaudit.types import Document
 
 __all__ = ["UNIT_TAGS", "read_xliff"]
@@ -147,15 +147,7 @@ def _units_v2(
 
 def read_xliff(path: str, source_lang: str, target_lang: str) -> list[ReadItem]:
     """Read an XLIFF 1.2 or 2.x file: one segmented document per ``<file>``, plus its errors."""
-    data = read_bytes(path)
-    path = display_name(path)
-    root = parse_xml(data, path)
-    if local(root) != "xliff":
-        raise InputError(
-            f"not an XLIFF file (the root element is <{local(root)}>, not <xliff>)",
-            path,
-            _line(root),
-        )
+    root, path = read_xml(path, "xliff", "an XLIFF")
     version = root.get("version", "")
     major = version.split(".")[0]
     if major not in UNIT_TAGS:

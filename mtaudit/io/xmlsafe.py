@@ -15,7 +15,7 @@ from lxml import etree
 from mtaudit.errors import InputError
 from mtaudit.io.decode import read_bytes
 
-__all__ = ["display_name", "document_id", "local", "parse_xml", "read_bytes"]
+__all__ = ["display_name", "document_id", "local", "parse_xml", "read_bytes", "read_xml"]
 
 
 def display_name(path: str) -> str:
@@ -59,6 +59,22 @@ def parse_xml(data: bytes, path: str) -> etree._Element:
             line,
         )
     return root
+
+
+def read_xml(path: str, root_name: str, kind: str) -> tuple[etree._Element, str]:
+    """Read and parse ``path`` (``-``: stdin), whose root must be ``<root_name>``.
+
+    Returns the root element and the name to report the file by; raises ``InputError``.
+    """
+    name = display_name(path)
+    root = parse_xml(read_bytes(path), name)
+    if local(root) != root_name:
+        raise InputError(
+            f"not {kind} file (the root element is <{local(root)}>, not <{root_name}>)",
+            name,
+            root.sourceline or None,
+        )
+    return root, name
 
 
 def local(element: etree._Element) -> str:
