@@ -21,12 +21,9 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from mtaudit.config import Config
 from mtaudit.errors import ConfigError, ModelMissingError
-from mtaudit.extras import NEURAL_FIX
-from mtaudit.models.paths import models_dir
 from mtaudit.signals.fidelity_compare import (
     Scores,
     compare,
@@ -34,26 +31,13 @@ from mtaudit.signals.fidelity_compare import (
     lost_numbers,
     metric_names,
 )
-from mtaudit.translate import get_backend
-from mtaudit.translate.engine import choose_engine, missing_library, translation_key
-from mtaudit.translate.settings import engine_for
-from mtaudit.translate.shared import Translations
+from mtaudit.translate.shared import Availability, Translations
 from mtaudit.types import Finding, Pair, Severity, SignalOutput, SignalStatus
 
 log = logging.getLogger("mtaudit")
 
 PARTS = ("back_translation", "forward", "round_trip")
 _VALUE_SUFFIX = {"back_translation": "back", "forward": "forward", "round_trip": "round_trip"}
-
-
-@dataclass
-class _Check:
-    ran: bool
-    reason: str = ""
-    fix: str = ""
-    # With no model on disk and only some translations cached: the (stripped) texts that can be
-    # scored; ``None`` means every text can.
-    only: frozenset[str] | None = None
 
 
 def _needs_source(pair: Pair) -> bool:
@@ -120,67 +104,17 @@ class FidelitySignal:
         """Close the translation cache (models are freed with the signal)."""
         self.translations.close()
 
-    def _available(self, direction: str, texts: Sequence[str], partial: bool = False) -> _Check:
-        """Check that ``direction`` can translate ``texts``: model on disk or all cached.
-
-        With ``partial``, some cached translations are enough: the check runs on those texts
-        only (``only``) and its reason says how many of the sentences it scores.
-        """
-        spec = engine_for(self.config, direction)
-        if spec is None:
-            return _Check(
-                False,
-                f"no translation model is configured for {direction}",
-                f'add {direction} = "<model name>" under [translation.engines] in your config',
-            )
-        if self.translations.model_present(direction):
-            return _Check(True)
-        cache = self.translations.cache_for_reading()
-        unique = list(dict.fromkeys(t.strip() for t in texts if t.strip()))
-        key = translation_key(self.config, spec)
-        missing = cache.missing(key, unique) if cache else unique
-        distinct = len(unique)
-        if not missing:
-            return _Check(True)
-        if partial and len(missing) < distinct:
-            gone = set(missing)
-            kept = frozenset(t.strip() for t in texts if t.strip() and t.strip() not in gone)
-            scored = sum(1 for t in texts if t.strip() in kept)
-            return _Check(
-                True,
-                f"scored {scored:,} of {len(texts):,} sentences: model {spec.name} is not in "
-                f"{models_dir(self.config)} and only those translations are cached",
-                f"mtaudit models pull {spec.name}",
-                only=kept,
-            )
-        lacking = missing_library(self.config, spec)
-        if lacking is not None and get_backend(choose_engine(self.config, spec)).present(
-            self.config, spec
-        ):
-            return _Check(
-                False,
-                f"model {spec.name} needs {lacking}, which is not installed, and "
-                f"{len(missing)} of {distinct} {direction} translations are not cached",
-                NEURAL_FIX,
-            )
-        return _Check(
-            False,
-            f"model {spec.name} ({spec.hub_id}) is not in {models_dir(self.config)} and "
-            f"{len(missing)} of {distinct} {direction} translations are not cached",
-            f"mtaudit models pull {spec.name}",
-        )
-
-    def _round_trip_check(self, src: str, tgt: str, targets: Sequence[str]) -> _Check:
-        first = self._available(f"{tgt}-{src}", targets)
+    def _round_trip_check(self, src: str, tgt: str, targets: Sequence[str]) -> Availability:
+        first = self.translations.available(f"{tgt}-{src}", targets)
         if not first.ran:
             return first
         if self.translations.model_present(f"{src}-{tgt}"):
-            return _Check(True)
+            return Availability(True)
         # second leg: only cached back-translations can be checked without a model
         back = self.translations.cached(f"{tgt}-{src}", targets)
         if len(back) < len({t.strip() for t in targets if t.strip()}):
-            return self._available(f"{src}-{tgt}", targets)  # reports the missing model
-        return self._available(f"{src}-{tgt}", list(back.values()))
+            return self.translations.available(f"{src}-{tgt}", targets)  # reports the missing model
+        return self.translations.available(f"{src}-{tgt}", list(back.values()))
 
     def _plan(self, pairs: Sequence[Pair]) -> dict[str, dict[tuple[str, str], list[int]]]:
         plan: dict[str, dict[tuple[str, str], list[int]]] = {p: defaultdict(list) for p in PARTS}
@@ -195,17 +129,21 @@ class FidelitySignal:
                 plan["round_trip"][langs].append(i)
         return {part: dict(groups) for part, groups in plan.items() if part in self.parts}
 
-    def _checks(self, pairs: Sequence[Pair]) -> dict[str, dict[tuple[str, str], _Check]]:
-        checks: dict[str, dict[tuple[str, str], _Check]] = {}
+    def _checks(self, pairs: Sequence[Pair]) -> dict[str, dict[tuple[str, str], Availability]]:
+        checks: dict[str, dict[tuple[str, str], Availability]] = {}
         for part, groups in self._plan(pairs).items():
             checks[part] = {}
             for (src, tgt), idx in groups.items():
                 targets = [pairs[i].target.text for i in idx]
                 if part == "back_translation":
-                    checks[part][(src, tgt)] = self._available(f"{tgt}-{src}", targets, True)
+                    checks[part][(src, tgt)] = self.translations.available(
+                        f"{tgt}-{src}", targets, True
+                    )
                 elif part == "forward":
                     sources = [pairs[i].source or "" for i in idx]
-                    checks[part][(src, tgt)] = self._available(f"{src}-{tgt}", sources, True)
+                    checks[part][(src, tgt)] = self.translations.available(
+                        f"{src}-{tgt}", sources, True
+                    )
                 else:
                     checks[part][(src, tgt)] = self._round_trip_check(src, tgt, targets)
         return checks

@@ -13,9 +13,17 @@ from dataclasses import dataclass
 
 from mtaudit.config import Config
 from mtaudit.errors import ModelMissingError
+from mtaudit.extras import NEURAL_FIX
 from mtaudit.models.paths import models_dir
+from mtaudit.translate import get_backend
 from mtaudit.translate.cache import CachedTranslator, TranslationCache, normalise
-from mtaudit.translate.engine import cached_translator, translation_key, translator_present
+from mtaudit.translate.engine import (
+    cached_translator,
+    choose_engine,
+    missing_library,
+    translation_key,
+    translator_present,
+)
 from mtaudit.translate.settings import cache_path, engine_for
 
 
@@ -26,6 +34,9 @@ class Availability:
     ran: bool
     reason: str = ""
     fix: str = ""
+    # With no model on disk and only some translations cached (``partial``): the stripped texts
+    # that can be translated; ``None`` means every text can.
+    only: frozenset[str] | None = None
 
 
 CacheFactory = Callable[[Config], TranslationCache]
@@ -105,8 +116,15 @@ class Translations:
             found.update(cache.get_many(translation_key(self.config, spec), rest))
         return found
 
-    def available(self, direction: str, texts: Sequence[str]) -> Availability:
-        """Whether ``direction`` can translate ``texts``: its model is on disk or all are cached."""
+    def available(
+        self, direction: str, texts: Sequence[str], partial: bool = False
+    ) -> Availability:
+        """Whether ``direction`` can translate ``texts``: its model is on disk or all are cached.
+
+        Texts already translated in this run count as cached. With ``partial``, some cached
+        translations are enough: the answer names the texts that can be translated (``only``)
+        and its reason says how many of them there are.
+        """
         spec = engine_for(self.config, direction)
         if spec is None:
             return Availability(
@@ -117,12 +135,33 @@ class Translations:
         if self.model_present(direction):
             return Availability(True)
         memo = self._memo.get(direction, {})
-        rest = [t for t in texts if t not in memo]
+        unique = list(dict.fromkeys(t.strip() for t in texts if t.strip() and t not in memo))
         cache = self.cache_for_reading()
-        missing = cache.missing(translation_key(self.config, spec), rest) if cache else rest
-        if not [t for t in missing if t.strip()]:
+        missing = cache.missing(translation_key(self.config, spec), unique) if cache else unique
+        if not missing:
             return Availability(True)
         distinct = len({t.strip() for t in texts if t.strip()})
+        if partial and len(missing) < distinct:
+            gone = set(missing)
+            kept = frozenset(t.strip() for t in texts if t.strip() and t.strip() not in gone)
+            scored = sum(1 for t in texts if t.strip() in kept)
+            return Availability(
+                True,
+                f"scored {scored:,} of {len(texts):,} sentences: model {spec.name} is not in "
+                f"{models_dir(self.config)} and only those translations are cached",
+                f"mtaudit models pull {spec.name}",
+                only=kept,
+            )
+        lacking = missing_library(self.config, spec)
+        if lacking is not None and get_backend(choose_engine(self.config, spec)).present(
+            self.config, spec
+        ):
+            return Availability(
+                False,
+                f"model {spec.name} needs {lacking}, which is not installed, and "
+                f"{len(missing)} of {distinct} {direction} translations are not cached",
+                NEURAL_FIX,
+            )
         return Availability(
             False,
             f"model {spec.name} ({spec.hub_id}) is not in {models_dir(self.config)} and "
