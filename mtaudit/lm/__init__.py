@@ -13,11 +13,11 @@ and a line here (or :func:`register` at run time). Importing this package does n
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from mtaudit.errors import ConfigError
+from mtaudit.registry import resolve
 
 if TYPE_CHECKING:
     from mtaudit.lm.loading import ScorerSpec
@@ -85,8 +85,5 @@ def get_backend(name: str) -> ScorerBackend:
         raise ConfigError(
             f"unknown fluency engine {name!r} (known: {', '.join(BACKENDS)})"
         ) from None
-    if isinstance(entry, str):
-        module, _, attr = entry.partition(":")
-        backend: ScorerBackend = getattr(importlib.import_module(module), attr)
-        return backend
-    return entry
+    backend: ScorerBackend = resolve(entry)
+    return backend

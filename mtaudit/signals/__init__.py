@@ -5,12 +5,12 @@ Nothing here imports torch: a signal's module is imported only when the audit as
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from mtaudit.config import Config
 from mtaudit.errors import ConfigError
+from mtaudit.registry import resolve
 from mtaudit.types import Pair, SignalOutput, SignalStatus
 
 if TYPE_CHECKING:
@@ -57,8 +57,7 @@ def load(name: str, config: Config, translations: Translations | None = None) ->
     except KeyError:
         known = ", ".join(sorted(REGISTRY)) or "none"
         raise ConfigError(f"unknown signal {name!r} (known: {known})") from None
-    module_name, _, attr = target.partition(":")
-    factory = getattr(importlib.import_module(module_name), attr)
+    factory = resolve(target)
     if translations is None:
         from mtaudit.translate.shared import Translations
 

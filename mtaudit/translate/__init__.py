@@ -10,12 +10,12 @@ Importing this package does not import torch.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from mtaudit.errors import ConfigError
+from mtaudit.registry import resolve
 
 if TYPE_CHECKING:
     from mtaudit.config import Config
@@ -80,11 +80,8 @@ def get_backend(name: str) -> TranslatorBackend:
     except KeyError:
         known = ", ".join(("auto", *BACKENDS))
         raise ConfigError(f"translation.engine must be one of {known}, got {name!r}") from None
-    if isinstance(entry, str):
-        module, _, attr = entry.partition(":")
-        backend: TranslatorBackend = getattr(importlib.import_module(module), attr)
-        return backend
-    return entry
+    backend: TranslatorBackend = resolve(entry)
+    return backend
 
 
 __all__ = [
