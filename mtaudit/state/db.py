@@ -11,6 +11,7 @@ from typing import Any
 
 from mtaudit.config import Config
 from mtaudit.errors import CacheError
+from mtaudit.sqlitedb import open_wal
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -45,15 +46,7 @@ class StateDB:
 
     def __init__(self, path: str | Path, *, timeout: float = 60.0) -> None:
         self.path = Path(path)
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(str(self.path), timeout=timeout, isolation_level=None)
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA synchronous=NORMAL")
-            self.conn.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
-            self.conn.executescript(SCHEMA)
-        except (OSError, sqlite3.Error) as exc:
-            raise CacheError(f"cannot open the state database {self.path}: {exc}") from None
+        self.conn = open_wal(self.path, SCHEMA, timeout=timeout, what="the state database")
 
     def close(self) -> None:
         """Close the connection."""

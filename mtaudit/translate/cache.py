@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mtaudit.errors import CacheError
+from mtaudit.sqlitedb import open_wal
 from mtaudit.translate import TranslationKey, Translator
 
 log = logging.getLogger("mtaudit")
@@ -85,15 +86,7 @@ class TranslationCache:
 
     def __init__(self, path: Path, *, timeout: float = 60.0) -> None:
         self.path = path
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA synchronous=NORMAL")
-            self.conn.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
-            self.conn.executescript(SCHEMA)
-        except (OSError, sqlite3.Error) as exc:
-            raise CacheError(f"cannot open the translation cache {path}: {exc}") from None
+        self.conn = open_wal(path, SCHEMA, timeout=timeout, what="the translation cache")
 
     def close(self) -> None:
         """Close the connection."""
