@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
@@ -478,13 +479,16 @@ class Auditor:
         for (doc, result), found in zip(jobs, all_found, strict=True):
             unreported = 0
             texts_by_index = {p.target.index: p.target.text for p in doc.pairs}
+            silenced: Counter[str] = Counter()
             for pair in doc.pairs:
                 bead = (
                     " ".join(texts_by_index.get(i, "") for i in pair.target_indices)
                     if len(pair.target_indices) > 1
                     else None
                 )
-                findings = self.suppressor.filter(list(found[pair.target.index]), pair.target.text)
+                findings = self.suppressor.filter(
+                    list(found[pair.target.index]), pair.target.text, silenced
+                )
                 values: dict[str, float] = {}
                 texts: dict[str, str] = {}
                 for name, scored in outputs:
@@ -506,6 +510,7 @@ class Auditor:
                 if progress and unreported == PROGRESS_SLICE:
                     progress(unreported)
                     unreported = 0
+            result.suppressed = dict(silenced)
             # one call per document at least, so a run of small documents moves document by document
             if progress and (unreported or not doc.pairs):
                 progress(unreported)
@@ -557,6 +562,4 @@ def audit(
         results = list(auditor.stream(items, batch_size=size, progress=progress))
     finally:
         auditor.close()
-    return RunResult(
-        results, auditor.signature(), auditor.statuses, dict(auditor.suppressor.counts)
-    )
+    return RunResult(results, auditor.signature(), auditor.statuses)

@@ -195,6 +195,8 @@ class DocumentResult:
     blocks: list[Block] = field(default_factory=list)
     unaligned_source: list[Sentence] = field(default_factory=list)
     error: str | None = None
+    suppressed: dict[str, int] = field(default_factory=dict)
+    """Findings silenced by the configured suppressions, per check id."""
 
     @property
     def flagged(self) -> int:
@@ -219,8 +221,15 @@ class RunResult:
     documents: list[DocumentResult]
     signature: dict[str, Any]
     signals: list[SignalStatus] = field(default_factory=list)
-    suppressed: dict[str, int] = field(default_factory=dict)
-    """Findings silenced by the configured suppressions, per check id."""
+
+    @property
+    def suppressed(self) -> dict[str, int]:
+        """Findings silenced by the configured suppressions, per check id, over all documents."""
+        total: dict[str, int] = {}
+        for doc in self.documents:
+            for check, count in doc.suppressed.items():
+                total[check] = total.get(check, 0) + count
+        return total
 
     @property
     def sentence_count(self) -> int:

@@ -553,3 +553,24 @@ def test_consistency_runs_across_an_audit() -> None:
         for d in run.documents
     }
     assert found["one"] == [] and len(found["two"]) == 1 and "one sentence 1" in found["two"][0]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_suppression_is_counted_by_the_command_line(tmp_path: Path, jobs: str) -> None:
+    """The streamed run (what `mtaudit audit` writes) reports suppressed findings too."""
+    from click.testing import CliRunner
+
+    from mtaudit.cli import main
+
+    config = tmp_path / "suppress.toml"
+    config.write_text('[[suppress]]\ncheck = "repetition"\npattern = "ministry"\n', "utf-8")
+    article = [str(ROOT / "examples" / "article.en.txt")]
+    source = ["--source", str(ROOT / "examples" / "article.ar.txt")]
+    common = [*article, *source, "--no-signals", "-c", str(config), "--jobs", jobs]
+    result = CliRunner().invoke(main, ["audit", *common, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["summary"]["suppressed_by_check"] == {"repetition": 1}
+    assert data["documents"][0]["summary"]["suppressed"] == 1
+    text = CliRunner().invoke(main, ["audit", *common]).stdout
+    assert "1 finding(s) suppressed" in text and "repeated “ministry”" not in text

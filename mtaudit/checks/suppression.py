@@ -47,11 +47,10 @@ class Rule:
 
 
 class Suppressor:
-    """Applies the configured suppressions and counts what it silenced, per check."""
+    """Applies the configured suppressions; the caller counts what it silenced, per check."""
 
     def __init__(self, rules: list[Rule]) -> None:
         self.rules = rules
-        self.counts: Counter[str] = Counter()
 
     @classmethod
     def from_config(cls, config: Config) -> Suppressor:
@@ -78,14 +77,14 @@ class Suppressor:
                 raise ConfigError(f"suppress entry {number}: bad regex ({exc})") from None
         return cls(rules)
 
-    def filter(self, findings: list[Finding], sentence: str) -> list[Finding]:
-        """The findings no rule silences; silenced ones are counted."""
+    def filter(self, findings: list[Finding], sentence: str, counts: Counter[str]) -> list[Finding]:
+        """The findings no rule silences; silenced ones are counted in ``counts`` by check."""
         if not self.rules:
             return findings
         kept: list[Finding] = []
         for finding in findings:
             if any(rule.matches(finding, sentence) for rule in self.rules):
-                self.counts[finding.check] += 1
+                counts[finding.check] += 1
             else:
                 kept.append(finding)
         return kept

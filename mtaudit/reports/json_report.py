@@ -70,6 +70,7 @@ def document_to_dict(result: DocumentResult) -> dict[str, Any]:
             "sentences": len(result.sentences),
             "flagged": result.flagged,
             "by_severity": _by_severity(result.sentences),
+            **suppressed_summary(result.suppressed),
         },
         "blocks": [
             {
@@ -91,6 +92,16 @@ def document_to_dict(result: DocumentResult) -> dict[str, Any]:
     }
 
 
+def suppressed_summary(by_check: dict[str, int]) -> dict[str, Any]:
+    """The summary fields for silenced findings: only when the suppressions silenced something."""
+    if not by_check:
+        return {}
+    return {
+        "suppressed": sum(by_check.values()),
+        "suppressed_by_check": dict(sorted(by_check.items())),
+    }
+
+
 def run_to_dict(run: RunResult) -> dict[str, Any]:
     """The whole run as a JSON-ready dictionary."""
     every = [s for d in run.documents for s in d.sentences]
@@ -103,15 +114,7 @@ def run_to_dict(run: RunResult) -> dict[str, Any]:
             "flagged": run.flagged_count,
             "errors": sum(1 for d in run.documents if d.error),
             "by_severity": _by_severity(every),
-            # Only when the configured suppressions silenced something.
-            **(
-                {
-                    "suppressed": sum(run.suppressed.values()),
-                    "suppressed_by_check": dict(sorted(run.suppressed.items())),
-                }
-                if run.suppressed
-                else {}
-            ),
+            **suppressed_summary(run.suppressed),
         },
         "documents": [document_to_dict(d) for d in run.documents],
     }

@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from mtaudit.reports.json_report import SCHEMA, dumps
+from mtaudit.reports.json_report import SCHEMA, dumps, suppressed_summary
 from mtaudit.types import Severity
 
 JSONL_SCHEMA = "mtaudit.run.jsonl/1"
@@ -44,6 +44,7 @@ class RunTotals:
         self.flagged = 0
         self.errors = 0
         self.severity: Counter[str] = Counter()
+        self.suppressed: Counter[str] = Counter()
 
     def add(self, doc: dict[str, Any]) -> None:
         """Count one document record (``document_to_dict`` form)."""
@@ -61,6 +62,7 @@ class RunTotals:
         self.flagged += summary["flagged"]
         self.errors += 1 if doc["error"] else 0
         self.severity.update(summary["by_severity"])
+        self.suppressed.update(summary.get("suppressed_by_check", {}))
 
     def summary(self) -> dict[str, Any]:
         """The run summary, as in ``run_to_dict``."""
@@ -70,6 +72,7 @@ class RunTotals:
             "flagged": self.flagged,
             "errors": self.errors,
             "by_severity": {level.label: self.severity.get(level.label, 0) for level in Severity},
+            **suppressed_summary(dict(self.suppressed)),
         }
 
     def skeleton(self, signature: dict[str, Any]) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from mtaudit.errors import InputError
 from mtaudit.pipeline import audit
 from mtaudit.reports.json_report import SCHEMA as RUN_SCHEMA
 from mtaudit.reports.json_report import document_to_dict
+from mtaudit.reports.stream import RunTotals
 from mtaudit.state.db import STATE_ENV, StateDB, default_path
 from mtaudit.state.keys import Settings, code_digest, content_hash
 from mtaudit.state.records import pack, unpack
@@ -125,17 +126,10 @@ def _merge_statuses(signatures: list[dict[str, Any]]) -> dict[str, Any]:
 
 def summarise(documents: list[dict[str, Any]]) -> dict[str, Any]:
     """The run summary from document records (as ``run_to_dict`` computes it)."""
-    by_severity = {"none": 0, "minor": 0, "major": 0, "critical": 0}
+    totals = RunTotals()
     for doc in documents:
-        for level, count in doc["summary"]["by_severity"].items():
-            by_severity[level] = by_severity.get(level, 0) + count
-    return {
-        "documents": len(documents),
-        "sentences": sum(d["summary"]["sentences"] for d in documents),
-        "flagged": sum(d["summary"]["flagged"] for d in documents),
-        "errors": sum(1 for d in documents if d["error"]),
-        "by_severity": by_severity,
-    }
+        totals.add(doc)
+    return totals.summary()
 
 
 def audit_incremental(
