@@ -14,7 +14,15 @@ from mtaudit.cli import main
 from mtaudit.config import Config
 from mtaudit.pipeline import audit
 from mtaudit.reports.json_report import run_to_dict
-from mtaudit.state import StateDB, audit_incremental, content_hash, pack, unpack
+from mtaudit.state import (
+    StateDB,
+    audit_incremental,
+    content_hash,
+    decode,
+    encode,
+    pack,
+    unpack,
+)
 from mtaudit.types import Document
 
 TEXTS = [
@@ -148,7 +156,7 @@ def test_records_of_old_settings_are_pruned_after_a_while(tmp_path: Path) -> Non
         _run(db, _docs(), old)
         _run(db, _docs())
         assert db.count() == 12  # both settings kept while recent
-        db.conn.execute("UPDATE documents SET updated = updated - 31 * 24 * 3600")
+        db.conn.execute("UPDATE records SET updated = updated - 31 * 24 * 3600")
         _run(db, _docs())
         assert db.count() == 6  # the old settings' records went; the current ones stay
         assert _run(db, _docs())[1].audited == 0
@@ -241,8 +249,10 @@ def test_stored_records_round_trip_with_their_texts() -> None:
     doc = Document("d", "Target text.", "نص المصدر.", "ar", "en")
     record = {"id": "d", "target": "Target text.", "source": "other", "summary": {}, "x": [1]}
     packed = pack(record, doc)
-    assert "target" not in packed and packed["source"] == "other"  # only the document's own
+    assert packed["target"] is None and packed["source"] == "other"  # only the document's own
     assert list(unpack(packed, doc).items()) == list(record.items())
+    assert decode(encode(record, doc), doc) == record
+    assert decode(b"not a record", doc) is None
 
 
 def test_progress_counts_reused_sentences_not_documents(tmp_path: Path) -> None:

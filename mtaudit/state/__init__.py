@@ -2,12 +2,14 @@
 
 A row holds one document's audited record (as in the JSON run) under two keys: the hash of the
 document's content (id, texts, languages, origin, metadata) and the hash of the settings that
-can change its verdicts. Rerunning on a feed audits only documents whose content or relevant
-settings changed, and reports on all of them.
+can change its verdicts. With the fidelity signal, the row also holds a digest of the cached
+translations the record was made from. Rerunning on a feed audits only documents whose content,
+relevant settings or cached translations changed, and reports on all of them.
 
 The keys are built in ``keys.py`` (the settings key is per document: a change to the English
-fluency model re-audits English targets only), the database lives in ``db.py``, and ``records.py``
-stores records without the texts the document restores.
+fluency model re-audits English targets only), the database lives in ``db.py``, ``records.py``
+stores records (marshal, without the texts the document restores) and ``reads.py`` digests the
+cached translations a record depends on.
 
 The database uses the same conventions as the translation cache (WAL mode, one transaction per
 batch of documents), so an interrupted run keeps the batches it finished.
@@ -16,7 +18,6 @@ batch of documents), so an interrupted run keeps the batches it finished.
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,9 +29,12 @@ from mtaudit.pipeline import audit
 from mtaudit.reports.json_report import SCHEMA as RUN_SCHEMA
 from mtaudit.reports.json_report import document_to_dict
 from mtaudit.reports.stream import RunTotals
-from mtaudit.state.db import STATE_ENV, StateDB, default_path
+from mtaudit.state.db import STATE_ENV, Row, StateDB, Stored, default_path
 from mtaudit.state.keys import Settings, code_digest, content_hash
-from mtaudit.state.records import pack, unpack
+from mtaudit.state.reads import Reads, TranslationReads, uses_translations
+from mtaudit.state.reads import dump as dump_reads
+from mtaudit.state.reads import load as load_reads
+from mtaudit.state.records import KeptOut, collector_paused, decode, encode, pack, unpack
 from mtaudit.types import Document, RunResult
 
 __all__ = [
@@ -45,6 +49,8 @@ __all__ = [
     "content_hash",
     "default_path",
     "open_incremental",
+    "decode",
+    "encode",
     "pack",
     "summarise",
     "unpack",
@@ -69,13 +75,22 @@ class DocumentState:
 
     Works on any batch of documents, so a runner that audits a feed in batches (or streams it)
     asks :meth:`lookup` for each batch, audits the documents that came back ``None`` and hands
-    their records to :meth:`remember`.
+    their records to :meth:`remember`. With the fidelity signal, a stored record is reused only
+    while the translation cache holds the same translations for its texts (see ``reads.py``).
     """
 
     def __init__(self, db: StateDB, config: Config, signals: Sequence[str]) -> None:
         self.db = db
         self.settings = Settings(config, signals)
         self.counts = Incremental()
+        self.reads = TranslationReads(config) if uses_translations(signals) else None
+        self.kept = KeptOut()
+
+    def close(self) -> None:
+        """Close the translation cache if the reads opened it; let the collector see records."""
+        self.kept.release()
+        if self.reads is not None:
+            self.reads.close()
 
     def key(self, item: Document | InputError) -> tuple[str, str] | None:
         """The (content hash, settings key) of a document; ``None`` for an unreadable input."""
@@ -83,27 +98,61 @@ class DocumentState:
             return None
         return content_hash(item), self.settings.key(item)
 
+    def _current(self, stored: dict[tuple[str, str], Stored]) -> dict[tuple[str, str], Stored]:
+        """The stored rows whose translations are still what the cache holds."""
+        if self.reads is None:
+            return stored
+        keys, reads = [], []
+        for key, row in stored.items():
+            loaded = load_reads(row.reads)
+            if loaded is not None:
+                keys.append(key)
+                reads.append(loaded)
+        digests = self.reads.digests(reads)
+        return {
+            key: stored[key]
+            for key, digest in zip(keys, digests, strict=True)
+            if digest == stored[key].reads_digest
+        }
+
     def lookup(self, items: Sequence[Document | InputError]) -> list[dict[str, Any] | None]:
         """The stored record of each document, ``None`` where it must be audited."""
         keys = [self.key(item) for item in items]
-        stored = self.db.get_many(k for k in keys if k is not None)
+        stored = self._current(self.db.get_many(k for k in keys if k is not None))
         out: list[dict[str, Any] | None] = []
-        for item, key in zip(items, keys, strict=True):
-            if key is not None and key in stored and isinstance(item, Document):
-                out.append(unpack(json.loads(stored[key]), item))
-                self.counts.reused += 1
-            else:
-                out.append(None)
-                self.counts.audited += key is not None
+        with collector_paused():
+            for item, key in zip(items, keys, strict=True):
+                row = stored.get(key) if key is not None else None
+                record = decode(row.record, item) if row and isinstance(item, Document) else None
+                out.append(record)
+                if record is not None:
+                    self.counts.reused += 1
+                else:
+                    self.counts.audited += key is not None
+        if self.counts.reused:
+            self.kept.hold()  # the records live until the run ends (see records.py)
         return out
 
     def remember(self, pairs: Iterable[tuple[Document, dict[str, Any]]]) -> None:
         """Store the records of audited documents (one transaction); errors are not stored."""
+        kept = [(doc, record) for doc, record in pairs if record.get("error") is None]
+        reads: list[Reads] = []
+        digests: list[str] = []
+        if self.reads is not None:
+            reads = [self.reads.of(record) for _, record in kept]
+            digests = self.reads.digests(reads)
         rows = []
-        for doc, record in pairs:
-            if record.get("error") is None:
-                content, settings = content_hash(doc), self.settings.key(doc)
-                rows.append((content, settings, doc.id, pack(record, doc)))
+        for i, (doc, record) in enumerate(kept):
+            rows.append(
+                Row(
+                    content_hash(doc),
+                    self.settings.key(doc),
+                    doc.id,
+                    encode(record, doc),
+                    dump_reads(reads[i]) if self.reads is not None else None,
+                    digests[i] if self.reads is not None else "",
+                )
+            )
         self.db.put_many(rows)
 
 
@@ -152,6 +201,23 @@ def audit_incremental(
     auditor = auditor or audit
     names = list(config.get("signals.enabled", []) if signals is None else signals)
     known = DocumentState(state, config, names)
+    try:
+        return _audit_known(items, config, known, names, strict, progress, batch, auditor)
+    finally:
+        known.close()
+
+
+def _audit_known(
+    items: Sequence[Document | InputError],
+    config: Config,
+    known: DocumentState,
+    names: list[str],
+    strict: bool,
+    progress: Progress | None,
+    batch: int,
+    auditor: Callable[..., RunResult],
+) -> tuple[dict[str, Any], Incremental]:
+    state = known.db
     records = known.lookup(items)
     todo = [i for i, record in enumerate(records) if record is None]
     if progress and len(items) > len(todo):
@@ -269,4 +335,8 @@ def open_incremental(
     """Open the state database at ``path`` for a run with these signals (default: config's)."""
     names = list(config.get("signals.enabled", []) if signals is None else signals)
     with StateDB(path) as db:
-        yield StreamState(db, config, names, progress)
+        stream = StreamState(db, config, names, progress)
+        try:
+            yield stream
+        finally:
+            stream.known.close()

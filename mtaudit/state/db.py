@@ -1,4 +1,9 @@
-"""The state database: SQLite in WAL mode, like the translation cache, one row a document."""
+"""The state database: SQLite in WAL mode, like the translation cache, one row a document.
+
+A row holds the document's record as ``records.encode`` stores it and, when the fidelity signal
+ran, the translations the record depends on (``reads``: marshal bytes of ``{direction: [text]}``)
+with a digest of what the translation cache held for them when the record was stored.
+"""
 
 from __future__ import annotations
 
@@ -7,22 +12,25 @@ import sqlite3
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from mtaudit.config import Config
 from mtaudit.errors import CacheError
 from mtaudit.sqlitedb import open_wal
 
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS documents (
+DROP TABLE IF EXISTS documents;
+CREATE TABLE IF NOT EXISTS records (
     content TEXT NOT NULL,
     settings TEXT NOT NULL,
     doc_id TEXT NOT NULL,
-    result TEXT NOT NULL,
+    record BLOB NOT NULL,
+    reads BLOB,
+    reads_digest TEXT NOT NULL,
     updated REAL NOT NULL,
     PRIMARY KEY (content, settings)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS documents_by_id ON documents (doc_id, settings);
+CREATE INDEX IF NOT EXISTS records_by_id ON records (doc_id, settings);
 CREATE TABLE IF NOT EXISTS signatures (
     run_key TEXT PRIMARY KEY,
     signature TEXT NOT NULL
@@ -32,6 +40,27 @@ CREATE TABLE IF NOT EXISTS signatures (
 STATE_ENV = "MTAUDIT_STATE"
 KEEP_SECONDS = 30 * 24 * 3600.0
 """Records of settings no longer in use are dropped once they are this old (30 days)."""
+# (``documents`` held the JSON records of earlier versions, which no current settings key
+# matches; it is dropped when the database is opened.)
+
+
+class Stored(NamedTuple):
+    """One stored row: the record's bytes and the translations it depends on."""
+
+    record: bytes
+    reads: bytes | None
+    reads_digest: str
+
+
+class Row(NamedTuple):
+    """A row to store."""
+
+    content: str
+    settings: str
+    doc_id: str
+    record: bytes
+    reads: bytes | None = None
+    reads_digest: str = ""
 
 
 def default_path(config: Config) -> Path:
@@ -58,10 +87,10 @@ class StateDB:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def get_many(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
-        """Stored records (JSON text) by (content hash, settings key), for those present."""
+    def get_many(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Stored]:
+        """Stored rows by (content hash, settings key), for those present."""
         wanted = list(dict.fromkeys(keys))
-        found: dict[tuple[str, str], str] = {}
+        found: dict[tuple[str, str], Stored] = {}
         by_settings: dict[str, list[str]] = {}
         for content, settings in wanted:
             by_settings.setdefault(settings, []).append(content)
@@ -71,35 +100,32 @@ class StateDB:
                     chunk = contents[start : start + 500]
                     marks = ",".join("?" * len(chunk))
                     rows = self.conn.execute(
-                        "SELECT content, result FROM documents WHERE settings=? "
-                        f"AND content IN ({marks})",
+                        "SELECT content, record, reads, reads_digest FROM records "
+                        f"WHERE settings=? AND content IN ({marks})",
                         (settings, *chunk),
                     ).fetchall()
-                    found.update({(c, settings): r for c, r in rows})
+                    found.update({(c, settings): Stored(r, t, d) for c, r, t, d in rows})
         except sqlite3.Error as exc:
             raise CacheError(f"cannot read the state database {self.path}: {exc}") from None
         return found
 
-    def put_many(self, rows: Iterable[tuple[str, str, str, dict[str, Any]]]) -> int:
-        """Store (content hash, settings key, document id, record) rows in one transaction.
+    def put_many(self, rows: Iterable[Row]) -> int:
+        """Store rows in one transaction.
 
         Older records of the same document id under the same settings are dropped.
         """
+        listed = list(rows)
         now = time.time()
-        data = [
-            (content, settings, doc_id, json.dumps(record, ensure_ascii=False), now)
-            for content, settings, doc_id, record in rows
-        ]
+        data = [(*row, now) for row in listed]
         try:
             with self.conn:
                 self.conn.execute("BEGIN IMMEDIATE")
-                for content, settings, doc_id, _, _ in data:
-                    self.conn.execute(
-                        "DELETE FROM documents WHERE doc_id=? AND settings=? AND content<>?",
-                        (doc_id, settings, content),
-                    )
                 self.conn.executemany(
-                    "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?)", data
+                    "DELETE FROM records WHERE doc_id=? AND settings=? AND content<>?",
+                    [(row.doc_id, row.settings, row.content) for row in listed],
+                )
+                self.conn.executemany(
+                    "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?, ?)", data
                 )
         except sqlite3.Error as exc:
             raise CacheError(f"cannot write the state database {self.path}: {exc}") from None
@@ -132,7 +158,7 @@ class StateDB:
         marks = ",".join("?" * len(kept)) or "''"
         try:
             cursor = self.conn.execute(
-                f"DELETE FROM documents WHERE settings NOT IN ({marks}) AND updated < ?",
+                f"DELETE FROM records WHERE settings NOT IN ({marks}) AND updated < ?",
                 (*kept, time.time() - older_than),
             )
         except sqlite3.Error as exc:
@@ -141,4 +167,4 @@ class StateDB:
 
     def count(self) -> int:
         """How many document records are stored."""
-        return int(self.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+        return int(self.conn.execute("SELECT COUNT(*) FROM records").fetchone()[0])

@@ -1,12 +1,13 @@
 """The two keys of a stored document: its content hash and the settings key.
 
 The settings key is built per document from what affects that document: the mtaudit code and
-bundled data, the configuration tables of segmentation, alignment, checks and the judge (and any
-table mtaudit does not know to be irrelevant) with the files they name, and, for each signal that
-is asked for, its own configuration and the identity of the models it would use for the
-document's languages (their configuration and the files on disk). A change to the English
-fluency model thus re-audits English targets only; a change to the gate's budgets re-audits
-nothing.
+bundled data, the Python version (its Unicode tables, the stored records' format), the
+configuration tables of segmentation, alignment, checks and the judge (and any table mtaudit
+does not know to be irrelevant) with the files they name, and, for each signal that is asked
+for, its own configuration and the identity of the models it would use for the document's
+languages (their configuration and the files on disk). A change to the English fluency model
+thus re-audits English targets only; a change to the gate's budgets re-audits nothing. What the
+translation cache holds is not in the key: it is checked per record (see ``reads.py``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import glob
 import hashlib
 import json
+import sys
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -126,6 +128,8 @@ class Settings:
         }
         self.core = {
             "code": code_digest(),
+            # the Unicode tables and the stored records' marshal format come with Python
+            "python": f"{sys.version_info.major}.{sys.version_info.minor}",
             "config": core,
             "files": _named_files(core),
             "signals": self.signals,
