@@ -268,3 +268,162 @@ def test_progress_counts_reused_sentences_not_documents(tmp_path: Path) -> None:
         )
         assert stats.audited == 1
         assert sum(again) == run["summary"]["sentences"]
+
+
+# -- the fidelity signal reads the translation cache ------------------------------------------
+
+# Three ar->en documents: two sentences each, with their sources (aligned by translation).
+FEED = [
+    (
+        "The oil minister said on Monday that production rose by 12 percent. "
+        "Exports reached a record level last month.",
+        "قال وزير النفط يوم الاثنين إن الإنتاج ارتفع بنسبة 12 بالمئة. "
+        "وبلغت الصادرات مستوى قياسيا الشهر الماضي.",
+    ),
+    (
+        "The Canadian Diabetes Association met in Ottawa in 2019. "
+        "Doctors discussed new treatments for children.",
+        "اجتمعت الجمعية الكندية للسكري في أوتاوا عام 2019. وناقش الأطباء علاجات جديدة للأطفال.",
+    ),
+    (
+        "The Iraqi parliament approved the budget after long talks. "
+        "The vote was held late on Sunday night.",
+        "وافق البرلمان العراقي على الموازنة بعد محادثات طويلة. "
+        "وجرى التصويت في وقت متأخر من ليل الأحد.",
+    ),
+]
+
+
+def _sentences(text: str) -> list[str]:
+    first, _, second = text.partition(". ")
+    return [first + ".", second]
+
+
+def _fidelity_feed(path: Path) -> Path:
+    lines = [
+        json.dumps({"id": f"story-{i}", "target": target, "source": source}, ensure_ascii=False)
+        for i, (target, source) in enumerate(FEED)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _import(tmp_path: Path, direction: str, rows: list[tuple[str, str]]) -> None:
+    """``mtaudit cache import`` of (text, translation) rows, as a user would run it."""
+    model = {"en-ar": "opus-mt-en-ar", "ar-en": "opus-mt-ar-en"}[direction]
+    texts, translations = tmp_path / f"{direction}.txt", tmp_path / f"{direction}.mt.txt"
+    texts.write_text("".join(f"{t}\n" for t, _ in rows), encoding="utf-8")
+    translations.write_text("".join(f"{tr}\n" for _, tr in rows), encoding="utf-8")
+    result = CliRunner().invoke(
+        main,
+        ["cache", "import", "--model", model, "--direction", direction]
+        + [str(texts), str(translations)],
+    )
+    assert result.exit_code == 0, result.output
+
+
+def _fill(tmp_path: Path) -> None:
+    """Faithful translations of every sentence in both directions (no model on disk)."""
+    back, forth = [], []
+    for target, source in FEED:
+        for tgt, src in zip(_sentences(target), _sentences(source), strict=True):
+            back.append((tgt, src))  # the back-translation is the source itself
+            forth.append((src, tgt))
+    _import(tmp_path, "en-ar", back)
+    _import(tmp_path, "ar-en", forth)
+
+
+def _fidelity_check(feed: Path, state: Path) -> tuple[dict[str, Any], str]:
+    result = CliRunner().invoke(
+        main,
+        ["check", str(feed), "--signals", "fidelity", "--max-flagged", "100%"]
+        + ["--state", str(state), "--format", "json"],
+    )
+    assert result.exit_code in (0, 1), result.output
+    return json.loads(result.stdout), result.stderr
+
+
+def test_imported_translations_re_audit_exactly_the_documents_they_change(tmp_path: Path) -> None:
+    _fill(tmp_path)
+    feed, state = _fidelity_feed(tmp_path / "feed.jsonl"), tmp_path / "state.sqlite3"
+    first, err = _fidelity_check(feed, state)
+    assert "state: audited 3 document(s), 0 unchanged" in err
+    assert all(s["ran"] for s in first["signature"]["signals"])  # scored from the cache alone
+    assert _fidelity_check(feed, state)[1].count("audited 0 document(s), 3 unchanged") == 1
+    before = first["documents"][1]["sentences"][0]
+    assert before["signals"]["fidelity.chrf_back"] > 90 and not before["flagged"]
+
+    # a different back-translation of one sentence of story-1: the year and the name are lost
+    wrong = "اجتمعت جمعية سيكري في الحفلة عام 2018."
+    _import(tmp_path, "en-ar", [(_sentences(FEED[1][0])[0], wrong)])
+    third, err = _fidelity_check(feed, state)
+    assert "state: audited 1 document(s), 2 unchanged" in err
+    after = third["documents"][1]["sentences"][0]
+    assert after["texts"]["back_translation"] == wrong
+    assert after["signals"]["fidelity.chrf_back"] < before["signals"]["fidelity.chrf_back"]
+    assert (before["severity"], after["severity"]) == ("none", "minor")  # the verdict changed
+    assert after["risk"] > before["risk"] + 0.3
+    assert "2019 is missing from the back-translation" in after["reasons"]
+    assert third["documents"][0] == first["documents"][0]  # the others are reused as they were
+    assert third["documents"][2] == first["documents"][2]
+
+    # importing the same translations again changes nothing, so nothing is audited again
+    _import(tmp_path, "en-ar", [(_sentences(FEED[1][0])[0], wrong)])
+    assert "audited 0 document(s), 3 unchanged" in _fidelity_check(feed, state)[1]
+    # a translation of a text no document uses changes nothing either
+    _import(tmp_path, "ar-en", [("نص لا يرد في أي وثيقة.", "A text no document has.")])
+    assert "audited 0 document(s), 3 unchanged" in _fidelity_check(feed, state)[1]
+    # a forward translation of story-2's source re-audits story-2 only
+    _import(tmp_path, "ar-en", [(_sentences(FEED[2][1])[1], "The vote took place on Monday.")])
+    assert "audited 1 document(s), 2 unchanged" in _fidelity_check(feed, state)[1]
+
+
+def test_recorded_reads_cover_every_cached_translation_the_audit_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mtaudit.state.reads import TranslationReads
+    from mtaudit.translate.cache import TranslationCache, normalise
+
+    _fill(tmp_path)
+    read: set[tuple[str, str]] = set()
+    original = TranslationCache.get_many
+
+    def spy(self: TranslationCache, key: Any, texts: Any) -> dict[str, str]:
+        texts = list(texts)
+        read.update((key.direction, normalise(t)) for t in texts if normalise(t))
+        return original(self, key, texts)
+
+    monkeypatch.setattr(TranslationCache, "get_many", spy)
+    docs = [
+        Document(f"d{i}", target, source if i != 2 else None, "ar", "en")
+        for i, (target, source) in enumerate(FEED)  # d2 has no source: the round trip
+    ]
+    config = Config.load()
+    with StateDB(tmp_path / "state.sqlite3") as db:
+        run, _ = audit_incremental(docs, config, db, signals=["fidelity"])
+    assert read  # the audit did read the cache
+    reads = TranslationReads(config)
+    derived = {
+        (direction, text)
+        for record in run["documents"]
+        for direction, texts in reads.of(record).items()
+        for text in texts
+    }
+    reads.close()
+    assert read <= derived
+
+
+def test_checks_only_never_opens_the_translation_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mtaudit.translate.cache import TranslationCache
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the translation cache was opened")
+
+    monkeypatch.setattr(TranslationCache, "__init__", refuse)
+    with StateDB(tmp_path / "state.sqlite3") as db:
+        assert _run(db, _docs())[1].audited == 6
+        assert _run(db, _docs())[1].reused == 6
+        row = db.conn.execute("SELECT reads, reads_digest FROM records LIMIT 1").fetchone()
+    assert row == (None, "")
