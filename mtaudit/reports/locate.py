@@ -51,6 +51,7 @@ class Locator:
         self._texts: dict[int, _Text | None] = {}
         self._origins: dict[str, str | None] = {}
         self._exists: dict[str, bool] = {}
+        self._records: dict[str, Location] = {}
 
     def _read(self, path: str) -> str | None:
         if path not in self._files:
@@ -87,8 +88,10 @@ class Locator:
         if path is None:
             return Location(None)
         if path != origin:  # a record of a feed: its line, no column inside the JSON
-            match = _RECORD.match(origin)
-            return Location(path, int(match.group("line")) if match else None)
+            if origin not in self._records:
+                match = _RECORD.match(origin)
+                self._records[origin] = Location(path, int(match.group("line")) if match else None)
+            return self._records[origin]
         if start is None:
             return Location(path)
         key = id(doc)

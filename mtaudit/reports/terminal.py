@@ -27,6 +27,8 @@ _CONTROL = re.compile(
 
 def visible(text: str) -> str:
     """``text`` with every control or bidi character replaced by a visible ⟨U+XXXX⟩ token."""
+    if text.isprintable():  # the usual case, and cheap: every such character is unprintable
+        return text
     return _CONTROL.sub(lambda m: f"⟨U+{ord(m.group(0)):04X}⟩", text)
 
 

@@ -129,8 +129,8 @@ class DocumentState:
                     self.counts.reused += 1
                 else:
                     self.counts.audited += key is not None
-        if self.counts.reused:
-            self.kept.hold()  # the records live until the run ends (see records.py)
+            if self.counts.reused:
+                self.kept.hold()  # the records live until the run ends (see records.py)
         return out
 
     def remember(self, pairs: Iterable[tuple[Document, dict[str, Any]]]) -> None:

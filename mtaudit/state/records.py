@@ -81,8 +81,11 @@ class KeptOut:
         self.held = False
 
     def hold(self) -> None:
-        """Freeze what is alive now (once)."""
-        if not self.held and gc.isenabled() and gc.get_freeze_count() == 0:
+        """Freeze what is alive now (once).
+
+        Best called while the collector is paused, before it walks the new records even once.
+        """
+        if not self.held and gc.get_freeze_count() == 0:
             gc.freeze()
             self.held = True
 
