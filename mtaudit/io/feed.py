@@ -43,7 +43,7 @@ def _check_value(value: Any, field: str, path: str, line: int) -> Any:
 
     def fix(item: Any, name: str, depth: int) -> Any:
         if isinstance(item, str):
-            bad = _SURROGATE.search(item)
+            bad = None if item.isascii() else _SURROGATE.search(item)
             if bad:
                 raise InputError(
                     f"field {name!r} holds a lone surrogate (U+{ord(bad.group(0)):04X} at "

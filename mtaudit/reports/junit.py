@@ -25,6 +25,8 @@ _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 def _clean(text: str) -> str:
     """Drop characters XML 1.0 cannot hold (control characters, lone surrogates, U+FFFE/F)."""
+    if text.replace("\n", " ").isprintable():  # the usual case: all such characters are not
+        return text
     return _XML_BAD.sub("", text)
 
 
@@ -53,12 +55,15 @@ def build(
     root = etree.Element("testsuites", name="mtaudit")
     suites: dict[str, etree._Element] = {}
     stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    counts: dict[str, dict[str, int]] = {}
     for d, doc in enumerate(run["documents"]):
         classname = _clean(file_of[d])
         suite = suites.get(classname)
         if suite is None:
             suite = etree.SubElement(root, "testsuite", name=classname, timestamp=stamp)
             suites[classname] = suite
+            counts[classname] = dict.fromkeys(("tests", "failures", "errors", "skipped"), 0)
+        counts[classname]["tests"] += 1
         case = etree.SubElement(
             suite, "testcase", classname=classname, name=_clean(str(doc["id"])), time="0"
         )
@@ -67,6 +72,7 @@ def build(
                 case, "error", message=_clean(f"cannot audit: {doc['error']}"), type="input"
             )
             error.text = _clean(str(doc["error"]))
+            counts[classname]["errors"] += 1
             continue
         mine = by_doc.get(d, [])
         new = [p for p in mine if p.status == NEW]
@@ -84,19 +90,17 @@ def build(
                 type="mtaudit.budget",
             )
             failure.text = _clean("\n".join(_problem_text(p) for p in new) + "\n")
+            counts[classname]["failures"] += 1
         quiet = [p for p in mine if p.status != NEW or d not in failed]
         if quiet:
             out = etree.SubElement(case, "system-out")
             out.text = _clean("\n".join(_problem_text(p) for p in quiet) + "\n")
-    for suite in suites.values():
-        cases = suite.findall("testcase")
-        suite.set("tests", str(len(cases)))
-        suite.set("failures", str(sum(1 for c in cases if c.find("failure") is not None)))
-        suite.set("errors", str(sum(1 for c in cases if c.find("error") is not None)))
-        suite.set("skipped", "0")
+    for classname, suite in suites.items():
+        for name, count in counts[classname].items():
+            suite.set(name, str(count))
         suite.set("time", "0")
     for name in ("tests", "failures", "errors", "skipped"):
-        root.set(name, str(sum(int(s.get(name, "0")) for s in suites.values())))
+        root.set(name, str(sum(c[name] for c in counts.values())))
     root.set("time", "0")
     return root
 
