@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -427,3 +428,36 @@ def test_checks_only_never_opens_the_translation_cache(
         assert _run(db, _docs())[1].reused == 6
         row = db.conn.execute("SELECT reads, reads_digest FROM records LIMIT 1").fetchone()
     assert row == (None, "")
+
+
+def _outputs(tmp_path: Path, feed: Path, *state: str) -> tuple[Any, ...]:
+    """Exit code, text report, JUnit XML (timestamps out), annotations, gate lines of a run,
+    and its state line apart."""
+    report, junit = tmp_path / "report.txt", tmp_path / "junit.xml"
+    result = CliRunner().invoke(
+        main,
+        ["check", str(feed), "--no-signals", "-o", str(report), "--junit", str(junit)]
+        + ["--github", "--max-flagged-per-doc", "1", "--fail-on", "critical", *state],
+    )
+    xml = re.sub(r'timestamp="[^"]*"', "", junit.read_text(encoding="utf-8"))
+    lines = result.stderr.splitlines()
+    gate = [line for line in lines if not line.startswith("state:")]
+    outputs = (result.exit_code, report.read_text(encoding="utf-8"), xml, result.stdout, gate)
+    return outputs, [line for line in lines if line.startswith("state:")]
+
+
+@pytest.mark.parametrize("changed", [None, 3])
+def test_a_rerun_reports_exactly_what_a_full_run_reports(
+    tmp_path: Path, changed: int | None
+) -> None:
+    feed, state = tmp_path / "feed.jsonl", tmp_path / "state.sqlite3"
+    _feed(feed, 8)
+    _outputs(tmp_path, feed, "--state", str(state))
+    _feed(feed, 8, changed=changed)
+    full, _ = _outputs(tmp_path, feed, "--no-state")
+    rerun, done = _outputs(tmp_path, feed, "--state", str(state))
+    reused = 8 if changed is None else 7
+    assert f"{8 - reused} document(s), {reused} unchanged" in done[0]
+    assert full[0] == 1 and "over budget" in "\n".join(full[4])  # the gate has work to do
+    assert full[3].count("::error") >= 2 and "Total: 8 document(s)" in full[1]
+    assert rerun == full
