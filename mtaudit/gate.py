@@ -16,10 +16,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mtaudit.errors import UsageError
+from mtaudit.runfile import Run, RunSentence
+from mtaudit.types import Severity
 
 _BUDGET = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$")
 
-SEVERITY_RANK = {"none": 0, "minor": 1, "major": 2, "critical": 3}
+SEVERITY_RANK = {level.label: int(level) for level in Severity}
 MEASURES = ("flagged", "critical", "major", "minor")
 """What a budget can count: flagged sentences, or sentences at a severity or worse."""
 SCOPES = ("run", "document")
@@ -64,12 +66,11 @@ class Rule:
     budget: Budget
     origin: str
 
-    def counts(self, sentence: Mapping[str, Any]) -> bool:
-        """Whether ``sentence`` (a run's sentence record) counts against this rule."""
+    def counts(self, sentence: RunSentence) -> bool:
+        """Whether ``sentence`` counts against this rule."""
         if self.measure == "flagged":
-            return bool(sentence.get("flagged"))
-        rank = SEVERITY_RANK.get(str(sentence.get("severity", "none")), 0)
-        return rank >= SEVERITY_RANK[self.measure]
+            return sentence.flagged
+        return int(sentence.severity) >= SEVERITY_RANK[self.measure]
 
     @property
     def noun(self) -> str:
@@ -167,24 +168,24 @@ def build_rules(
 
 
 def evaluate_rules(
-    run: Mapping[str, Any], rules: list[Rule], ignored: Collection[tuple[int, int]] = ()
+    run: Run, rules: list[Rule], ignored: Collection[tuple[int, int]] = ()
 ) -> GateResult:
-    """Check a run dictionary against ``rules``.
+    """Check a run against ``rules``.
 
     ``ignored`` holds (document position, sentence position) pairs that do not count (problems a
     baseline knows or a reviewer accepted); percentages are still of all sentences.
     """
     ignore = set(ignored)
-    documents = [d for d in run["documents"]]
+    documents = run.documents
     breaches: list[Breach] = []
     failed: set[int] = set()
     for rule in rules:
         per_doc: dict[int, int] = {}
         total_sentences = 0
         for d, doc in enumerate(documents):
-            if doc.get("error"):
+            if doc.error:
                 continue
-            sentences = doc.get("sentences") or []
+            sentences = doc.sentences
             total_sentences += len(sentences)
             per_doc[d] = sum(
                 1 for s, sent in enumerate(sentences) if (d, s) not in ignore and rule.counts(sent)
@@ -192,7 +193,7 @@ def evaluate_rules(
             if rule.scope == "document":
                 allowed = rule.budget.allows(per_doc[d], len(sentences))
                 if per_doc[d] > allowed:
-                    breaches.append(Breach(rule, doc["id"], per_doc[d], len(sentences), allowed, d))
+                    breaches.append(Breach(rule, doc.id, per_doc[d], len(sentences), allowed, d))
                     failed.add(d)
         if rule.scope == "run":
             count = sum(per_doc.values())
@@ -203,10 +204,8 @@ def evaluate_rules(
     return GateResult(not breaches, breaches, failed)
 
 
-def evaluate(
-    run: dict[str, Any], per_run: Budget | None, per_document: Budget | None
-) -> GateResult:
-    """Check a run dictionary against flag budgets (either may be ``None``)."""
+def evaluate(run: Run, per_run: Budget | None, per_document: Budget | None) -> GateResult:
+    """Check a run against flag budgets (either may be ``None``)."""
     rules = []
     if per_run is not None:
         rules.append(Rule("flagged", "run", per_run, f"budget {per_run}"))

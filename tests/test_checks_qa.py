@@ -15,6 +15,7 @@ from mtaudit.config import Config
 from mtaudit.errors import ConfigError
 from mtaudit.pipeline import audit, prepare, run_all_checks, run_checks
 from mtaudit.reports.json_report import run_to_dict
+from mtaudit.runfile import Run
 from mtaudit.reports.terminal import render
 from mtaudit.types import Document, Severity
 
@@ -439,7 +440,7 @@ def test_suppression_is_counted_in_json_and_terminal() -> None:
     data = run_to_dict(run)
     assert data["summary"]["suppressed"] == 1
     assert data["summary"]["suppressed_by_check"] == {"numbers": 1}
-    assert "1 finding(s) suppressed" in render(data)
+    assert "1 finding(s) suppressed" in render(Run.from_result(run))
 
 
 @pytest.mark.parametrize(

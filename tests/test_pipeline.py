@@ -11,6 +11,7 @@ from mtaudit.gate import Budget, evaluate
 from mtaudit.judge import Judge
 from mtaudit.pipeline import Auditor, audit, prepare
 from mtaudit.reports.json_report import run_to_dict
+from mtaudit.runfile import Run
 from mtaudit.types import (
     Document,
     Finding,
@@ -80,9 +81,10 @@ def test_gate_per_run_and_per_document() -> None:
         Document("bad", "Institutions controlled or controlled by them. Fine text here."),
         Document("good", "All is well in the city today. Nothing more."),
     )
-    assert evaluate(run, Budget.parse("1"), None).passed  # type: ignore[arg-type]
-    assert not evaluate(run, Budget.parse("0"), None).passed  # type: ignore[arg-type]
-    result = evaluate(run, None, Budget.parse("25%"))  # type: ignore[arg-type]
+    typed = Run.from_dict(run)
+    assert evaluate(typed, Budget.parse("1"), None).passed
+    assert not evaluate(typed, Budget.parse("0"), None).passed
+    result = evaluate(typed, None, Budget.parse("25%"))
     assert not result.passed and result.failures[0].startswith("bad:")
 
 

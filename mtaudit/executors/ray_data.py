@@ -32,8 +32,8 @@ from mtaudit.errors import InputError, MtauditError, UsageError
 from mtaudit.io.feed import record_to_document
 from mtaudit.judge import Judge
 from mtaudit.pipeline import Auditor, merge_statuses, signature
-from mtaudit.reports.json_report import SCHEMA
 from mtaudit.reports.stream import RunTotals, compact
+from mtaudit.runfile import SCHEMA, Run, RunDocument
 from mtaudit.runner import audit_batch
 from mtaudit.types import SignalStatus
 
@@ -100,7 +100,7 @@ def _result_table(auditor: Auditor, rows: list[dict[str, Any]], langs: tuple[str
     components = compact(done.components)
     return pa.table(
         {
-            "document": [compact(doc) for doc in done.documents],
+            "document": [compact(doc.to_dict()) for doc in done.documents],
             "statuses": [statuses] * len(done.documents),
             "components": [components] * len(done.documents),
         }
@@ -164,10 +164,10 @@ def run_ray(
     source_lang: str = "ar",
     target_lang: str = "en",
     input_format: str = "auto",
-) -> dict[str, Any]:
+) -> Run:
     """Audit JSONL feeds with Ray Data; write ``output``/part-*.jsonl and ``output``/run.json.
 
-    Returns the run dictionary with the small per-document records (for the gate).
+    Returns the run with the small per-document records (for the gate).
     """
     if input_format not in ("auto", "jsonl"):
         raise UsageError("--executor ray reads JSONL feeds only (--input-format jsonl)")
@@ -188,7 +188,7 @@ def _run(
     signals: list[str] | None,
     strict: bool,
     langs: tuple[str, str],
-) -> dict[str, Any]:
+) -> Run:
     ctx = ray.data.DataContext.get_current()
     ctx.execution_options.preserve_order = True
     ctx.enable_progress_bars = False
@@ -244,7 +244,7 @@ def _run(
                     shard, count = shard + 1, 0
                 fh.write(line + "\n")
                 count += 1
-                totals.add(json.loads(line))
+                totals.add(RunDocument.from_dict(json.loads(line)))
     except MtauditError:
         raise
     except Exception as exc:
@@ -256,6 +256,6 @@ def _run(
         if fh is not None:
             fh.close()
     run = totals.skeleton(signature(config, checks, statuses, components or None, judge))
-    summary = {"schema": SCHEMA, "signature": run["signature"], "summary": run["summary"]}
+    summary = {"schema": SCHEMA, "signature": run.signature, "summary": run.summary.to_dict()}
     write_text_atomic(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", folder / "run.json")
     return run
