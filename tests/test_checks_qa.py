@@ -15,8 +15,8 @@ from mtaudit.config import Config
 from mtaudit.errors import ConfigError
 from mtaudit.pipeline import audit, prepare, run_all_checks, run_checks
 from mtaudit.reports.json_report import run_to_dict
-from mtaudit.runfile import Run
 from mtaudit.reports.terminal import render
+from mtaudit.runfile import Run
 from mtaudit.types import Document, Severity
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from run_fixtures import document, run, sent
+from helpers.run_fixtures import document, run, sent
 
 from mtaudit.cli import main
 from mtaudit.errors import UsageError
 from mtaudit.gate import Budget, build_rules, evaluate_rules
+from mtaudit.runfile import RunDocument
 
 
-def _doc(doc_id: str, severities: list[str]) -> dict[str, Any]:
+def _doc(doc_id: str, severities: list[str]) -> RunDocument:
     sentences = [sent(f"Sentence {i} of {doc_id}.", severity=s) for i, s in enumerate(severities)]
     return document(doc_id, [sentences], has_source=False)
 
