@@ -37,6 +37,25 @@ F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger("mtaudit")
 
 
+class FormatName(click.ParamType):  # type: ignore[type-arg]  # generic only in newer click
+    """A report format's name: one registered in ``mtaudit.reports.FORMATS`` when parsed."""
+
+    name = "format"
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str:
+        """``[text|json|jsonl|html]``: the formats registered now."""
+        return "[" + "|".join(reports.FORMATS) + "]"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        """The name, or a usage error (exit 2) naming the known formats."""
+        name = str(value)
+        if name not in reports.FORMATS:
+            self.fail(
+                f"unknown report format {name!r} (known: {', '.join(reports.FORMATS)})", param, ctx
+            )
+        return name
+
+
 def audit_options(func: F) -> F:
     """The options every auditing command takes."""
     options = [
@@ -83,7 +102,7 @@ def audit_options(func: F) -> F:
         click.option(
             "--format",
             "fmt",
-            type=click.Choice(list(reports.FORMATS)),
+            type=FormatName(),
             default="text",
             show_default=True,
             help="Report format: text, a readable summary; json, the run as one object; jsonl, "

@@ -551,7 +551,7 @@ def large_run(n_sentences: int = 5000, n_documents: int = 25, seed: int = 7) -> 
                         risk=round(risk[severity], 3),
                         severity=severity,
                         reasons=[f"{check_id} finding"] if flagged else [],
-                        checks=[_check(check_id, severity, f"{check_id} finding", [a, a + 10])]
+                        checks=[_check(check_id, severity, f"{check_id} finding", (a, a + 10))]
                         if flagged
                         else [],
                         spans=[(a, a + 10)] if flagged else [],
