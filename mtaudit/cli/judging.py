@@ -282,42 +282,39 @@ def _from_run(
     from mtaudit.calibrate import Row
     from mtaudit.features import Features
     from mtaudit.labelled import LabelRules, read_labelled
+    from mtaudit.runfile import load_run
 
     config = Config.load(config_path)
     src = source_lang or str(config.get("languages.source", "ar"))
     tgt = target_lang or str(config.get("languages.target", "en"))
     rules = LabelRules(margin=margin, chrf_threshold=chrf_threshold, edit_threshold=edit_threshold)
     labelled = read_labelled(list(inputs), rules, src, tgt)
-    try:
-        with open(run_path, encoding="utf-8") as fh:
-            run = json.load(fh)
-        documents = {d["id"]: d for d in run["documents"]}
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise UsageError(f"{run_path}: not a saved run ({exc})") from None
+    run = load_run(run_path)
+    documents = {d.id: d for d in run.documents}
     rows = []
     for item in labelled:
         doc = documents.get(item.document.id)
-        if doc is None or len(doc.get("sentences", [])) != 1:
+        if doc is None or len(doc.sentences) != 1:
             raise UsageError(
                 f"{run_path}: record {item.document.id!r} is not one audited segment in the run "
                 "(audit the labelled set with --unit segment)"
             )
-        sentence = doc["sentences"][0]
+        sentence = doc.sentences[0]
         rows.append(
             Row(
                 Features(frozenset()),
                 item.label,
                 item.score,
                 item.group,
-                dict(sentence.get("signals", {})),
-                sentence.get("source"),
-                sentence["text"],
-                float(sentence["risk"]),
-                bool(sentence["flagged"]),
-                list(sentence.get("basis", [])),
+                {k: math.nan if v is None else v for k, v in sentence.signals.items()},
+                sentence.source,
+                sentence.text,
+                float(sentence.risk),
+                sentence.flagged,
+                list(sentence.basis),
             )
         )
-    signals = run.get("signature", {}).get("signals", [])
+    signals = list(run.signature.get("signals") or [])
     return f"{src}-{tgt}", rows, signals
 
 
