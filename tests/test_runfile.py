@@ -280,3 +280,17 @@ def test_a_registered_format_is_chosen_by_name(monkeypatch: pytest.MonkeyPatch) 
     assert result.exit_code == 0, result.output
     expected = _audited(ROOT / "examples" / "article.en.txt").documents[0].summary.flagged
     assert result.stdout == f"article\t{expected}\n"
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "html"])
+def test_annotations_never_mix_into_a_report_on_stdout(tmp_path: Path, fmt: str) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(
+        json.dumps({"id": "one", "target": "The council said &quot;no&quot; and and left."}) + "\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        main, ["check", str(feed), "--no-signals", "--no-state", "--github", "--format", fmt]
+    )
+    assert result.exit_code == 1, result.output
+    assert "::" not in result.stdout and "::error" in result.stderr

@@ -232,6 +232,9 @@ def decide(run: Run, rules: list[Rule], options: GateOptions) -> int:
     return 0 if result.passed else 1
 
 
-def stdout_is_json(fmt: str, output: str | None) -> bool:
-    """Whether the JSON report goes to standard output (annotations must not mix into it)."""
-    return fmt == "json" and output is None
+def stdout_is_data(fmt: str, output: str | None) -> bool:
+    """Whether a report meant for programs (any but the terminal text) goes to standard output.
+
+    Annotations must not mix into it: they go to standard error then.
+    """
+    return fmt != "text" and output is None
