@@ -35,7 +35,7 @@ def findings(
     )
     doc = Document("d", target, source, source_lang=sl, target_lang=tl)
     prepared = prepare(doc, config)
-    instance = CHECKS[check](config.section(f"checks.{check}"), config)
+    instance = CHECKS[check].from_config(config)
     out = []
     for index, found in sorted(run_checks(prepared, [instance]).items()):
         text = prepared.sentences[index].text
@@ -418,7 +418,7 @@ def test_consistency_across_documents() -> None:
         Document("f", "Indeed.", "نعم."),
     ]
     prepared = [prepare(d, config) for d in docs]
-    check = CHECKS["consistency"](config.section("checks.consistency"), config)
+    check = CHECKS["consistency"].from_config(config)
     found = run_all_checks(prepared, [check])
     messages = {docs[i].id: [f.message for f in by[0]] for i, by in enumerate(found)}
     assert messages["a"] == [] and messages["b"] == [] and messages["e"] == messages["f"] == []
@@ -459,7 +459,7 @@ def test_new_checks_survive_hostile_input() -> None:
     hostile = "<script>\u202e&#0; ؟؟ ((( ”” @ # http:// " + "ab " * 50 + "F-16 " * 20
     config = Config.load().with_overrides({"checks.rules.rule": RULES})
     for name in ("untranslated", "patterns", "marks", "units", "terms", "rules", "consistency"):
-        check = CHECKS[name](config.section(f"checks.{name}"), config)
+        check = CHECKS[name].from_config(config)
         for source in (None, "", hostile):
             for sl, tl in (("ar", "en"), ("en", "ar")):
                 doc = Document("d", hostile, source, source_lang=sl, target_lang=tl)

@@ -21,7 +21,7 @@ from mtaudit.cli.options import config_option
 from mtaudit.cli.paths import refuse_overwrite
 from mtaudit.config import Config, language_code
 from mtaudit.errors import InputError, UsageError
-from mtaudit.io import FORMATS
+from mtaudit.io import FORMATS, LanguageSettings
 from mtaudit.io.stream import iter_inputs
 from mtaudit.judge import Judge
 from mtaudit.pipeline import merge_statuses, signature
@@ -30,6 +30,7 @@ from mtaudit.reports.html import write_html
 from mtaudit.reports.json_report import dumps
 from mtaudit.reports.stream import Collector, JsonlWriter, JsonWriter, RunTotals
 from mtaudit.runner import default_jobs, run_batches
+from mtaudit.settings import settings_of
 from mtaudit.types import Document, SignalStatus
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -174,8 +175,8 @@ class AuditJob:
             list(self.inputs),
             source=self.source,
             fmt=self.input_format,
-            source_lang=self.source_lang or str(config.get("languages.source", "ar")),
-            target_lang=self.target_lang or str(config.get("languages.target", "en")),
+            source_lang=self.source_lang or settings_of(config, LanguageSettings).source,
+            target_lang=self.target_lang or settings_of(config, LanguageSettings).target,
         )
         seen: dict[str, str] = {}
         read = failed = 0
@@ -235,8 +236,8 @@ class AuditJob:
                 signals=self._chosen(),
                 strict=self.strict,
                 address=self.ray_address,
-                source_lang=self.source_lang or str(config.get("languages.source", "ar")),
-                target_lang=self.target_lang or str(config.get("languages.target", "en")),
+                source_lang=self.source_lang or settings_of(config, LanguageSettings).source,
+                target_lang=self.target_lang or settings_of(config, LanguageSettings).target,
                 input_format=self.input_format,
             )
         with contextlib.ExitStack() as stack:

@@ -20,6 +20,7 @@ from mtaudit.gate import (
     MEASURES,
     SCOPES,
     GateResult,
+    GateSettings,
     Rule,
     build_rules,
     evaluate_rules,
@@ -28,6 +29,7 @@ from mtaudit.gate import (
 from mtaudit.reports import github, junit
 from mtaudit.reports.locate import Locator
 from mtaudit.reports.problems import Problem, problems
+from mtaudit.settings import settings_of
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -145,7 +147,7 @@ def rules_for(options: GateOptions, config: Config) -> list[Rule]:
     """The budget rules from the config and the options; ``UsageError`` on bad values."""
     if options.update_baseline and not options.baseline:
         raise UsageError("--update-baseline needs --baseline FILE to write to")
-    return build_rules(config.section("gate"), options.budgets, options.fail_on)
+    return build_rules(settings_of(config, GateSettings), options.budgets, options.fail_on)
 
 
 def _baseline(options: GateOptions, run: Mapping[str, Any]) -> Baseline | None:

@@ -6,11 +6,13 @@ Nothing here imports torch: a signal's module is imported only when the audit as
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Protocol
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from mtaudit.config import Config
 from mtaudit.errors import ConfigError
 from mtaudit.registry import resolve
+from mtaudit.settings import settings_of
 from mtaudit.types import Pair, SignalOutput, SignalStatus
 
 if TYPE_CHECKING:
@@ -22,6 +24,19 @@ REGISTRY: dict[str, str] = {
     "fidelity": "mtaudit.signals.fidelity:build",
     "fluency": "mtaudit.signals.fluency:build",
 }
+
+
+@dataclass(frozen=True)
+class SignalSettings:
+    """``[signals]``: the signals a run computes, in order, unless the command line names them."""
+
+    SECTION: ClassVar[str] = "signals"
+    enabled: tuple[str, ...]
+
+
+def chosen(config: Config, signals: Sequence[str] | None = None) -> list[str]:
+    """The signals to run: ``signals`` when given, else ``[signals] enabled``."""
+    return list(settings_of(config, SignalSettings).enabled if signals is None else signals)
 
 
 class Signal(Protocol):

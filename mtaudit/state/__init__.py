@@ -28,6 +28,7 @@ from mtaudit.pipeline import audit
 from mtaudit.reports.json_report import SCHEMA as RUN_SCHEMA
 from mtaudit.reports.json_report import document_to_dict
 from mtaudit.reports.stream import RunTotals
+from mtaudit.signals import chosen
 from mtaudit.state.db import STATE_ENV, StateDB, default_path
 from mtaudit.state.keys import Settings, code_digest, content_hash
 from mtaudit.state.records import pack, unpack
@@ -150,7 +151,7 @@ def audit_incremental(
     (default ``pipeline.audit``; any function with its signature).
     """
     auditor = auditor or audit
-    names = list(config.get("signals.enabled", []) if signals is None else signals)
+    names = chosen(config, signals)
     known = DocumentState(state, config, names)
     records = known.lookup(items)
     todo = [i for i, record in enumerate(records) if record is None]
@@ -267,6 +268,6 @@ def open_incremental(
     path: str | Path, config: Config, signals: Sequence[str] | None, progress: Progress | None
 ) -> Iterator[StreamState]:
     """Open the state database at ``path`` for a run with these signals (default: config's)."""
-    names = list(config.get("signals.enabled", []) if signals is None else signals)
+    names = chosen(config, signals)
     with StateDB(path) as db:
         yield StreamState(db, config, names, progress)
