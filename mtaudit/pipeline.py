@@ -16,14 +16,14 @@ from typing import TypeVar
 
 from mtaudit import __version__
 from mtaudit.align import Translate, align
-from mtaudit.boilerplate import find_blocks, merge_blocks
 from mtaudit.checks import Check, DocContext, build_checks
 from mtaudit.checks.suppression import Suppressor
 from mtaudit.config import Config
 from mtaudit.errors import InputError, ModelMissingError
 from mtaudit.judge import Judge
-from mtaudit.segment import paragraphs, split_paragraph, split_sentences
 from mtaudit.signals import Signal, load
+from mtaudit.text.boilerplate import find_blocks, merge_blocks
+from mtaudit.text.segment import paragraphs, split_paragraph, split_sentences
 from mtaudit.translate.shared import Translations
 from mtaudit.types import (
     Block,

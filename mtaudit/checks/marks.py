@@ -6,7 +6,7 @@ import re
 
 from mtaudit.checks.base import Check, DocContext
 from mtaudit.checks.length import expected_ratio
-from mtaudit.segment import CLOSERS, TERMINALS
+from mtaudit.text.segment import CLOSERS, TERMINALS
 from mtaudit.types import Finding, Pair, Severity
 
 ARABIC_SCRIPT = frozenset(["ar", "fa", "ur"])
