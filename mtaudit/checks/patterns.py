@@ -6,8 +6,8 @@ import re
 from typing import Any
 
 from mtaudit.checks.base import Check, DocContext
-from mtaudit.checks.numbers import normalise as ascii_digits
 from mtaudit.config import Config
+from mtaudit.text.numbers import ascii_digits
 from mtaudit.types import Finding, Pair, Severity
 
 _TRAILING = ".,;:!?)]}»”’'\"،؛؟"
