@@ -16,16 +16,16 @@ from typing import ClassVar, TypeVar
 
 from mtaudit import __version__
 from mtaudit.align import Alignment, Translate, align
-from mtaudit.boilerplate import find_blocks, merge_blocks
 from mtaudit.checks import Check, DocContext, build_checks
 from mtaudit.checks.suppression import Suppressor
 from mtaudit.config import Config
 from mtaudit.errors import InputError, ModelMissingError
 from mtaudit.judge import Judge
-from mtaudit.segment import paragraphs, split_paragraph, split_sentences
 from mtaudit.settings import settings_of
 from mtaudit.signals import Signal, chosen, load
 from mtaudit.signals.fidelity import FidelitySettings
+from mtaudit.text.boilerplate import find_blocks, merge_blocks
+from mtaudit.text.segment import paragraphs, split_paragraph, split_sentences
 from mtaudit.translate.shared import Translations
 from mtaudit.types import (
     Block,

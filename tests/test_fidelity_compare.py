@@ -14,8 +14,8 @@ from mtaudit.signals.fidelity_compare import (
     lost_numbers,
     names,
     normalise,
-    numbers,
 )
+from mtaudit.text.numbers import numbers
 
 
 @pytest.mark.parametrize(

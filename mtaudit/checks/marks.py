@@ -9,7 +9,7 @@ from typing import Self
 from mtaudit.checks.base import Check, CheckSettings, DocContext
 from mtaudit.checks.length import LengthNorms
 from mtaudit.config import Config
-from mtaudit.segment import CLOSERS, TERMINALS
+from mtaudit.text.segment import CLOSERS, TERMINALS
 from mtaudit.types import Finding, Pair, Severity
 
 ARABIC_SCRIPT = frozenset(["ar", "fa", "ur"])

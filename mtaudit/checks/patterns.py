@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from mtaudit.checks.base import Check, CheckSettings, DocContext
-from mtaudit.checks.numbers import normalise as ascii_digits
+from mtaudit.text.numbers import ascii_digits
 from mtaudit.types import Finding, Pair, Severity
 
 _TRAILING = ".,;:!?)]}»”’'\"،؛؟"

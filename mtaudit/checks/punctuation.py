@@ -8,7 +8,7 @@ from itertools import groupby
 
 from mtaudit.checks.base import Check, CheckSettings, DocContext, Hit
 from mtaudit.checks.fragments import has_verb, stray_stops
-from mtaudit.segment import CLOSERS, TERMINALS
+from mtaudit.text.segment import CLOSERS, TERMINALS
 from mtaudit.types import Finding, Pair, Severity
 
 OPENERS = {"(": ")", "[": "]", "{": "}", "“": "”", "«": "»"}
