@@ -42,7 +42,6 @@ T = TypeVar("T")
 COMPONENTS: tuple[str, ...] = (
     "mtaudit.io:LanguageSettings",
     "mtaudit.checks.length:SegmentSettings",
-    "mtaudit.checks.length:LengthNorms",
     "mtaudit.align:AlignSettings",
     "mtaudit.align:BeadSettings",
     "mtaudit.judge:JudgeSettings",
