@@ -250,3 +250,13 @@ def test_the_command_line_shows_the_deprecation_and_runs(tmp_path: Path) -> None
     )
     assert result.exit_code == 0, result.output
     assert "report.progress_min_documents is no longer read" in result.stderr
+
+
+def test_the_glossary_file_key_is_accepted_and_read(tmp_path: Path) -> None:
+    """docs/checks.md promised a TSV file for the glossary check; its key is now in the defaults."""
+    terms = tmp_path / "terms.tsv"
+    terms.write_text("# source<TAB>target\nالكاظمي\tAl-Kadhimi\n", encoding="utf-8")
+    path = tmp_path / "my.toml"
+    path.write_text(f"[checks.glossary]\nfile = {str(terms)!r}\n", encoding="utf-8")
+    check = next(c for c in build_checks(Config.load(path)) if c.id == "glossary")
+    assert [shown for _, _, shown in check.terms] == ["Al-Kadhimi"]  # type: ignore[attr-defined]
