@@ -260,3 +260,32 @@ def test_the_glossary_file_key_is_accepted_and_read(tmp_path: Path) -> None:
     path.write_text(f"[checks.glossary]\nfile = {str(terms)!r}\n", encoding="utf-8")
     check = next(c for c in build_checks(Config.load(path)) if c.id == "glossary")
     assert [shown for _, _, shown in check.terms] == ["Al-Kadhimi"]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("documents", [1, 12])
+def test_settings_are_built_per_run_not_per_document(
+    monkeypatch: pytest.MonkeyPatch, documents: int
+) -> None:
+    """A run builds each settings object once, however many documents and sentences it has."""
+    import mtaudit.checks.base
+    import mtaudit.settings
+    from mtaudit.pipeline import audit
+    from mtaudit.types import Document
+
+    built: list[tuple[str, str]] = []
+
+    def counting(cls: type[Any], table: Mapping[str, Any], where: str) -> Any:
+        built.append((cls.__name__, where))
+        return build(cls, table, where)
+
+    monkeypatch.setattr(mtaudit.settings, "build", counting)
+    monkeypatch.setattr(mtaudit.checks.base, "build", counting)
+    text = "The army attacked the city. Many people were hurt. The minister visited Basra."
+    source = "هاجم الجيش المدينة. أصيب كثير من الناس. زار الوزير البصرة."
+    docs = [
+        Document(f"d{i}", text, source, source_lang="ar", target_lang="en")
+        for i in range(documents)
+    ]
+    audit(docs, Config.load(), signals=[])
+    assert len(built) == len(set(built))  # each settings object once
+    assert len(built) <= len(CHECKS) + len(COMPONENTS)
