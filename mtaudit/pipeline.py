@@ -540,11 +540,15 @@ class Auditor:
         self,
         items: Iterable[Document | InputError],
         *,
-        batch_size: int = 64,
+        batch_size: int | None = None,
         progress: Progress | None = None,
     ) -> Iterator[DocumentResult]:
-        """Audit ``items`` batch by batch; yield results in input order as batches finish."""
-        for batch in batched(items, max(1, batch_size)):
+        """Audit ``items`` batch by batch; yield results in input order as batches finish.
+
+        Batches hold ``batch_size`` documents (default: ``[run] batch_size``).
+        """
+        size = batch_size or settings_of(self.config, RunSettings).batch_size
+        for batch in batched(items, max(1, size)):
             yield from self.audit_batch(batch, progress)
 
 
