@@ -9,7 +9,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
-from helpers.translate_fixtures import make_config
 
 from mtaudit.align import align, align_lengths, align_translations
 from mtaudit.align.band import band_width, limits
@@ -23,6 +22,7 @@ from mtaudit.translate.engine import translation_key
 from mtaudit.translate.settings import cache_path, engine_for
 from mtaudit.translate.shared import Translations
 from mtaudit.types import Bead, Sentence
+from tests.helpers.translate_fixtures import make_config
 
 CONFIG = Config.load()
 

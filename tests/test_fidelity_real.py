@@ -6,7 +6,6 @@ from pathlib import Path
 from statistics import mean
 
 import pytest
-from helpers.translate_fixtures import make_config
 
 from mtaudit.config import Config
 from mtaudit.models.paths import model_present
@@ -16,6 +15,7 @@ from mtaudit.translate.cache import TranslationCache
 from mtaudit.translate.engine import open_backend, translation_key
 from mtaudit.translate.settings import cache_path, engine_for
 from mtaudit.types import Pair, Sentence
+from tests.helpers.translate_fixtures import make_config
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 FLORES = DATA / "flores-dev" / "ar-en"

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_fluency_spans import is_cluster_boundary
 
 from mtaudit.lm import background as background_module
 from mtaudit.lm.background import background_path, load_background
@@ -17,6 +16,7 @@ from mtaudit.lm.spans import window_span
 from mtaudit.models.convert import convert
 from mtaudit.models.loaded import clear as clear_cache
 from mtaudit.models.paths import ct2_dir_for
+from tests.test_fluency_spans import is_cluster_boundary
 
 pytestmark = pytest.mark.slow
 

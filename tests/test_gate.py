@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from run_fixtures import document, run, sent
 
 from mtaudit.cli import main
 from mtaudit.errors import UsageError
 from mtaudit.gate import Budget, build_rules, evaluate_rules
+from tests.run_fixtures import document, run, sent
 
 
 def _doc(doc_id: str, severities: list[str]) -> dict[str, Any]:
