@@ -16,7 +16,7 @@ from mtaudit.align.length import STEPS, _length_cost
 from mtaudit.config import Config
 from mtaudit.io import read_inputs
 from mtaudit.pipeline import Auditor
-from mtaudit.signals.fidelity_compare import chrf
+from mtaudit.text.compare import chrf
 from mtaudit.translate.cache import TranslationCache
 from mtaudit.translate.engine import translation_key
 from mtaudit.translate.settings import cache_path, engine_for

@@ -10,7 +10,7 @@ import pytest
 from mtaudit.config import Config
 from mtaudit.models.paths import model_present
 from mtaudit.signals.fidelity import FidelitySignal
-from mtaudit.signals.fidelity_compare import chrf
+from mtaudit.text.compare import chrf
 from mtaudit.translate.cache import TranslationCache
 from mtaudit.translate.engine import open_backend, translation_key
 from mtaudit.translate.settings import cache_path, engine_for

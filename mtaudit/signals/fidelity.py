@@ -24,7 +24,7 @@ from collections.abc import Sequence
 
 from mtaudit.config import Config
 from mtaudit.errors import ConfigError, ModelMissingError
-from mtaudit.signals.fidelity_compare import (
+from mtaudit.text.compare import (
     Scores,
     compare,
     lost_names,
