@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from mtaudit.reports.html import render_html, write_html  # noqa: E402
 from tests.helpers.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from tests.run_fixtures import large_run  # noqa: E402
+from tests.helpers.run_fixtures import large_run  # noqa: E402
 
 FILTER_JS = """async () => {
     const frame = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));

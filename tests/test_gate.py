@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from mtaudit.cli import main
 from mtaudit.errors import UsageError
 from mtaudit.gate import Budget, build_rules, evaluate_rules
-from tests.run_fixtures import document, run, sent
+from tests.helpers.run_fixtures import document, run, sent
 
 
 def _doc(doc_id: str, severities: list[str]) -> dict[str, Any]:

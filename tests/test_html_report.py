@@ -25,7 +25,7 @@ from mtaudit.reports.html import (
     visible_controls,
     write_html,
 )
-from tests.run_fixtures import HOSTILE, arabic_run, hostile_run
+from tests.helpers.run_fixtures import HOSTILE, arabic_run, hostile_run
 
 SCRIPT_RE = re.compile(r"<script([^>]*)>(.*?)</script>", re.S | re.I)
 STYLE_RE = re.compile(r"<style>(.*?)</style>", re.S)

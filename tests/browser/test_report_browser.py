@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from mtaudit.cli import main
-from tests.run_fixtures import HOSTILE, arabic_run, hostile_run, large_run
+from tests.helpers.run_fixtures import HOSTILE, arabic_run, hostile_run, large_run
 
 pytestmark = pytest.mark.browser
 
