@@ -29,6 +29,7 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
             "mtaudit.sqlitedb",
             "mtaudit.config",
             "mtaudit.config_check",
+            "mtaudit.settings",  # typed settings per component, read from the config
         ),
     ),
     ("read", ("mtaudit.io",)),
