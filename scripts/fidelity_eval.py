@@ -30,7 +30,7 @@ from mtaudit.align import AlignSettings  # noqa: E402
 from mtaudit.config import Config  # noqa: E402
 from mtaudit.settings import settings_of  # noqa: E402
 from mtaudit.signals.fidelity import FidelitySignal  # noqa: E402
-from mtaudit.signals.fidelity_compare import chrf  # noqa: E402
+from mtaudit.text.compare import chrf  # noqa: E402
 from mtaudit.translate.cache import TranslationCache  # noqa: E402
 from mtaudit.translate.engine import translation_key  # noqa: E402
 from mtaudit.translate.settings import engine_for  # noqa: E402

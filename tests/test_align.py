@@ -9,7 +9,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
-from helpers.translate_fixtures import make_config
 
 from mtaudit.align import Alignment, AlignSettings, align, align_lengths, align_translations
 from mtaudit.align.band import band_width, limits
@@ -17,12 +16,13 @@ from mtaudit.align.length import STEPS, _length_cost
 from mtaudit.config import Config
 from mtaudit.io import read_inputs
 from mtaudit.pipeline import Auditor
-from mtaudit.signals.fidelity_compare import chrf
+from mtaudit.text.compare import chrf
 from mtaudit.translate.cache import TranslationCache
 from mtaudit.translate.engine import translation_key
 from mtaudit.translate.settings import cache_path, engine_for
 from mtaudit.translate.shared import Translations
 from mtaudit.types import Bead, Sentence
+from tests.helpers.translate_fixtures import make_config
 
 CONFIG = Config.load()
 LENGTHS = Alignment.from_config(CONFIG).lengths

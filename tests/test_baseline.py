@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from run_fixtures import document, run, sent
 
 from mtaudit.baseline import ACCEPTED, KNOWN, NEW, Baseline, normalise
 from mtaudit.cli import main
 from mtaudit.errors import InputError
+from tests.helpers.run_fixtures import document, run, sent
 
 NUMBERS = [{"id": "numbers", "severity": "major", "message": "number changed", "span": None}]
 REPEAT = [{"id": "repetition", "severity": "major", "message": "repeated", "span": None}]

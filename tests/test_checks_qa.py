@@ -4,7 +4,6 @@ consistency), suppression, and the precision target on FLORES-dev, as tables."""
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from mtaudit.pipeline import audit, prepare, run_all_checks, run_checks
 from mtaudit.reports.json_report import run_to_dict
 from mtaudit.reports.terminal import render
 from mtaudit.types import Document, Severity
+from tests.helpers.scripts import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -467,12 +467,7 @@ def test_new_checks_survive_hostile_input() -> None:
 
 
 def _flores(shared_data: Path) -> Any:
-    sys.path.insert(0, str(ROOT / "scripts"))
-    try:
-        import flores_checks
-    finally:
-        sys.path.pop(0)
-    return flores_checks
+    return load_script("flores_checks")
 
 
 @pytest.mark.parametrize("direction", ["ar-en", "en-ar"])

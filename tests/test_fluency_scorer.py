@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_fluency_spans import is_cluster_boundary
 
 from mtaudit.config import Config
 from mtaudit.lm import background as background_module
@@ -20,6 +19,7 @@ from mtaudit.models.loaded import clear as clear_cache
 from mtaudit.models.paths import ct2_dir_for
 from mtaudit.settings import settings_of
 from mtaudit.signals.fluency import FluencyOptions
+from tests.test_fluency_spans import is_cluster_boundary
 
 pytestmark = pytest.mark.slow
 

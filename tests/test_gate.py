@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from run_fixtures import document, run, sent
 
 from mtaudit.cli import main
 from mtaudit.errors import UsageError
 from mtaudit.gate import Budget, GateSettings, build_rules, evaluate_rules
+from tests.helpers.run_fixtures import document, run, sent
 
 
 def settings(table: dict[str, str]) -> GateSettings:

@@ -73,7 +73,7 @@ def _block(
     if translate is not None and n and m:
         backs = translate([s.text for s in target], target_lang, source_lang)
         if backs is not None:
-            from mtaudit.signals.fidelity_compare import ChrfMemo
+            from mtaudit.text.compare import ChrfMemo
 
             chrf = ChrfMemo(source_lang)
             return align_translations(

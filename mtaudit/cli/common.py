@@ -17,7 +17,7 @@ from tqdm import tqdm
 from mtaudit.atomic import open_atomic, write_text_atomic
 from mtaudit.checks import build_checks
 from mtaudit.cli.exits import quiet
-from mtaudit.cli.options import config_option
+from mtaudit.cli.options import config_option, stack
 from mtaudit.cli.paths import refuse_overwrite
 from mtaudit.config import Config, language_code
 from mtaudit.errors import InputError, UsageError
@@ -134,9 +134,7 @@ def audit_options(func: F) -> F:
             help="Text report: also list sentences with minor findings.",
         ),
     ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+    return stack(func, options)
 
 
 @dataclass

@@ -14,6 +14,7 @@ import click
 
 from mtaudit.baseline import ACCEPTED, KNOWN, NEW, Baseline, is_problem
 from mtaudit.cli.exits import quiet
+from mtaudit.cli.options import stack
 from mtaudit.config import Config
 from mtaudit.errors import UsageError
 from mtaudit.gate import (
@@ -108,9 +109,7 @@ def gate_options(func: F) -> F:
             help="Audit every document; neither read nor write the state database.",
         ),
     ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+    return stack(func, options)
 
 
 @dataclass

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from mtaudit.atomic import write_text_atomic
-from mtaudit.cli.options import config_option
+from mtaudit.cli.options import config_option, stack
 from mtaudit.cli.paths import refuse_overwrite
 from mtaudit.config import Config
 from mtaudit.errors import UsageError
@@ -62,9 +62,7 @@ def labelled_options(func: F) -> F:
             help="Cross-validation folds (grouped by source sentence).",
         ),
     ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+    return stack(func, options)
 
 
 def _featurise(

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from mtaudit.config import Config
-from mtaudit.errors import ConfigError
-from mtaudit.registry import resolve
+from mtaudit.registry import lookup
 from mtaudit.settings import settings_of
 from mtaudit.types import Pair, SignalOutput, SignalStatus
 
@@ -67,12 +66,11 @@ def load(name: str, config: Config, translations: Translations | None = None) ->
 
     ``translations`` is the run's shared translator (one is made when not given).
     """
-    try:
-        target = REGISTRY[name]
-    except KeyError:
-        known = ", ".join(sorted(REGISTRY)) or "none"
-        raise ConfigError(f"unknown signal {name!r} (known: {known})") from None
-    factory = resolve(target)
+    factory = lookup(
+        REGISTRY,
+        name,
+        lambda: f"unknown signal {name!r} (known: {', '.join(sorted(REGISTRY)) or 'none'})",
+    )
     if translations is None:
         from mtaudit.translate.shared import Translations
 

@@ -27,7 +27,7 @@ from typing import ClassVar
 from mtaudit.config import Config
 from mtaudit.errors import ConfigError, ModelMissingError
 from mtaudit.settings import settings_of
-from mtaudit.signals.fidelity_compare import (
+from mtaudit.text.compare import (
     Scores,
     compare,
     lost_names,

@@ -15,9 +15,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for run_fixtures
 
-from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-
 from mtaudit.reports.html import write_html  # noqa: E402
+from tests.helpers.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 VIEWPORT = {"width": 1400, "height": 1000}
 

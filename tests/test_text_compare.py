@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from mtaudit.align import align_translations as align
-from mtaudit.signals.fidelity_compare import (
+from mtaudit.text.compare import (
     ChrfMemo,
     chrf,
     compare,

@@ -1,4 +1,6 @@
-"""Comparing a text with its back-translation, forward translation or round trip.
+"""Comparing two texts: a sentence with its back-translation, forward translation or round trip.
+
+Used by translation-based alignment, the fidelity signal and the chrF labels of labelled data.
 
 Sentence-level chrF, BLEU and TER from sacrebleu, after a normalisation that suits the language:
 for Arabic, diacritics and tatweel are dropped, alef/ya/ta-marbuta variants folded and
