@@ -41,7 +41,7 @@ T = TypeVar("T")
 # come from the checks registry.
 COMPONENTS: tuple[str, ...] = (
     "mtaudit.io:LanguageSettings",
-    "mtaudit.checks.length:SegmentSettings",
+    "mtaudit.text.segment:SegmentSettings",
     "mtaudit.align:AlignSettings",
     "mtaudit.align:BeadSettings",
     "mtaudit.judge:JudgeSettings",

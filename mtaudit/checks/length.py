@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar, Self, cast
+from typing import Self, cast
 
 from mtaudit.align import AlignSettings
 from mtaudit.checks.base import Check, CheckSettings, DocContext
 from mtaudit.config import Config
 from mtaudit.settings import settings_of
+from mtaudit.text.segment import SegmentSettings
 from mtaudit.types import Finding, Pair, Severity
 
 
@@ -21,14 +22,6 @@ class LengthSettings(CheckSettings):
     max_ratio: float
     min_chars: int
     overlong_severity: Severity
-
-
-@dataclass(frozen=True)
-class SegmentSettings:
-    """``[segment]``: the sentence length the length check reports as over-long."""
-
-    SECTION: ClassVar[str] = "segment"
-    max_sentence_chars: int
 
 
 @dataclass(frozen=True)
