@@ -26,12 +26,11 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
-
-from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from run_fixtures import large_run  # noqa: E402
+sys.path.insert(0, str(ROOT))
 
 from mtaudit.reports.html import render_html, write_html  # noqa: E402
+from tests.helpers.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.helpers.run_fixtures import large_run  # noqa: E402
 
 FILTER_JS = """async () => {
     const frame = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));

@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import ClassVar
 
 from mtaudit.errors import UsageError
 from mtaudit.runfile import Run, RunSentence
@@ -25,6 +25,22 @@ SEVERITY_RANK = {level.label: int(level) for level in Severity}
 MEASURES = ("flagged", "critical", "major", "minor")
 """What a budget can count: flagged sentences, or sentences at a severity or worse."""
 SCOPES = ("run", "document")
+
+
+@dataclass(frozen=True)
+class GateSettings:
+    """``[gate]``: a budget per measure and scope (``""``: no limit), and ``fail_on``."""
+
+    SECTION: ClassVar[str] = "gate"
+    max_flagged: str
+    max_flagged_per_doc: str
+    max_critical: str
+    max_critical_per_doc: str
+    max_major: str
+    max_major_per_doc: str
+    max_minor: str
+    max_minor_per_doc: str
+    fail_on: str
 
 
 @dataclass(frozen=True)
@@ -130,11 +146,11 @@ def config_key(measure: str, scope: str) -> str:
 
 
 def build_rules(
-    gate_config: Mapping[str, Any],
+    gate_config: GateSettings,
     options: Mapping[str, str | None],
     fail_on: str | None = None,
 ) -> list[Rule]:
-    """The rules from the ``[gate]`` table, overridden by command-line options.
+    """The rules from the ``[gate]`` settings, overridden by command-line options.
 
     ``options`` maps option names (``--max-major``) to their values, ``None`` when not given;
     an empty string switches off a rule the config sets. ``fail_on`` (``critical``, ``major``
@@ -149,7 +165,7 @@ def build_rules(
             if given is not None:
                 text, origin = given, f"{name} {given}"
             else:
-                value = gate_config.get(key, "")
+                value = getattr(gate_config, key)
                 text, origin = str(value), f"[gate] {key} = {value!r}"
             if not text.strip():
                 continue
@@ -158,7 +174,7 @@ def build_rules(
             except UsageError as exc:
                 raise UsageError(f"{origin}: {exc.message}") from None
             rules.append(Rule(measure, scope, budget, origin))
-    level = fail_on if fail_on is not None else str(gate_config.get("fail_on", "") or "")
+    level = fail_on if fail_on is not None else gate_config.fail_on
     if level.strip():
         if level not in SEVERITY_RANK or level == "none":
             raise UsageError(f"fail-on {level!r} must be one of: critical, major, minor")

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable, Mapping
 from typing import Any
+
+from mtaudit.errors import ConfigError
 
 
 def resolve(entry: Any) -> Any:
@@ -12,3 +15,10 @@ def resolve(entry: Any) -> Any:
         module, _, attr = entry.partition(":")
         return getattr(importlib.import_module(module), attr)
     return entry
+
+
+def lookup(entries: Mapping[str, Any], name: str, unknown: Callable[[], str]) -> Any:
+    """The object registered as ``name``; ``ConfigError(unknown())`` when there is none."""
+    if name not in entries:
+        raise ConfigError(unknown())
+    return resolve(entries[name])

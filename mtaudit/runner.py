@@ -19,8 +19,9 @@ from multiprocessing.pool import AsyncResult
 
 from mtaudit.config import Config
 from mtaudit.errors import InputError
-from mtaudit.pipeline import Auditor, Progress, Stage, batched
+from mtaudit.pipeline import Auditor, Progress, RunSettings, Stage, batched
 from mtaudit.runfile import RunDocument
+from mtaudit.settings import settings_of
 from mtaudit.types import Document, SignalStatus
 
 Item = Document | InputError
@@ -99,7 +100,7 @@ def run_batches(
     ``stage`` names the stages of a large batch (see ``pipeline.Progress`` and ``Stage``). With
     worker processes, ``progress`` is called with the sentence count of each finished batch.
     """
-    size = max(1, batch_size or int(config.number("run.batch_size", 64)))
+    size = max(1, batch_size or settings_of(config, RunSettings).batch_size)
     batches = batched(items, size)
     head = list(itertools.islice(batches, 2))
     if jobs <= 1 or len(head) < 2:

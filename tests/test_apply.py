@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from helpers.run_fixtures import arabic_run, corrections, hostile_run
 
 from mtaudit.apply import apply_corrections, output_name, parse_corrections
 from mtaudit.cli import main
 from mtaudit.errors import InputError
 from mtaudit.runfile import Run
+from tests.helpers.run_fixtures import arabic_run, corrections, hostile_run
 
 DOC1 = "alsumaria-2021-08-02"
 DOC2 = "shafaq-excerpt"

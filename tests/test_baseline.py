@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers.run_fixtures import document, run, sent
 
 from mtaudit.baseline import ACCEPTED, KNOWN, NEW, Baseline, normalise
 from mtaudit.cli import main
 from mtaudit.errors import InputError
 from mtaudit.runfile import Run, RunDocument, RunFinding, RunSentence
 from mtaudit.types import Severity
+from tests.helpers.run_fixtures import document, run, sent
 
 NUMBERS = [RunFinding("numbers", Severity.MAJOR, "number changed")]
 REPEAT = [RunFinding("repetition", Severity.MAJOR, "repeated")]

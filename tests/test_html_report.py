@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from helpers.run_fixtures import HOSTILE, arabic_run, hostile_run
 
 from mtaudit.cli import main
 from mtaudit.errors import InputError
@@ -26,6 +25,7 @@ from mtaudit.reports.html import (
     write_html,
 )
 from mtaudit.runfile import Run, RunDocument, documents_digest
+from tests.helpers.run_fixtures import HOSTILE, arabic_run, hostile_run
 
 SCRIPT_RE = re.compile(r"<script([^>]*)>(.*?)</script>", re.S | re.I)
 STYLE_RE = re.compile(r"<style>(.*?)</style>", re.S)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mtaudit.align import align_lengths
+from mtaudit.align import AlignSettings, align_lengths
 from mtaudit.config import Config
 from mtaudit.errors import InputError, UsageError
 from mtaudit.gate import Budget, evaluate
@@ -12,6 +12,7 @@ from mtaudit.judge import Judge
 from mtaudit.pipeline import Auditor, audit, prepare
 from mtaudit.reports.json_report import run_to_dict
 from mtaudit.runfile import Run
+from mtaudit.settings import settings_of
 from mtaudit.types import (
     Document,
     Finding,
@@ -38,7 +39,7 @@ CONFIG = Config.load()
     ],
 )
 def test_align_lengths(source: list[int], target: list[int], expected: list[object]) -> None:
-    assert align_lengths(source, target, CONFIG) == expected
+    assert align_lengths(source, target, settings_of(CONFIG, AlignSettings)) == expected
 
 
 def test_judge_rules_combine_findings() -> None:

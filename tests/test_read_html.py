@@ -17,7 +17,7 @@ from mtaudit.pipeline import audit
 from mtaudit.reports.html import render_html
 from mtaudit.reports.json_report import run_to_dict
 from mtaudit.runfile import Run
-from mtaudit.segment import split_sentences
+from mtaudit.text.segment import split_sentences
 from mtaudit.types import Document
 
 DATA = Path(__file__).parent / "data"

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from helpers.run_fixtures import FINDING_IDS, arabic_run, hostile_run, large_run
 
 from mtaudit import reports
 from mtaudit.cli import main
@@ -22,6 +21,7 @@ from mtaudit.reports import CI_FORMATS, FORMATS, Options, ReportFormat, get_form
 from mtaudit.reports.json_report import dumps, run_to_dict
 from mtaudit.runfile import SCHEMA, Run, RunDocument, documents_digest, load_run
 from mtaudit.types import Document
+from tests.helpers.run_fixtures import FINDING_IDS, arabic_run, hostile_run, large_run
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"

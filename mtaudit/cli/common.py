@@ -18,11 +18,11 @@ from mtaudit import reports
 from mtaudit.atomic import open_atomic, write_text_atomic
 from mtaudit.checks import build_checks
 from mtaudit.cli.exits import quiet
-from mtaudit.cli.options import config_option
+from mtaudit.cli.options import config_option, stack
 from mtaudit.cli.paths import refuse_overwrite
 from mtaudit.config import Config, language_code
 from mtaudit.errors import InputError, UsageError
-from mtaudit.io import FORMATS
+from mtaudit.io import FORMATS, LanguageSettings
 from mtaudit.io.stream import iter_inputs
 from mtaudit.judge import Judge
 from mtaudit.pipeline import merge_statuses, signature
@@ -31,6 +31,7 @@ from mtaudit.reports.html import write_html
 from mtaudit.reports.stream import Collector, RunTotals
 from mtaudit.runfile import Run
 from mtaudit.runner import default_jobs, run_batches
+from mtaudit.settings import settings_of
 from mtaudit.types import Document, SignalStatus
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -154,9 +155,7 @@ def audit_options(func: F) -> F:
             help="Text report: also list sentences with minor findings.",
         ),
     ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+    return stack(func, options)
 
 
 @dataclass
@@ -195,8 +194,8 @@ class AuditJob:
             list(self.inputs),
             source=self.source,
             fmt=self.input_format,
-            source_lang=self.source_lang or str(config.get("languages.source", "ar")),
-            target_lang=self.target_lang or str(config.get("languages.target", "en")),
+            source_lang=self.source_lang or settings_of(config, LanguageSettings).source,
+            target_lang=self.target_lang or settings_of(config, LanguageSettings).target,
         )
         seen: dict[str, str] = {}
         read = failed = 0
@@ -257,8 +256,8 @@ class AuditJob:
                 signals=self._chosen(),
                 strict=self.strict,
                 address=self.ray_address,
-                source_lang=self.source_lang or str(config.get("languages.source", "ar")),
-                target_lang=self.target_lang or str(config.get("languages.target", "en")),
+                source_lang=self.source_lang or settings_of(config, LanguageSettings).source,
+                target_lang=self.target_lang or settings_of(config, LanguageSettings).target,
                 input_format=self.input_format,
             )
         report = get_format(fmt)

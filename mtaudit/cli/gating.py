@@ -15,12 +15,14 @@ import click
 from mtaudit.atomic import write_text_atomic
 from mtaudit.baseline import ACCEPTED, KNOWN, NEW, Baseline
 from mtaudit.cli.exits import quiet
+from mtaudit.cli.options import stack
 from mtaudit.config import Config
 from mtaudit.errors import UsageError
 from mtaudit.gate import (
     MEASURES,
     SCOPES,
     GateResult,
+    GateSettings,
     Rule,
     build_rules,
     evaluate_rules,
@@ -30,6 +32,7 @@ from mtaudit.reports import get_ci_format
 from mtaudit.reports.locate import Locator
 from mtaudit.reports.problems import Gated, problems
 from mtaudit.runfile import Run, RunSentence
+from mtaudit.settings import settings_of
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -108,9 +111,7 @@ def gate_options(func: F) -> F:
             help="Audit every document; neither read nor write the state database.",
         ),
     ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+    return stack(func, options)
 
 
 @dataclass
@@ -156,7 +157,7 @@ def rules_for(options: GateOptions, config: Config) -> list[Rule]:
     """The budget rules from the config and the options; ``UsageError`` on bad values."""
     if options.update_baseline and not options.baseline:
         raise UsageError("--update-baseline needs --baseline FILE to write to")
-    return build_rules(config.section("gate"), options.budgets, options.fail_on)
+    return build_rules(settings_of(config, GateSettings), options.budgets, options.fail_on)
 
 
 def _baseline(options: GateOptions, run: Run) -> Baseline | None:

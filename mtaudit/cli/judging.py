@@ -11,10 +11,13 @@ from typing import Any, TypeVar
 import click
 
 from mtaudit.atomic import write_text_atomic
-from mtaudit.cli.options import config_option
+from mtaudit.cli.options import config_option, stack
 from mtaudit.cli.paths import refuse_overwrite
 from mtaudit.config import Config
 from mtaudit.errors import UsageError
+from mtaudit.io import LanguageSettings
+from mtaudit.judge import JudgeSettings
+from mtaudit.settings import settings_of
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -59,9 +62,7 @@ def labelled_options(func: F) -> F:
             help="Cross-validation folds (grouped by source sentence).",
         ),
     ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+    return stack(func, options)
 
 
 def _featurise(
@@ -79,8 +80,9 @@ def _featurise(
     from mtaudit.labelled import LabelRules, describe, read_labelled
 
     config = Config.load(config_path)
-    src = source_lang or str(config.get("languages.source", "ar"))
-    tgt = target_lang or str(config.get("languages.target", "en"))
+    languages = settings_of(config, LanguageSettings)
+    src = source_lang or languages.source
+    tgt = target_lang or languages.target
     rules = LabelRules(margin=margin, chrf_threshold=chrf_threshold, edit_threshold=edit_threshold)
     labelled = read_labelled(list(inputs), rules, src, tgt)
     if not labelled:
@@ -146,7 +148,7 @@ def calibrate(
     refuse_overwrite({"-o/--output": output}, inputs)
     try:
         config, direction, rows, _, norm = _featurise(inputs, **kwargs)
-        point = operating_point or str(config.get("judge.operating_point", "flag_share:0.10"))
+        point = operating_point or settings_of(config, JudgeSettings).operating_point
         threshold_for([0.0, 1.0], [0, 1], point)  # validates the operating point
         model, report = fit(
             rows,
@@ -243,7 +245,7 @@ def evaluate(
             direction, rows, statuses = _from_run(run_path, inputs, **kwargs)
         else:
             config, direction, rows, statuses, _ = _featurise(inputs, **kwargs)
-            point = str(config.get("judge.operating_point", "flag_share:0.10"))
+            point = settings_of(config, JudgeSettings).operating_point
             if cv:
                 cross_validated(rows, point, folds)
         result = measure(rows, rounds)
@@ -285,8 +287,9 @@ def _from_run(
     from mtaudit.runfile import load_run
 
     config = Config.load(config_path)
-    src = source_lang or str(config.get("languages.source", "ar"))
-    tgt = target_lang or str(config.get("languages.target", "en"))
+    languages = settings_of(config, LanguageSettings)
+    src = source_lang or languages.source
+    tgt = target_lang or languages.target
     rules = LabelRules(margin=margin, chrf_threshold=chrf_threshold, edit_threshold=edit_threshold)
     labelled = read_labelled(list(inputs), rules, src, tgt)
     run = load_run(run_path)

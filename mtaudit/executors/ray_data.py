@@ -31,10 +31,12 @@ from mtaudit.config import Config
 from mtaudit.errors import InputError, MtauditError, UsageError
 from mtaudit.io.feed import record_to_document
 from mtaudit.judge import Judge
-from mtaudit.pipeline import Auditor, merge_statuses, signature
+from mtaudit.pipeline import Auditor, RunSettings, merge_statuses, signature
 from mtaudit.reports.stream import RunTotals, compact
 from mtaudit.runfile import SCHEMA, Run, RunDocument
 from mtaudit.runner import audit_batch
+from mtaudit.settings import settings_of
+from mtaudit.signals import chosen
 from mtaudit.types import SignalStatus
 
 log = logging.getLogger("mtaudit")
@@ -192,8 +194,9 @@ def _run(
     ctx = ray.data.DataContext.get_current()
     ctx.execution_options.preserve_order = True
     ctx.enable_progress_bars = False
-    names = list(config.get("signals.enabled", []) if signals is None else signals)
-    batch_size = max(1, int(config.number("run.batch_size", 64)))
+    names = chosen(config, signals)
+    run_settings = settings_of(config, RunSettings)
+    batch_size = max(1, run_settings.batch_size)
     try:
         ds = ray.data.read_json(files, include_paths=True)
     except Exception as exc:  # pyarrow reports a malformed line as one of several types
@@ -205,7 +208,7 @@ def _run(
             fn_constructor_args=(config, names, strict, langs),
             batch_size=batch_size,
             batch_format="pyarrow",
-            concurrency=max(1, int(config.number("run.ray_actors", 1))),
+            concurrency=max(1, run_settings.ray_actors),
             num_gpus=1 if gpus else 0,
         )
     else:

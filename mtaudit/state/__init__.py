@@ -26,6 +26,7 @@ from mtaudit.config import Config
 from mtaudit.errors import InputError
 from mtaudit.pipeline import audit
 from mtaudit.runfile import Run, RunDocument, RunSummary
+from mtaudit.signals import chosen
 from mtaudit.state.db import STATE_ENV, StateDB, default_path
 from mtaudit.state.keys import Settings, code_digest, content_hash
 from mtaudit.state.records import pack, unpack
@@ -144,12 +145,12 @@ def audit_incremental(
 ) -> tuple[Run, Incremental]:
     """Audit the documents the state does not know under current settings; reuse the rest.
 
-    Returns the whole run (documents in input order)
-    and how many documents were audited and reused. ``auditor`` audits a batch of documents
+    Returns the whole run (documents in input order) and how many documents were audited and
+    reused. ``auditor`` audits a batch of documents
     (default ``pipeline.audit``; any function with its signature).
     """
     auditor = auditor or audit
-    names = list(config.get("signals.enabled", []) if signals is None else signals)
+    names = chosen(config, signals)
     known = DocumentState(state, config, names)
     records = known.lookup(items)
     todo = [i for i, record in enumerate(records) if record is None]
@@ -261,6 +262,6 @@ def open_incremental(
     path: str | Path, config: Config, signals: Sequence[str] | None, progress: Progress | None
 ) -> Iterator[StreamState]:
     """Open the state database at ``path`` for a run with these signals (default: config's)."""
-    names = list(config.get("signals.enabled", []) if signals is None else signals)
+    names = chosen(config, signals)
     with StateDB(path) as db:
         yield StreamState(db, config, names, progress)

@@ -6,19 +6,15 @@ Playwright never downloads one. Every test here skips, saying why, when either i
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for chromium
-
-from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-
-from mtaudit.reports.html import write_html  # noqa: E402
-from mtaudit.runfile import Run  # noqa: E402
+from mtaudit.reports.html import write_html
+from mtaudit.runfile import Run
+from tests.helpers.chromium import CHROMIUM, CHROMIUM_ARGS
 
 VIEWPORT = {"width": 1400, "height": 1000}
 

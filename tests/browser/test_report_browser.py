@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from helpers.run_fixtures import HOSTILE, arabic_run, hostile_run, large_run
 
 from mtaudit.cli import main
+from tests.helpers.run_fixtures import HOSTILE, arabic_run, hostile_run, large_run
 
 pytestmark = pytest.mark.browser
 
