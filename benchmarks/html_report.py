@@ -3,7 +3,7 @@
 Generates synthetic runs (default 5,000 sentences, and 500 as the baseline in the same run),
 writes their reports, and opens each several times in a fresh browser context, measuring:
 
-- render: Python time of ``render_html`` (run dict to page text);
+- render: Python time of ``render_html`` (typed run to page text);
 - load: navigation start to the page being ready (data parsed, summary, charts and first chunk
   of sentences built), read from ``performance.now()`` inside the page;
 - filter: clicking the "none" severity chip (hiding unflagged sentences) until the list is
