@@ -6,7 +6,7 @@ import importlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from mtaudit.errors import ConfigError
+from mtaudit.errors import ConfigError, MtauditError
 
 
 def resolve(entry: Any) -> Any:
@@ -17,8 +17,17 @@ def resolve(entry: Any) -> Any:
     return entry
 
 
-def lookup(entries: Mapping[str, Any], name: str, unknown: Callable[[], str]) -> Any:
-    """The object registered as ``name``; ``ConfigError(unknown())`` when there is none."""
+def lookup(
+    entries: Mapping[str, Any],
+    name: str,
+    unknown: Callable[[], str],
+    error: type[MtauditError] = ConfigError,
+) -> Any:
+    """The object registered as ``name``; ``error(unknown())`` when there is none.
+
+    A name from the configuration is a ``ConfigError``; one from the command line is given
+    ``UsageError``.
+    """
     if name not in entries:
-        raise ConfigError(unknown())
+        raise error(unknown())
     return resolve(entries[name])

@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar, cast
 
 from mtaudit.errors import InputError
 from mtaudit.types import (
@@ -40,6 +40,7 @@ SCHEMA = "mtaudit.run/1"
 """The run schema this version writes and reads."""
 
 Span = tuple[int, int]
+T = TypeVar("T")
 
 
 # -- shape checks ----------------------------------------------------------------------------
@@ -75,37 +76,26 @@ class _Shape:
             self.fail(f"{self.where} has no string {key!r}")
         return value
 
-    def get_int(self, key: str, default: int) -> int:
+    def _optional(self, key: str, default: T, kinds: tuple[type, ...], kind: str) -> T:
+        """The value of ``key`` if it is of one of ``kinds`` (exactly), ``default`` if absent."""
         value = self.data.get(key)
         if value is None:
             return default
-        if type(value) is not int:
-            self._wrong(key, "an integer")
-        return value
+        if type(value) not in kinds:
+            self._wrong(key, kind)
+        return cast(T, value)
+
+    def get_int(self, key: str, default: int) -> int:
+        return self._optional(key, default, (int,), "an integer")
 
     def get_number(self, key: str, default: float) -> float:
-        value = self.data.get(key)
-        if value is None:
-            return default
-        if type(value) not in (int, float):
-            self._wrong(key, "a number")
-        return value  # type: ignore[no-any-return]
+        return self._optional(key, default, (int, float), "a number")
 
     def get_bool(self, key: str, default: bool) -> bool:
-        value = self.data.get(key)
-        if value is None:
-            return default
-        if type(value) is not bool:
-            self._wrong(key, "true or false")
-        return value
+        return self._optional(key, default, (bool,), "true or false")
 
     def get_str(self, key: str, default: str) -> str:
-        value = self.data.get(key)
-        if value is None:
-            return default
-        if type(value) is not str:
-            self._wrong(key, "a string")
-        return value
+        return self._optional(key, default, (str,), "a string")
 
     def opt_str(self, key: str) -> str | None:
         value = self.data.get(key)

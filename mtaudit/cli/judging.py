@@ -6,7 +6,7 @@ import json
 import math
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -18,6 +18,9 @@ from mtaudit.errors import UsageError
 from mtaudit.io import LanguageSettings
 from mtaudit.judge import JudgeSettings
 from mtaudit.settings import settings_of
+
+if TYPE_CHECKING:
+    from mtaudit.labelled import Labelled
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -65,6 +68,26 @@ def labelled_options(func: F) -> F:
     return stack(func, options)
 
 
+def _labelled(
+    inputs: tuple[str, ...],
+    config_path: str | None,
+    source_lang: str | None,
+    target_lang: str | None,
+    margin: float,
+    chrf_threshold: float,
+    edit_threshold: float,
+) -> tuple[Config, str, str, list[Labelled]]:
+    """The configuration, the languages (options over the config) and the labelled segments."""
+    from mtaudit.labelled import LabelRules, read_labelled
+
+    config = Config.load(config_path)
+    languages = settings_of(config, LanguageSettings)
+    src = source_lang or languages.source
+    tgt = target_lang or languages.target
+    rules = LabelRules(margin=margin, chrf_threshold=chrf_threshold, edit_threshold=edit_threshold)
+    return config, src, tgt, read_labelled(list(inputs), rules, src, tgt)
+
+
 def _featurise(
     inputs: tuple[str, ...],
     config_path: str | None,
@@ -77,14 +100,11 @@ def _featurise(
     edit_threshold: float,
 ) -> tuple[Config, str, list[Any], list[dict[str, Any]], float]:
     from mtaudit.calibrate import featurise
-    from mtaudit.labelled import LabelRules, describe, read_labelled
+    from mtaudit.labelled import describe
 
-    config = Config.load(config_path)
-    languages = settings_of(config, LanguageSettings)
-    src = source_lang or languages.source
-    tgt = target_lang or languages.target
-    rules = LabelRules(margin=margin, chrf_threshold=chrf_threshold, edit_threshold=edit_threshold)
-    labelled = read_labelled(list(inputs), rules, src, tgt)
+    config, src, tgt, labelled = _labelled(
+        inputs, config_path, source_lang, target_lang, margin, chrf_threshold, edit_threshold
+    )
     if not labelled:
         raise UsageError("no labelled segments in the input")
     click.echo(describe(labelled, list(inputs)), err=True)
@@ -283,15 +303,11 @@ def _from_run(
     """Rows from a saved run: each labelled record's document, matched by id, as audited."""
     from mtaudit.calibrate import Row
     from mtaudit.features import Features
-    from mtaudit.labelled import LabelRules, read_labelled
     from mtaudit.runfile import load_run
 
-    config = Config.load(config_path)
-    languages = settings_of(config, LanguageSettings)
-    src = source_lang or languages.source
-    tgt = target_lang or languages.target
-    rules = LabelRules(margin=margin, chrf_threshold=chrf_threshold, edit_threshold=edit_threshold)
-    labelled = read_labelled(list(inputs), rules, src, tgt)
+    _config, src, tgt, labelled = _labelled(
+        inputs, config_path, source_lang, target_lang, margin, chrf_threshold, edit_threshold
+    )
     run = load_run(run_path)
     documents = {d.id: d for d in run.documents}
     rows = []

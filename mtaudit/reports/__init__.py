@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from mtaudit.errors import UsageError
-from mtaudit.registry import resolve
+from mtaudit.registry import lookup
 
 if TYPE_CHECKING:
     from mtaudit.reports.problems import Gated
@@ -111,23 +111,23 @@ def register(name: str, fmt: str | ReportFormat) -> None:
 
 def get_format(name: str) -> ReportFormat:
     """The report format registered as ``name``; ``UsageError`` naming the known ones."""
-    try:
-        entry = FORMATS[name]
-    except KeyError:
-        known = ", ".join(FORMATS)
-        raise UsageError(f"--format: unknown report format {name!r} (known: {known})") from None
-    fmt: ReportFormat = resolve(entry)
+    fmt: ReportFormat = lookup(
+        FORMATS,
+        name,
+        lambda: f"--format: unknown report format {name!r} (known: {', '.join(FORMATS)})",
+        UsageError,
+    )
     return fmt
 
 
 def get_ci_format(name: str) -> CiFormat:
     """The CI output registered as ``name``; ``UsageError`` naming the known ones."""
-    try:
-        entry = CI_FORMATS[name]
-    except KeyError:
-        known = ", ".join(CI_FORMATS)
-        raise UsageError(f"unknown CI output {name!r} (known: {known})") from None
-    fmt: CiFormat = resolve(entry)
+    fmt: CiFormat = lookup(
+        CI_FORMATS,
+        name,
+        lambda: f"unknown CI output {name!r} (known: {', '.join(CI_FORMATS)})",
+        UsageError,
+    )
     return fmt
 
 
