@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import marshal
 import re
 from pathlib import Path
 from typing import Any
@@ -15,15 +16,9 @@ from mtaudit.cli import main
 from mtaudit.config import Config
 from mtaudit.pipeline import audit
 from mtaudit.reports.json_report import run_to_dict
-from mtaudit.state import (
-    StateDB,
-    audit_incremental,
-    content_hash,
-    decode,
-    encode,
-    pack,
-    unpack,
-)
+from mtaudit.runfile import RunDocument
+from mtaudit.state import StateDB, audit_incremental, content_hash, decode, encode
+from mtaudit.state.records import LAYOUT
 from mtaudit.types import Document
 
 TEXTS = [
@@ -65,7 +60,8 @@ def spy(monkeypatch: pytest.MonkeyPatch) -> Spy:
 def _run(
     db: StateDB, docs: list[Document], config: Config | None = None
 ) -> tuple[dict[str, Any], state_module.Incremental]:
-    return audit_incremental(docs, config or Config.load(), db, signals=[])
+    run, stats = audit_incremental(docs, config or Config.load(), db, signals=[])
+    return run.to_dict(), stats
 
 
 def test_second_run_on_an_unchanged_feed_audits_nothing(tmp_path: Path, spy: Spy) -> None:
@@ -247,20 +243,28 @@ def test_cli_state_that_cannot_be_opened_is_a_clear_error(tmp_path: Path) -> Non
 
 
 def test_stored_records_round_trip_with_their_texts() -> None:
-    doc = Document("d", "Target text.", "نص المصدر.", "ar", "en")
-    record = {"id": "d", "target": "Target text.", "source": "other", "summary": {}, "x": [1]}
-    packed = pack(record, doc)
-    assert packed["target"] is None and packed["source"] == "other"  # only the document's own
-    assert list(unpack(packed, doc).items()) == list(record.items())
+    target = (
+        "The minister said said on Monday that 12 projects were approved. "
+        "Share this:\n\nTwitter\n\nFacebook\n\nPrices rose sharply in the capital."
+    )
+    doc = Document("d", target, "قال الوزير يوم الاثنين إن 14 مشروعا أقرت.", "ar", "en")
+    record = RunDocument.from_result(audit([doc], Config.load(), signals=[]).documents[0])
+    assert any(s.checks for s in record.sentences) and record.source == doc.source
+    blob = encode(record, doc)
+    assert doc.target.encode() not in blob  # the document's own texts are not stored
+    assert decode(blob, doc) == record
+    assert decode(blob, doc).to_dict() == record.to_dict()
+    record.source = "مصدر آخر."  # a text that is not the document's own is kept
     assert decode(encode(record, doc), doc) == record
-    assert decode(b"not a record", doc) is None
+    for bad in (b"not a record", marshal.dumps((LAYOUT + 1, "d")), marshal.dumps((LAYOUT,))):
+        assert decode(bad, doc) is None
 
 
 def test_progress_counts_reused_sentences_not_documents(tmp_path: Path) -> None:
     with StateDB(tmp_path / "state.sqlite3") as db:
         first: list[int] = []
         run, _ = audit_incremental(_docs(), Config.load(), db, signals=[], progress=first.append)
-        sentences = run["summary"]["sentences"]
+        sentences = run.summary.sentences
         assert sum(first) == sentences > 6
         again: list[int] = []
         changed = {1: "One new story. It has two sentences."}
@@ -268,7 +272,7 @@ def test_progress_counts_reused_sentences_not_documents(tmp_path: Path) -> None:
             _docs(changed=changed), Config.load(), db, signals=[], progress=again.append
         )
         assert stats.audited == 1
-        assert sum(again) == run["summary"]["sentences"]
+        assert sum(again) == run.summary.sentences
 
 
 # -- the fidelity signal reads the translation cache ------------------------------------------
@@ -406,7 +410,7 @@ def test_recorded_reads_cover_every_cached_translation_the_audit_reads(
     reads = TranslationReads(config)
     derived = {
         (direction, text)
-        for record in run["documents"]
+        for record in run.documents
         for direction, texts in reads.of(record).items()
         for text in texts
     }

@@ -10,6 +10,8 @@ small penalty; empty beads gain nothing. The search is banded around the diagona
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
 
 from mtaudit.align.band import solve
 from mtaudit.types import Bead
@@ -17,13 +19,22 @@ from mtaudit.types import Bead
 MOVES = ((1, 1), (1, 2), (2, 1), (1, 0), (0, 1))
 
 
+@dataclass(frozen=True)
+class BeadSettings:
+    """The ``[fidelity]`` keys of this method: the 1-2/2-1 penalty and the search band."""
+
+    SECTION: ClassVar[str] = "fidelity"
+    align_merge_penalty: float
+    align_band: int
+
+
 def align(
     source: Sequence[str],
     back_translations: Sequence[str],
     similarity: Callable[[str, str], float],
     *,
-    merge_penalty: float = 0.05,
-    width: int = 10,
+    merge_penalty: float,
+    width: int,
 ) -> list[Bead]:
     """Align ``source`` sentences with target sentences via their ``back_translations``.
 

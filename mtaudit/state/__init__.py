@@ -1,10 +1,10 @@
 """Incremental audits: a SQLite state database of each document's verdicts.
 
-A row holds one document's audited record (as in the JSON run) under two keys: the hash of the
-document's content (id, texts, languages, origin, metadata) and the hash of the settings that
-can change its verdicts. With the fidelity signal, the row also holds a digest of the cached
-translations the record was made from. Rerunning on a feed audits only documents whose content,
-relevant settings or cached translations changed, and reports on all of them.
+A row holds one document's audited record under two keys: the hash of the document's content
+(id, texts, languages, origin, metadata) and the hash of the settings that can change its
+verdicts. With the fidelity signal, the row also holds a digest of the cached translations the
+record was made from. Rerunning on a feed audits only documents whose content, relevant settings
+or cached translations changed, and reports on all of them.
 
 The keys are built in ``keys.py`` (the settings key is per document: a change to the English
 fluency model re-audits English targets only), the database lives in ``db.py``, ``records.py``
@@ -26,15 +26,14 @@ from typing import Any
 from mtaudit.config import Config
 from mtaudit.errors import InputError
 from mtaudit.pipeline import audit
-from mtaudit.reports.json_report import SCHEMA as RUN_SCHEMA
-from mtaudit.reports.json_report import document_to_dict
-from mtaudit.reports.stream import RunTotals
+from mtaudit.runfile import Run, RunDocument, RunSummary
+from mtaudit.signals import chosen
 from mtaudit.state.db import STATE_ENV, Row, StateDB, Stored, default_path
 from mtaudit.state.keys import Settings, code_digest, content_hash
 from mtaudit.state.reads import Reads, TranslationReads, uses_translations
 from mtaudit.state.reads import dump as dump_reads
 from mtaudit.state.reads import load as load_reads
-from mtaudit.state.records import KeptOut, collector_paused, decode, encode, pack, unpack
+from mtaudit.state.records import KeptOut, collector_paused, decode, encode
 from mtaudit.types import Document, RunResult
 
 __all__ = [
@@ -51,9 +50,7 @@ __all__ = [
     "open_incremental",
     "decode",
     "encode",
-    "pack",
     "summarise",
-    "unpack",
 ]
 
 BATCH_DOCUMENTS = 50
@@ -115,11 +112,11 @@ class DocumentState:
             if digest == stored[key].reads_digest
         }
 
-    def lookup(self, items: Sequence[Document | InputError]) -> list[dict[str, Any] | None]:
+    def lookup(self, items: Sequence[Document | InputError]) -> list[RunDocument | None]:
         """The stored record of each document, ``None`` where it must be audited."""
         keys = [self.key(item) for item in items]
         stored = self._current(self.db.get_many(k for k in keys if k is not None))
-        out: list[dict[str, Any] | None] = []
+        out: list[RunDocument | None] = []
         with collector_paused():
             for item, key in zip(items, keys, strict=True):
                 row = stored.get(key) if key is not None else None
@@ -133,9 +130,9 @@ class DocumentState:
                 self.kept.hold()  # the records live until the run ends (see records.py)
         return out
 
-    def remember(self, pairs: Iterable[tuple[Document, dict[str, Any]]]) -> None:
+    def remember(self, pairs: Iterable[tuple[Document, RunDocument]]) -> None:
         """Store the records of audited documents (one transaction); errors are not stored."""
-        kept = [(doc, record) for doc, record in pairs if record.get("error") is None]
+        kept = [(doc, record) for doc, record in pairs if record.error is None]
         reads: list[Reads] = []
         digests: list[str] = []
         if self.reads is not None:
@@ -173,12 +170,9 @@ def _merge_statuses(signatures: list[dict[str, Any]]) -> dict[str, Any]:
     return merged
 
 
-def summarise(documents: list[dict[str, Any]]) -> dict[str, Any]:
-    """The run summary from document records (as ``run_to_dict`` computes it)."""
-    totals = RunTotals()
-    for doc in documents:
-        totals.add(doc)
-    return totals.summary()
+def summarise(documents: list[RunDocument]) -> RunSummary:
+    """The run summary from document records."""
+    return RunSummary.of(documents)
 
 
 def audit_incremental(
@@ -191,15 +185,15 @@ def audit_incremental(
     progress: Progress | None = None,
     batch: int = BATCH_DOCUMENTS,
     auditor: Callable[..., RunResult] | None = None,
-) -> tuple[dict[str, Any], Incremental]:
+) -> tuple[Run, Incremental]:
     """Audit the documents the state does not know under current settings; reuse the rest.
 
-    Returns the whole run as a dictionary (schema ``mtaudit.run/1``, documents in input order)
-    and how many documents were audited and reused. ``auditor`` audits a batch of documents
+    Returns the whole run (documents in input order) and how many documents were audited and
+    reused. ``auditor`` audits a batch of documents
     (default ``pipeline.audit``; any function with its signature).
     """
     auditor = auditor or audit
-    names = list(config.get("signals.enabled", []) if signals is None else signals)
+    names = chosen(config, signals)
     known = DocumentState(state, config, names)
     try:
         return _audit_known(items, config, known, names, strict, progress, batch, auditor)
@@ -216,12 +210,12 @@ def _audit_known(
     progress: Progress | None,
     batch: int,
     auditor: Callable[..., RunResult],
-) -> tuple[dict[str, Any], Incremental]:
+) -> tuple[Run, Incremental]:
     state = known.db
     records = known.lookup(items)
     todo = [i for i, record in enumerate(records) if record is None]
     if progress and len(items) > len(todo):
-        progress(sum(len(r.get("sentences") or []) for r in records if r is not None))
+        progress(sum(len(r.sentences) for r in records if r is not None))
     signatures: list[dict[str, Any]] = []
     for start in range(0, len(todo), batch):
         chunk = todo[start : start + batch]
@@ -231,7 +225,7 @@ def _audit_known(
         signatures.append(run.signature)
         done = []
         for i, result in zip(chunk, run.documents, strict=True):
-            record = records[i] = document_to_dict(result)
+            record = records[i] = RunDocument.from_result(result)
             item = items[i]
             if isinstance(item, Document):
                 done.append((item, record))
@@ -246,12 +240,7 @@ def _audit_known(
             state.signature(run_key) or auditor([], config, signals=names, strict=strict).signature
         )
     documents = [r for r in records if r is not None]
-    return {
-        "schema": RUN_SCHEMA,
-        "signature": signature,
-        "summary": summarise(documents),
-        "documents": documents,
-    }, known.counts
+    return Run.of(signature, documents), known.counts
 
 
 class StreamState:
@@ -285,10 +274,10 @@ class StreamState:
         records = self.known.lookup(listed)
         pending = [i for i, record in enumerate(records) if record is None]
         if self.progress:
-            self.progress(sum(len(r.get("sentences") or []) for r in records if r is not None))
+            self.progress(sum(len(r.sentences) for r in records if r is not None))
         emitted = 0
 
-        def ready() -> list[dict[str, Any]]:
+        def ready() -> list[RunDocument]:
             nonlocal emitted
             out = []
             while emitted < len(records) and records[emitted] is not None:
@@ -333,7 +322,7 @@ def open_incremental(
     path: str | Path, config: Config, signals: Sequence[str] | None, progress: Progress | None
 ) -> Iterator[StreamState]:
     """Open the state database at ``path`` for a run with these signals (default: config's)."""
-    names = list(config.get("signals.enabled", []) if signals is None else signals)
+    names = chosen(config, signals)
     with StateDB(path) as db:
         stream = StreamState(db, config, names, progress)
         try:

@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from mtaudit.config import Config
+from mtaudit.runfile import RunDocument
 from mtaudit.translate.cache import normalise
 
 Reads = dict[str, list[str]]
@@ -40,11 +40,12 @@ class TranslationReads:
     """Derives a record's reads and digests what the translation cache holds for them."""
 
     def __init__(self, config: Config) -> None:
-        from mtaudit.signals.fidelity import PARTS
+        from mtaudit.settings import settings_of
+        from mtaudit.signals.fidelity import FidelitySettings
         from mtaudit.translate.shared import Translations
 
         self.config = config
-        parts = set(config.get("fidelity.parts", list(PARTS)))
+        parts = set(settings_of(config, FidelitySettings).parts)
         self.backward = bool(parts & {"back_translation", "round_trip"})
         self.forward = "forward" in parts
         self.round_trip = "round_trip" in parts
@@ -54,21 +55,21 @@ class TranslationReads:
         """Close the translation cache if it was opened."""
         self.translations.close()
 
-    def of(self, record: Mapping[str, Any]) -> Reads:
+    def of(self, record: RunDocument) -> Reads:
         """The texts the fidelity signal had translated for this record, by direction."""
-        src, tgt = str(record.get("source_lang")), str(record.get("target_lang"))
+        src, tgt = record.source_lang, record.target_lang
         back, forth = f"{tgt}-{src}", f"{src}-{tgt}"
         found: dict[str, dict[str, None]] = {back: {}, forth: {}}
-        for sent in record.get("sentences") or []:
-            text = normalise(str(sent.get("text") or ""))
-            source = normalise(str(sent.get("source") or ""))
+        for sent in record.sentences:
+            text = normalise(sent.text)
+            source = normalise(sent.source or "")
             if text and self.backward:
                 found[back][text] = None
             if source:
                 if self.forward:
                     found[forth][source] = None
             elif self.round_trip:
-                first = normalise(str((sent.get("texts") or {}).get("back_translation") or ""))
+                first = normalise(sent.texts.get("back_translation") or "")
                 if first:
                     found[forth][first] = None
         return {direction: list(texts) for direction, texts in found.items() if texts}

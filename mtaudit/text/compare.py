@@ -1,4 +1,6 @@
-"""Comparing a text with its back-translation, forward translation or round trip.
+"""Comparing two texts: a sentence with its back-translation, forward translation or round trip.
+
+Used by translation-based alignment, the fidelity signal and the chrF labels of labelled data.
 
 Sentence-level chrF, BLEU and TER from sacrebleu, after a normalisation that suits the language:
 for Arabic, diacritics and tatweel are dropped, alef/ya/ta-marbuta variants folded and
@@ -20,9 +22,8 @@ from sacrebleu.metrics.chrf import CHRF
 from sacrebleu.metrics.helpers import extract_all_char_ngrams
 from sacrebleu.metrics.ter import TER
 
-from mtaudit.checks.numbers import normalise as ascii_digits
-from mtaudit.checks.numbers import numbers as number_groups
 from mtaudit.errors import ConfigError
+from mtaudit.text.numbers import ascii_digits, numbers
 
 _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _ARABIC_FOLD = str.maketrans(
@@ -160,15 +161,6 @@ class ChrfMemo:
         score = float(self.metric._compute_f_score(stats))
         _remember((self.lang, hypothesis, reference), score)
         return score
-
-
-def numbers(text: str) -> list[tuple[str, int, int]]:
-    """Numbers in ``text`` as (value, start, end), read as the ``numbers`` check reads them.
-
-    Arabic-Indic digits and separators are understood; a number with separators gives one value
-    per digit group (``9:30`` and ``9.30`` both give 9 and 30), each with the whole number's span.
-    """
-    return [(value, start, end) for value, (start, end) in number_groups(text)]
 
 
 def lost_numbers(text: str, other: str) -> list[tuple[str, int, int]]:
