@@ -63,7 +63,10 @@ def write_text_atomic(text: str, path: str | os.PathLike[str]) -> Path:
     The file is always valid UTF-8: a lone surrogate (half a character, as an undecodable file
     name gives) is written as U+FFFD.
     """
-    text = _LONE_SURROGATE.sub("\ufffd", text)
+    try:
+        text.encode("utf-8")  # one pass in C; a report of megabytes rarely holds a surrogate
+    except UnicodeEncodeError:
+        text = _LONE_SURROGATE.sub("\ufffd", text)
     with open_atomic(path) as fh:
         fh.write(text)
     return Path(path)

@@ -22,7 +22,7 @@ class Severity(IntEnum):
     @property
     def label(self) -> str:
         """The lower-case name used in configs and reports."""
-        return self.name.lower()
+        return _LABELS[self]  # looked up: reports ask for it once a sentence or more
 
     @classmethod
     def parse(cls, name: str) -> Severity:
@@ -31,6 +31,9 @@ class Severity(IntEnum):
             return cls[name.strip().upper()]
         except KeyError:
             raise ValueError(f"unknown severity {name!r}") from None
+
+
+_LABELS = {level: level.name.lower() for level in Severity}
 
 
 @dataclass(frozen=True)
