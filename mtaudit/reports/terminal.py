@@ -7,6 +7,7 @@ Sentences are numbered from 1 ("sentence 3" is the third), as in the HTML report
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 
 import click
@@ -40,13 +41,9 @@ def _counts(sentences: list[RunSentence]) -> str:
 
     For example "5 flagged (1 critical, 4 major); 3 more with minor findings".
     """
-    flagged = [s for s in sentences if s.flagged]
-    parts = [
-        f"{n} {level}"
-        for level in SEVERITIES
-        if (n := sum(1 for s in flagged if s.severity.label == level))
-    ]
-    text = f"{len(flagged)} flagged" + (f" ({', '.join(parts)})" if parts else "")
+    flagged = Counter(s.severity for s in sentences if s.flagged)
+    parts = [f"{n} {level}" for level in SEVERITIES if (n := flagged[Severity.parse(level)])]
+    text = f"{flagged.total()} flagged" + (f" ({', '.join(parts)})" if parts else "")
     below = [s.severity for s in sentences if not s.flagged and s.severity is not Severity.NONE]
     if below:
         kind = "minor findings" if set(below) == {Severity.MINOR} else "findings, not flagged"
