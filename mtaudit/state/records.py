@@ -8,7 +8,8 @@ reading the record's JSON object back through ``RunDocument.from_dict``, whose s
 for files from elsewhere; these bytes are only ever written by ``encode``. The rebuilt records
 are trees without cycles that live until the run ends, so the cyclic garbage collector is paused
 while they are built (it would otherwise walk the growing heap several times over for nothing)
-and then told to leave them alone (``gc.freeze``) until the run is over; reference counting
+and then told to leave them alone (``gc.freeze``) until the state database is closed at the end
+of the audit stage (the objects then join the oldest generation); reference counting
 still frees them.
 
 ``marshal`` runs no code when it reads (unlike ``pickle``): a tampered state file can hold
