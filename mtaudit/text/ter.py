@@ -70,8 +70,8 @@ class EditDistance:
         width = math.ceil(ratio / 2 + _BEAM_WIDTH) if ratio / 2 > _BEAM_WIDTH else _BEAM_WIDTH
         return width - 2
 
-    def advance(self, state: State, words: Sequence[str]) -> list[State]:
-        """The states after each of ``words`` in turn, from ``state``."""
+    def advance(self, state: State, words: Sequence[str], keep: bool = True) -> list[State]:
+        """The states after each of ``words`` from ``state`` (without ``keep``: the last)."""
         vp, vn, dist = state
         full, last, peq = self.full, self.last, self.peq
         states = []
@@ -88,8 +88,9 @@ class EditDistance:
             hn = (hn << 1) & full
             vp = (hn | ~(d0 | hp)) & full
             vn = hp & d0
-            states.append((vp, vn, dist))
-        return states
+            if keep:
+                states.append((vp, vn, dist))
+        return states if keep else [(vp, vn, dist)]
 
     def quick(
         self, words_hyp: Sequence[str], state: State | None = None, done: int = 0
@@ -100,7 +101,7 @@ class EditDistance:
         """
         start = state if state is not None else self.start
         rest = words_hyp[done:]
-        dist = self.advance(start, rest)[-1][2] if rest else start[2]
+        dist = self.advance(start, rest, keep=False)[-1][2]
         return dist, dist <= self.safe_limit(len(words_hyp))
 
     def distance(self, words_hyp: Sequence[str]) -> int:
