@@ -3,7 +3,7 @@
 Generates synthetic runs (default 5,000 sentences, and 500 as the baseline in the same run),
 writes their reports, and opens each several times in a fresh browser context, measuring:
 
-- render: Python time of ``render_html`` (run dict to page text);
+- render: Python time of ``render_html`` (typed run to page text);
 - load: navigation start to the page being ready (data parsed, summary, charts and first chunk
   of sentences built), read from ``performance.now()`` inside the page;
 - filter: clicking the "none" severity chip (hiding unflagged sentences) until the list is
@@ -26,12 +26,11 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
-
-from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from run_fixtures import large_run  # noqa: E402
+sys.path.insert(0, str(ROOT))
 
 from mtaudit.reports.html import render_html, write_html  # noqa: E402
+from tests.helpers.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.helpers.run_fixtures import large_run  # noqa: E402
 
 FILTER_JS = """async () => {
     const frame = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));

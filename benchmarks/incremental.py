@@ -112,10 +112,9 @@ def timed(args: list[str]) -> tuple[float, str]:
 
 def tiny_models(folder: Path) -> Path:
     """Build tiny ar-en and en-ar Marian models (as the tests do) and their CTranslate2 copies."""
-    sys.path.insert(0, str(ROOT / "tests"))
-    from helpers.tiny_marian import build_marian
-
+    sys.path.insert(0, str(ROOT))
     from mtaudit.models.convert import convert
+    from tests.helpers.tiny_marian import build_marian
 
     for name, src, tgt, seed in (
         ("opus-mt-ar-en", "ar", "en", 1),

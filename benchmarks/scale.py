@@ -204,14 +204,16 @@ def time_alignment(target: Path, source: Path) -> tuple[float, float, int, int]:
 
 def time_full_table(target: Path, source: Path) -> float:
     """Seconds to align the same article with a band as wide as the table (the old cost)."""
-    from mtaudit.align import align_lengths
+    from mtaudit.align import AlignSettings, align_lengths
     from mtaudit.config import Config
-    from mtaudit.segment import split_sentences
+    from mtaudit.settings import settings_of
+    from mtaudit.text.segment import split_sentences
 
     src = [len(s.text) for s in split_sentences(source.read_text(encoding="utf-8"), "ar")]
     tgt = [len(s.text) for s in split_sentences(target.read_text(encoding="utf-8"), "en")]
     start = time.perf_counter()
-    align_lengths(src, tgt, Config.load(), width=max(len(src), len(tgt)))
+    settings = settings_of(Config.load(), AlignSettings)
+    align_lengths(src, tgt, settings, width=max(len(src), len(tgt)))
     return time.perf_counter() - start
 
 

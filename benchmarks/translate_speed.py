@@ -25,7 +25,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
 
 
 def rss_mib() -> float:
@@ -112,10 +111,10 @@ def main() -> int:
 
     import ctranslate2
     import torch
-    from helpers.tiny_marian import AR_WORDS, TinyShape, build_marian, synthetic_lines
     from transformers import MarianTokenizer
 
     from mtaudit.models.convert import convert
+    from tests.helpers.tiny_marian import AR_WORDS, TinyShape, build_marian, synthetic_lines
 
     torch.set_num_threads(args.threads)
     beams = [int(b) for b in args.beams.split(",")]

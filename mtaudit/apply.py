@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mtaudit.errors import InputError
-from mtaudit.reports.html import documents_digest
+from mtaudit.runfile import SCHEMA as RUN_SCHEMA
+from mtaudit.runfile import Run, documents_digest
 
 CORRECTIONS_SCHEMA = "mtaudit.corrections/1"
 """The corrections schema this version reads and the HTML report writes."""
@@ -88,7 +89,7 @@ def parse_corrections(obj: Any, origin: str | None = None) -> Corrections:
         raise InputError("not a corrections file: expected a JSON object", path=origin)
     schema = obj.get("schema")
     if schema != CORRECTIONS_SCHEMA:
-        hint = " (this is a run; give it with --run)" if schema == "mtaudit.run/1" else ""
+        hint = " (this is a run; give it with --run)" if schema == RUN_SCHEMA else ""
         raise InputError(
             f"unsupported corrections schema {schema!r}; expected {CORRECTIONS_SCHEMA!r}{hint}",
             path=origin,
@@ -145,16 +146,14 @@ def _listing(title: str, problems: list[str]) -> str:
     return text + (f"\n  ... and {more} more" if more else "")
 
 
-def apply_corrections(
-    run: dict[str, Any], corrections: Corrections, origin: str | None = None
-) -> ApplyResult:
-    """Apply ``corrections`` to the target texts of ``run`` (a ``mtaudit.run/1`` dict).
+def apply_corrections(run: Run, corrections: Corrections, origin: str | None = None) -> ApplyResult:
+    """Apply ``corrections`` to the target texts of ``run``.
 
     Every document of the run is returned, corrected or not. Raises ``InputError`` listing every
     decision that does not match the run (unknown document or sentence, changed text or
     offsets, two decisions for one sentence); then nothing is applied.
     """
-    docs = {d["id"]: d for d in run.get("documents") or []}
+    docs = {d.id: d for d in run.documents}
     problems: list[str] = []
     by_doc: dict[str, dict[int, Correction]] = {}
     for c in corrections.entries:
@@ -162,26 +161,24 @@ def apply_corrections(
         if doc is None:
             problems.append(f"unknown document {c.document!r}")
             continue
-        target = doc.get("target")
-        if not isinstance(target, str):
+        target = doc.target
+        if target is None:
             problems.append(f"document {c.document!r} has no target text in the run")
             continue
-        sentence = next(
-            (s for s in doc.get("sentences") or [] if s.get("index") == c.sentence), None
-        )
+        sentence = next((s for s in doc.sentences if s.index == c.sentence), None)
         if sentence is None:
             problems.append(f"document {c.document!r} has no sentence {c.sentence}")
             continue
-        if sentence["text"] != c.original:
+        if sentence.text != c.original:
             problems.append(
-                f"{c.document!r} sentence {c.sentence}: the run reads {_short(sentence['text'])},"
+                f"{c.document!r} sentence {c.sentence}: the run reads {_short(sentence.text)},"
                 f" the correction was made on {_short(c.original)}"
             )
             continue
-        if (sentence["start"], sentence["end"]) != (c.start, c.end):
+        if (sentence.start, sentence.end) != (c.start, c.end):
             problems.append(
                 f"{c.document!r} sentence {c.sentence}: offsets {c.start}-{c.end} differ from the"
-                f" run's {sentence['start']}-{sentence['end']}"
+                f" run's {sentence.start}-{sentence.end}"
             )
             continue
         if target[c.start : c.end] != c.original:
@@ -205,7 +202,7 @@ def apply_corrections(
             "the corrections were exported from a report of other articles; "
             "every corrected sentence still matches this run"
         )
-    signature = str((run.get("signature") or {}).get("text") or "")
+    signature = run.signature_text
     if corrections.run_signature and signature and corrections.run_signature != signature:
         notes.append(
             "the run's settings differ from those the reviewer saw; "
@@ -214,7 +211,7 @@ def apply_corrections(
 
     out: list[CorrectedDocument] = []
     for doc_id, doc in docs.items():
-        text = doc.get("target") or ""
+        text = doc.target or ""
         decided = by_doc.get(doc_id, {})
         result = CorrectedDocument(id=doc_id, text=text)
         for c in sorted(decided.values(), key=lambda c: c.start, reverse=True):

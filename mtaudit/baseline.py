@@ -15,7 +15,7 @@ import json
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,7 +24,7 @@ from typing import Any
 from mtaudit import __version__
 from mtaudit.atomic import write_text_atomic
 from mtaudit.errors import InputError
-from mtaudit.runfile import read_json
+from mtaudit.runfile import Run, RunSentence, read_json
 
 SCHEMA = "mtaudit.baseline/1"
 CORRECTIONS_SCHEMA = "mtaudit.corrections/1"
@@ -47,15 +47,14 @@ def make_key(document: str, text: str, checks: Iterable[str]) -> Key:
     return (document, normalise(text), tuple(sorted(set(checks))))
 
 
-def is_problem(sentence: Mapping[str, Any]) -> bool:
-    """Whether a run's sentence record is a problem (flagged, or any severity)."""
-    return bool(sentence.get("flagged")) or sentence.get("severity", "none") != "none"
+def is_problem(sentence: RunSentence) -> bool:
+    """Whether a run's sentence is a problem (flagged, or any severity)."""
+    return sentence.is_problem
 
 
-def sentence_key(document: str, sentence: Mapping[str, Any]) -> Key:
-    """The key of a run's sentence record."""
-    checks = [str(c.get("id")) for c in sentence.get("checks") or [] if isinstance(c, dict)]
-    return make_key(document, str(sentence.get("text", "")), checks)
+def sentence_key(document: str, sentence: RunSentence) -> Key:
+    """The key of a run's sentence."""
+    return make_key(document, sentence.text, (c.id for c in sentence.checks))
 
 
 @dataclass
@@ -162,7 +161,7 @@ class Baseline:
             added += 1
         return added
 
-    def classify(self, run: Mapping[str, Any]) -> dict[tuple[int, int], str]:
+    def classify(self, run: Run) -> dict[tuple[int, int], str]:
         """Say of every problem in ``run`` whether it is new, known or accepted.
 
         Keys are (document position, sentence position). Accepted entries are matched first,
@@ -171,13 +170,13 @@ class Baseline:
         accepted = Counter(e.key for e in self.entries if e.accepted)
         known = Counter(e.key for e in self.entries if not e.accepted)
         out: dict[tuple[int, int], str] = {}
-        for d, doc in enumerate(run["documents"]):
-            if doc.get("error"):
+        for d, doc in enumerate(run.documents):
+            if doc.error:
                 continue
-            for s, sent in enumerate(doc.get("sentences") or []):
-                if not is_problem(sent):
+            for s, sent in enumerate(doc.sentences):
+                if not sent.is_problem:
                     continue
-                key = sentence_key(doc["id"], sent)
+                key = sentence_key(doc.id, sent)
                 if accepted[key] > 0:
                     accepted[key] -= 1
                     out[(d, s)] = ACCEPTED
@@ -188,31 +187,31 @@ class Baseline:
                     out[(d, s)] = NEW
         return out
 
-    def updated(self, run: Mapping[str, Any]) -> Baseline:
+    def updated(self, run: Run) -> Baseline:
         """The baseline for ``run``: every current problem, keeping accepted marks and notes.
 
         Entries whose sentence is gone (fixed, changed or removed) are dropped; those of
         documents that could not be read this time are kept as they were.
         """
-        unread = {doc["id"] for doc in run["documents"] if doc.get("error")}
+        unread = {doc.id for doc in run.documents if doc.error}
         kept: dict[Key, list[Entry]] = {}
         for entry in sorted(self.entries, key=lambda e: not e.accepted):
             kept.setdefault(entry.key, []).append(entry)
         entries: list[Entry] = []
-        for doc in run["documents"]:
-            if doc.get("error"):
+        for doc in run.documents:
+            if doc.error:
                 continue
-            for sent in doc.get("sentences") or []:
-                if not is_problem(sent):
+            for sent in doc.sentences:
+                if not sent.is_problem:
                     continue
-                key = sentence_key(doc["id"], sent)
+                key = sentence_key(doc.id, sent)
                 previous = kept.get(key)
                 old = previous.pop(0) if previous else None
                 entries.append(
                     Entry(
                         key,
-                        severity=str(sent.get("severity", "")),
-                        reasons=[str(r) for r in sent.get("reasons") or []],
+                        severity=sent.severity.label,
+                        reasons=list(sent.reasons),
                         accepted=bool(old and old.accepted),
                         note=old.note if old else "",
                     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import logging
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,8 @@ from typing import Any
 
 from mtaudit.config_check import LANGUAGE_CODE, problems
 from mtaudit.errors import ConfigError, UsageError
+
+log = logging.getLogger("mtaudit")
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -82,12 +85,26 @@ def _validate(
         raise ConfigError(f"{path}: {found[0]}{more}")
 
 
+def _warn_deprecated(user: dict[str, Any], path: Path) -> None:
+    from mtaudit.settings import DEPRECATED
+
+    for dotted, why in DEPRECATED.items():
+        head, _, key = dotted.rpartition(".")
+        node: Any = user
+        for part in head.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, dict) and key in node:
+            log.warning("%s: %s %s", path, dotted, why)
+
+
 @dataclass
 class Config:
-    """A loaded configuration: nested dictionaries with typed accessors."""
+    """A loaded configuration: nested dictionaries, read by components as typed settings."""
 
     data: dict[str, Any]
     paths: list[Path] = field(default_factory=list)
+    built: dict[type, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    """Typed settings already read from this configuration (``mtaudit.settings.settings_of``)."""
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Config:
@@ -100,6 +117,7 @@ class Config:
             override = _read_toml(user)
             data = _merge(defaults, override)
             _validate(override, defaults, data, user)
+            _warn_deprecated(override, user)
             paths.append(user)
         else:
             _validate(defaults, defaults, defaults, default)
@@ -114,18 +132,15 @@ class Config:
             node = node.get(part, {})
         return node if isinstance(node, dict) else {}
 
-    def get(self, dotted: str, default: Any = None) -> Any:
-        """Return the value at ``dotted`` or ``default`` when any part is missing."""
+    def get(self, dotted: str) -> Any:
+        """Return the value at ``dotted``, ``None`` when any part is missing.
+
+        Components do not read keys one by one: they read their typed settings once
+        (``mtaudit.settings.settings_of``), whose values all come from ``configs/default.toml``.
+        """
         head, _, key = dotted.rpartition(".")
         table = self.section(head) if head else self.data
-        return table.get(key, default)
-
-    def number(self, dotted: str, default: float | None = None) -> float:
-        """Return a numeric value, raising ``ConfigError`` if it is absent or not a number."""
-        value = self.get(dotted, default)
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ConfigError(f"config value {dotted} must be a number, got {value!r}")
-        return float(value)
+        return table.get(key)
 
     def with_overrides(self, overrides: dict[str, Any]) -> Config:
         """Return a copy with dotted keys replaced (used by CLI options)."""

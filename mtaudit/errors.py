@@ -11,9 +11,13 @@ class MtauditError(Exception):
 
     code = "E000"
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, fix: str | None = None) -> None:
+        """``fix``, when given, is what to run or change instead; the message ends with it."""
+        if fix is not None:
+            message = f"{message} (fix: {fix})"
         super().__init__(message)
         self.message = message
+        self.fix = fix
 
     def __str__(self) -> str:
         return f"[{self.code}] {self.message}"
@@ -51,10 +55,6 @@ class ModelMissingError(MtauditError):
 
     code = "E400"
 
-    def __init__(self, message: str, fix: str | None = None) -> None:
-        super().__init__(message if fix is None else f"{message} (fix: {fix})")
-        self.fix = fix
-
 
 class CacheError(MtauditError):
     """The translation cache cannot be opened or written."""
@@ -66,10 +66,6 @@ class PullError(MtauditError):
     """A model could not be fetched; ``fix`` names what to run instead."""
 
     code = "E420"
-
-    def __init__(self, message: str, fix: str | None = None) -> None:
-        super().__init__(message if fix is None else f"{message} (fix: {fix})")
-        self.fix = fix
 
 
 class ExtraMissingError(ModelMissingError):

@@ -13,16 +13,34 @@ import math
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import ClassVar
 
 from mtaudit.errors import UsageError
+from mtaudit.runfile import Run, RunSentence
+from mtaudit.types import Severity
 
 _BUDGET = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$")
 
-SEVERITY_RANK = {"none": 0, "minor": 1, "major": 2, "critical": 3}
+SEVERITY_RANK = {level.label: int(level) for level in Severity}
 MEASURES = ("flagged", "critical", "major", "minor")
 """What a budget can count: flagged sentences, or sentences at a severity or worse."""
 SCOPES = ("run", "document")
+
+
+@dataclass(frozen=True)
+class GateSettings:
+    """``[gate]``: a budget per measure and scope (``""``: no limit), and ``fail_on``."""
+
+    SECTION: ClassVar[str] = "gate"
+    max_flagged: str
+    max_flagged_per_doc: str
+    max_critical: str
+    max_critical_per_doc: str
+    max_major: str
+    max_major_per_doc: str
+    max_minor: str
+    max_minor_per_doc: str
+    fail_on: str
 
 
 @dataclass(frozen=True)
@@ -64,12 +82,11 @@ class Rule:
     budget: Budget
     origin: str
 
-    def counts(self, sentence: Mapping[str, Any]) -> bool:
-        """Whether ``sentence`` (a run's sentence record) counts against this rule."""
+    def counts(self, sentence: RunSentence) -> bool:
+        """Whether ``sentence`` counts against this rule."""
         if self.measure == "flagged":
-            return bool(sentence.get("flagged"))
-        rank = SEVERITY_RANK.get(str(sentence.get("severity", "none")), 0)
-        return rank >= SEVERITY_RANK[self.measure]
+            return sentence.flagged
+        return int(sentence.severity) >= SEVERITY_RANK[self.measure]
 
     @property
     def noun(self) -> str:
@@ -129,11 +146,11 @@ def config_key(measure: str, scope: str) -> str:
 
 
 def build_rules(
-    gate_config: Mapping[str, Any],
+    gate_config: GateSettings,
     options: Mapping[str, str | None],
     fail_on: str | None = None,
 ) -> list[Rule]:
-    """The rules from the ``[gate]`` table, overridden by command-line options.
+    """The rules from the ``[gate]`` settings, overridden by command-line options.
 
     ``options`` maps option names (``--max-major``) to their values, ``None`` when not given;
     an empty string switches off a rule the config sets. ``fail_on`` (``critical``, ``major``
@@ -148,7 +165,7 @@ def build_rules(
             if given is not None:
                 text, origin = given, f"{name} {given}"
             else:
-                value = gate_config.get(key, "")
+                value = getattr(gate_config, key)
                 text, origin = str(value), f"[gate] {key} = {value!r}"
             if not text.strip():
                 continue
@@ -157,7 +174,7 @@ def build_rules(
             except UsageError as exc:
                 raise UsageError(f"{origin}: {exc.message}") from None
             rules.append(Rule(measure, scope, budget, origin))
-    level = fail_on if fail_on is not None else str(gate_config.get("fail_on", "") or "")
+    level = fail_on if fail_on is not None else gate_config.fail_on
     if level.strip():
         if level not in SEVERITY_RANK or level == "none":
             raise UsageError(f"fail-on {level!r} must be one of: critical, major, minor")
@@ -167,24 +184,24 @@ def build_rules(
 
 
 def evaluate_rules(
-    run: Mapping[str, Any], rules: list[Rule], ignored: Collection[tuple[int, int]] = ()
+    run: Run, rules: list[Rule], ignored: Collection[tuple[int, int]] = ()
 ) -> GateResult:
-    """Check a run dictionary against ``rules``.
+    """Check a run against ``rules``.
 
     ``ignored`` holds (document position, sentence position) pairs that do not count (problems a
     baseline knows or a reviewer accepted); percentages are still of all sentences.
     """
     ignore = set(ignored)
-    documents = [d for d in run["documents"]]
+    documents = run.documents
     breaches: list[Breach] = []
     failed: set[int] = set()
     for rule in rules:
         per_doc: dict[int, int] = {}
         total_sentences = 0
         for d, doc in enumerate(documents):
-            if doc.get("error"):
+            if doc.error:
                 continue
-            sentences = doc.get("sentences") or []
+            sentences = doc.sentences
             total_sentences += len(sentences)
             per_doc[d] = sum(
                 1 for s, sent in enumerate(sentences) if (d, s) not in ignore and rule.counts(sent)
@@ -192,7 +209,7 @@ def evaluate_rules(
             if rule.scope == "document":
                 allowed = rule.budget.allows(per_doc[d], len(sentences))
                 if per_doc[d] > allowed:
-                    breaches.append(Breach(rule, doc["id"], per_doc[d], len(sentences), allowed, d))
+                    breaches.append(Breach(rule, doc.id, per_doc[d], len(sentences), allowed, d))
                     failed.add(d)
         if rule.scope == "run":
             count = sum(per_doc.values())
@@ -203,10 +220,8 @@ def evaluate_rules(
     return GateResult(not breaches, breaches, failed)
 
 
-def evaluate(
-    run: dict[str, Any], per_run: Budget | None, per_document: Budget | None
-) -> GateResult:
-    """Check a run dictionary against flag budgets (either may be ``None``)."""
+def evaluate(run: Run, per_run: Budget | None, per_document: Budget | None) -> GateResult:
+    """Check a run against flag budgets (either may be ``None``)."""
     rules = []
     if per_run is not None:
         rules.append(Rule("flagged", "run", per_run, f"budget {per_run}"))

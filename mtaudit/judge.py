@@ -21,16 +21,35 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from mtaudit.config import Config, project_root
 from mtaudit.errors import ConfigError
 from mtaudit.features import CHECKS, Evidence, Features, extract, finding_name, ordered
+from mtaudit.settings import settings_of
 from mtaudit.types import Finding, Pair, Severity, Verdict
 
 FORMAT = "mtaudit.judge/1"
 SHIPPED = Path(__file__).resolve().parent / "data" / "judge"
 BANDS = ("minor", "major", "critical")
+
+
+@dataclass(frozen=True)
+class JudgeSettings:
+    """``[judge]``: which model file per direction, the flag override, and the rules."""
+
+    SECTION: ClassVar[str] = "judge"
+    model: str
+    models: dict[str, str]
+    flag_at: float
+    operating_point: str
+    weight_minor: float
+    weight_major: float
+    weight_critical: float
+    minor: float
+    major: float
+    critical: float
+    flag: float
 
 
 @dataclass(frozen=True)
@@ -143,12 +162,12 @@ class JudgeModel:
         }
 
 
-def model_path(config: Config, direction: str) -> Path | None:
+def model_path(settings: JudgeSettings, direction: str) -> Path | None:
     """The model file for ``direction``: ``[judge.models]`` entry, else the shipped default."""
-    setting = str(config.get("judge.model", "auto"))
+    setting = settings.model
     if setting == "rules":
         return None
-    chosen = config.section("judge.models").get(direction)
+    chosen = settings.models.get(direction)
     if chosen:
         path = Path(str(chosen)).expanduser()
         return path if path.is_absolute() else project_root() / path
@@ -187,24 +206,25 @@ def _verdict(
 class Judge:
     """Judges sentences with the model of their direction, or by rule where there is none."""
 
-    config: Config
+    settings: JudgeSettings
     flag_at: float | None = None
     models: dict[str, JudgeModel | None] = field(default_factory=dict)
 
     @classmethod
     def from_config(cls, config: Config) -> Judge:
         """Read ``[judge]``; model files are loaded on first use per direction."""
-        flag_at = config.number("judge.flag_at", 0.0)
+        settings = settings_of(config, JudgeSettings)
+        flag_at = settings.flag_at
         if not 0.0 <= flag_at <= 1.0:
             raise ConfigError(
                 f"judge.flag_at must be a risk in [0, 1] (0: the model's), got {flag_at}"
             )
-        return cls(config, flag_at or None)
+        return cls(settings, flag_at or None)
 
     def model_for(self, direction: str) -> JudgeModel | None:
         """The loaded model for ``direction`` (``None``: judged by rule)."""
         if direction not in self.models:
-            path = model_path(self.config, direction)
+            path = model_path(self.settings, direction)
             self.models[direction] = JudgeModel.load(path) if path is not None else None
         return self.models[direction]
 
@@ -252,31 +272,31 @@ class Judge:
 
     def by_rule(self, features: Features) -> Verdict:
         """Noisy-or of severity weights over merged findings (directions without a model)."""
-        number = self.config.number
+        s = self.settings
         weights = {
             Severity.NONE: 0.0,
-            Severity.MINOR: number("judge.weight_minor", 0.25),
-            Severity.MAJOR: number("judge.weight_major", 0.6),
-            Severity.CRITICAL: number("judge.weight_critical", 0.9),
+            Severity.MINOR: s.weight_minor,
+            Severity.MAJOR: s.weight_major,
+            Severity.CRITICAL: s.weight_critical,
         }
         keep = 1.0
         for piece in features.pieces:
             keep *= 1.0 - min(max(weights[piece.severity], 0.0), 1.0)
-        bands = {b: number(f"judge.{b}", d) for b, d in zip(BANDS, (0.2, 0.5, 0.85), strict=True)}
-        flag = number("judge.flag", 0.5) if self.flag_at is None else self.flag_at
+        bands = {"minor": s.minor, "major": s.major, "critical": s.critical}
+        flag = s.flag if self.flag_at is None else self.flag_at
         return _verdict(1.0 - keep, flag, bands, features.pieces, ["rules"])
 
 
 _METRIC_FEATURES = {"bleu_gap": "bleu", "ter": "ter"}
 
 
-def fidelity_metrics(config: Config, direction: str) -> dict[str, frozenset[str]]:
+def fidelity_metrics(settings: JudgeSettings, direction: str) -> dict[str, frozenset[str]]:
     """The comparison metrics each fidelity part must compute for ``direction``'s judge model.
 
     chrF always; BLEU or TER only where a feature of the model reads them with a non-zero
     weight (``fidelity.<part>.bleu_gap``, ``fidelity.<part>.ter``). Without a model: chrF only.
     """
-    path = model_path(config, direction)
+    path = model_path(settings, direction)
     wanted: dict[str, set[str]] = {}
     if path is not None:
         for basis in JudgeModel.load(path).models:

@@ -66,7 +66,7 @@ def read_labelled(
     target_lang: str = "en",
 ) -> list[Labelled]:
     """Read labelled sets; raise ``InputError`` naming the first bad record."""
-    from mtaudit.signals.fidelity_compare import compare
+    from mtaudit.text.compare import compare
 
     docs: list[Document] = []
     feeds = []

@@ -12,18 +12,20 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 
 from mtaudit import __version__
-from mtaudit.align import Translate, align
-from mtaudit.boilerplate import find_blocks, merge_blocks
+from mtaudit.align import Alignment, Translate, align
 from mtaudit.checks import Check, DocContext, build_checks
 from mtaudit.checks.suppression import Suppressor
 from mtaudit.config import Config
 from mtaudit.errors import InputError, ModelMissingError
 from mtaudit.judge import Judge
-from mtaudit.segment import paragraphs, split_paragraph, split_sentences
-from mtaudit.signals import Signal, load
+from mtaudit.settings import settings_of
+from mtaudit.signals import Signal, chosen, load
+from mtaudit.signals.fidelity import FidelitySettings
+from mtaudit.text.boilerplate import find_blocks, merge_blocks
+from mtaudit.text.segment import paragraphs, split_paragraph, split_sentences
 from mtaudit.translate.shared import Translations
 from mtaudit.types import (
     Block,
@@ -53,6 +55,23 @@ PROGRESS_SLICE = 256
 LARGE_BATCH = 100_000
 """Characters of target text from which a batch names its stages."""
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """``[run]``: documents per batch, and Ray actors for model signals."""
+
+    SECTION: ClassVar[str] = "run"
+    batch_size: int
+    ray_actors: int
+
+
+@dataclass(frozen=True)
+class BoilerplateSettings:
+    """``[checks.boilerplate]``: whether web-page furniture is set aside as non-prose."""
+
+    SECTION: ClassVar[str] = "checks.boilerplate"
+    enabled: bool
 
 
 @dataclass
@@ -129,7 +148,7 @@ def segment_target(document: Document, config: Config) -> tuple[list[Sentence], 
     text = document.target
     paras = paragraphs(text)
     blocks: dict[int, Block] = {}
-    if config.get("checks.boilerplate.enabled", True):
+    if settings_of(config, BoilerplateSettings).enabled:
         blocks = {p.index: b for p, b in find_blocks(text, paras)}
     sentences: list[Sentence] = []
     for para in paras:
@@ -244,7 +263,7 @@ def prepare(
     beads = align(
         source,
         sentences,
-        config,
+        Alignment.from_config(config),
         source_lang=document.source_lang,
         target_lang=document.target_lang,
         translate=translate,
@@ -397,13 +416,13 @@ class Auditor:
     ) -> None:
         self.config = config
         self.strict = strict
-        names = list(config.get("signals.enabled", []) if signals is None else signals)
+        names = chosen(config, signals)
         self.translations = Translations(config)
         self.signals: list[Signal] = [load(name, config, self.translations) for name in names]
         self.checks = build_checks(config)
         self.suppressor = Suppressor.from_config(config)
         self.judge = Judge.from_config(config)
-        parts = config.get("fidelity.parts", ["back_translation"])
+        parts = settings_of(config, FidelitySettings).parts
         self.align_by_translation = "fidelity" in names and "back_translation" in parts
         self.statuses: list[SignalStatus] = []
 
@@ -521,11 +540,15 @@ class Auditor:
         self,
         items: Iterable[Document | InputError],
         *,
-        batch_size: int = 64,
+        batch_size: int | None = None,
         progress: Progress | None = None,
     ) -> Iterator[DocumentResult]:
-        """Audit ``items`` batch by batch; yield results in input order as batches finish."""
-        for batch in batched(items, max(1, batch_size)):
+        """Audit ``items`` batch by batch; yield results in input order as batches finish.
+
+        Batches hold ``batch_size`` documents (default: ``[run] batch_size``).
+        """
+        size = batch_size or settings_of(self.config, RunSettings).batch_size
+        for batch in batched(items, max(1, size)):
             yield from self.audit_batch(batch, progress)
 
 
@@ -557,7 +580,7 @@ def audit(
     are audited in batches of ``batch_size`` (default: ``[run] batch_size``).
     """
     auditor = Auditor(config, signals=signals, strict=strict)
-    size = batch_size or int(config.number("run.batch_size", 64))
+    size = batch_size or settings_of(config, RunSettings).batch_size
     try:
         results = list(auditor.stream(items, batch_size=size, progress=progress))
     finally:

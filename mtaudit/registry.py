@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable, Mapping
 from typing import Any
+
+from mtaudit.errors import ConfigError, MtauditError
 
 
 def resolve(entry: Any) -> Any:
@@ -12,3 +15,19 @@ def resolve(entry: Any) -> Any:
         module, _, attr = entry.partition(":")
         return getattr(importlib.import_module(module), attr)
     return entry
+
+
+def lookup(
+    entries: Mapping[str, Any],
+    name: str,
+    unknown: Callable[[], str],
+    error: type[MtauditError] = ConfigError,
+) -> Any:
+    """The object registered as ``name``; ``error(unknown())`` when there is none.
+
+    A name from the configuration is a ``ConfigError``; one from the command line is given
+    ``UsageError``.
+    """
+    if name not in entries:
+        raise error(unknown())
+    return resolve(entries[name])

@@ -1,7 +1,7 @@
 """Running an audit in batches: in this process, or across a pool of worker processes.
 
 Either way the documents are cut into the same batches and the results come back batch by batch
-in input order, each document already in its report form (``document_to_dict``), so the output
+in input order, each document already a typed run record (``RunDocument``), so the output
 of ``--jobs 4`` is the output of ``--jobs 1``. A worker builds its ``Auditor`` (and so loads its
 models) once, when the pool starts, not per batch.
 """
@@ -16,12 +16,12 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.pool import AsyncResult
-from typing import Any
 
 from mtaudit.config import Config
 from mtaudit.errors import InputError
-from mtaudit.pipeline import Auditor, Progress, Stage, batched
-from mtaudit.reports.json_report import document_to_dict
+from mtaudit.pipeline import Auditor, Progress, RunSettings, Stage, batched
+from mtaudit.runfile import RunDocument
+from mtaudit.settings import settings_of
 from mtaudit.types import Document, SignalStatus
 
 Item = Document | InputError
@@ -29,9 +29,9 @@ Item = Document | InputError
 
 @dataclass
 class Batch:
-    """One batch's results: documents in report form, its signals' statuses and state."""
+    """One batch's results: typed document records, its signals' statuses and state."""
 
-    documents: list[dict[str, Any]]
+    documents: list[RunDocument]
     statuses: list[SignalStatus]
     sentences: int
     components: dict[str, object]
@@ -51,13 +51,13 @@ def audit_batch(
     progress: Progress | None = None,
     stage: Stage | None = None,
 ) -> Batch:
-    """Audit one batch and turn its results into report records (the stage every executor runs).
+    """Audit one batch and turn its results into typed records (the stage every executor runs).
 
     ``progress`` and ``stage`` are passed to ``Auditor.audit_batch``.
     """
     results = auditor.audit_batch(items, progress, stage)
     return Batch(
-        [document_to_dict(r) for r in results],
+        [RunDocument.from_result(r) for r in results],
         list(auditor.statuses),
         sum(len(r.sentences) for r in results),
         auditor.components(),
@@ -100,7 +100,7 @@ def run_batches(
     ``stage`` names the stages of a large batch (see ``pipeline.Progress`` and ``Stage``). With
     worker processes, ``progress`` is called with the sentence count of each finished batch.
     """
-    size = max(1, batch_size or int(config.number("run.batch_size", 64)))
+    size = max(1, batch_size or settings_of(config, RunSettings).batch_size)
     batches = batched(items, size)
     head = list(itertools.islice(batches, 2))
     if jobs <= 1 or len(head) < 2:

@@ -50,7 +50,7 @@ sys.path.insert(0, str(ROOT))
 from mtaudit.calibrate import calibrate, featurise  # noqa: E402
 from mtaudit.config import Config  # noqa: E402
 from mtaudit.labelled import read_labelled  # noqa: E402
-from mtaudit.signals.fidelity_compare import chrf  # noqa: E402
+from mtaudit.text.compare import chrf  # noqa: E402
 from mtaudit.translate.cache import TranslationCache  # noqa: E402
 from mtaudit.translate.engine import translation_key  # noqa: E402
 from mtaudit.translate.settings import engine_for  # noqa: E402

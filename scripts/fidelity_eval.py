@@ -26,9 +26,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from mtaudit.align import AlignSettings  # noqa: E402
 from mtaudit.config import Config  # noqa: E402
+from mtaudit.settings import settings_of  # noqa: E402
 from mtaudit.signals.fidelity import FidelitySignal  # noqa: E402
-from mtaudit.signals.fidelity_compare import chrf  # noqa: E402
+from mtaudit.text.compare import chrf  # noqa: E402
 from mtaudit.translate.cache import TranslationCache  # noqa: E402
 from mtaudit.translate.engine import translation_key  # noqa: E402
 from mtaudit.translate.settings import engine_for  # noqa: E402
@@ -122,7 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         int(quality[p.doc_id][p.target.index] < medians[p.target.index] - args.margin)
         for p in pairs
     ]
-    ratio = config.number("align.ratio", 1.12)
+    ratio = settings_of(config, AlignSettings).ratio
 
     def length_baseline(p: Pair) -> float:
         return abs(math.log(max(len(p.target.text), 1) / (ratio * max(len(p.source or ""), 1))))

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers.fake_hub import fake_hub  # noqa: F401
-from helpers.fakes import fake_scorer, fake_translator  # noqa: F401
-from helpers.tiny_gpt2 import tiny_gpt2, tiny_gpt2_ct2  # noqa: F401
-from helpers.translate_fixtures import no_model_env, tiny_ct2_models, tiny_models  # noqa: F401
+
+from tests.helpers.fake_hub import fake_hub  # noqa: F401
+from tests.helpers.fakes import fake_scorer, fake_translator  # noqa: F401
+from tests.helpers.tiny_gpt2 import tiny_gpt2, tiny_gpt2_ct2  # noqa: F401
+from tests.helpers.translate_fixtures import no_model_env, tiny_ct2_models, tiny_models  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"

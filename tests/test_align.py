@@ -9,38 +9,42 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
-from helpers.translate_fixtures import make_config
 
-from mtaudit.align import align, align_lengths, align_translations
+from mtaudit.align import Alignment, AlignSettings, align, align_lengths, align_translations
 from mtaudit.align.band import band_width, limits
 from mtaudit.align.length import STEPS, _length_cost
 from mtaudit.config import Config
 from mtaudit.io import read_inputs
 from mtaudit.pipeline import Auditor
-from mtaudit.signals.fidelity_compare import ChrfMemo, chrf
+from mtaudit.text.compare import ChrfMemo, chrf
 from mtaudit.translate.cache import TranslationCache
 from mtaudit.translate.engine import translation_key
 from mtaudit.translate.settings import cache_path, engine_for
 from mtaudit.translate.shared import Translations
 from mtaudit.types import Bead, Sentence
+from tests.helpers.translate_fixtures import make_config
 
 CONFIG = Config.load()
+LENGTHS = Alignment.from_config(CONFIG).lengths
+BEADS = Alignment.from_config(CONFIG).beads
 
 
 # -- the full tables the banded search replaced (kept here as the reference) -------------------
 
 
-def full_lengths(source: Sequence[int], target: Sequence[int], config: Config) -> list[Bead]:
+def full_lengths(
+    source: Sequence[int], target: Sequence[int], settings: AlignSettings
+) -> list[Bead]:
     """Gale-Church over the whole n×m table, as before banding."""
-    ratio = config.number("align.ratio", 1.0)
-    variance = config.number("align.variance", 6.8)
+    ratio = settings.ratio
+    variance = settings.variance
     penalty = {
         (1, 1): 0.0,
-        (1, 2): config.number("align.penalty_1_2", 2.3),
-        (2, 1): config.number("align.penalty_2_1", 2.3),
-        (1, 0): config.number("align.penalty_1_0", 4.6),
-        (0, 1): config.number("align.penalty_0_1", 4.6),
-        (2, 2): config.number("align.penalty_1_2", 2.3) * 2,
+        (1, 2): settings.penalty_1_2,
+        (2, 1): settings.penalty_2_1,
+        (1, 0): settings.penalty_1_0,
+        (0, 1): settings.penalty_0_1,
+        (2, 2): settings.penalty_1_2 * 2,
     }
     n, m = len(source), len(target)
     inf = math.inf
@@ -86,7 +90,7 @@ def full_translations(
                 if di and dj:
                     gain = similarity(" ".join(backs[pj:j]), " ".join(source[pi:i]))
                     if di + dj > 2:
-                        gain -= 0.05
+                        gain -= BEADS.align_merge_penalty
                 if best[pi][pj] + gain > best[i][j]:
                     best[i][j] = best[pi][pj] + gain
                     back[i][j] = (di, dj)
@@ -171,10 +175,10 @@ def test_banded_lengths_equal_full_table(
         flores["ar"][start : start + count], flores["en"][start : start + count], seed, rate
     )
     src, tgt = [len(s) for s in source], [len(t) for t in target]
-    full = full_lengths(src, tgt, CONFIG)
+    full = full_lengths(src, tgt, LENGTHS)
     width = band_width(len(src), len(tgt), 20, 60)
     assert inside(full, len(src), len(tgt), width)
-    assert align_lengths(src, tgt, CONFIG) == full
+    assert align_lengths(src, tgt, LENGTHS) == full
 
 
 @pytest.mark.parametrize(("start", "count", "seed", "rate"), [(0, 30, 7, 0.05), (200, 40, 8, 0.1)])
@@ -190,7 +194,8 @@ def test_banded_translations_equal_full_table(
     full = full_translations(source, backs, similarity)
     width = band_width(len(source), len(backs), 10, 60)
     assert inside(full, len(source), len(backs), width)
-    assert align_translations(source, backs, similarity, width=width) == full
+    merge = BEADS.align_merge_penalty
+    assert align_translations(source, backs, similarity, merge_penalty=merge, width=width) == full
 
 
 @pytest.mark.parametrize(
@@ -228,10 +233,14 @@ def test_bounded_merges_give_the_full_tables_beads(
 
     width = band_width(len(source), len(backs), 10, 60)
     full = full_translations(source, backs, lambda h, r: chrf(h, r, lang) / 100.0)
-    assert align_translations(source, backs, similarity, width=width, bound=bound) == full
+    merge = BEADS.align_merge_penalty
+    bounded = align_translations(
+        source, backs, similarity, merge_penalty=merge, width=width, bound=bound
+    )
+    assert bounded == full
     exact = len(asked)
     asked.clear()
-    assert align_translations(source, backs, similarity, width=width) == full
+    assert align_translations(source, backs, similarity, merge_penalty=merge, width=width) == full
     assert exact < len(asked)
 
 
@@ -242,7 +251,7 @@ def test_narrow_band_still_covers_both_sides(n: int, m: int, width: int) -> None
     rng = random.Random(n * 100 + m)
     src = [rng.randint(20, 200) for _ in range(n)]
     tgt = [rng.randint(20, 200) for _ in range(m)]
-    assert covers(align_lengths(src, tgt, CONFIG, width=width), n, m)
+    assert covers(align_lengths(src, tgt, LENGTHS, width=width), n, m)
 
 
 def test_band_memory_is_one_byte_per_cell() -> None:
@@ -281,12 +290,13 @@ def sentences(texts: list[str]) -> list[Sentence]:
 def test_align_uses_the_given_languages(tmp_path: Path) -> None:
     config = make_config(tmp_path / "none", tmp_path / "c.sqlite3")
     translations = Translations(config)
-    by_length = align(sentences(AR), sentences(EN), config, source_lang="ar", target_lang="en")
+    settings = Alignment.from_config(config)
+    by_length = align(sentences(AR), sentences(EN), settings, source_lang="ar", target_lang="en")
     fill(config, "en-ar", dict(zip(EN, EN_BACK, strict=True)))
     by_translation = align(
         sentences(AR),
         sentences(EN),
-        config,
+        settings,
         source_lang="ar",
         target_lang="en",
         translate=translations.translate_if_available,
@@ -297,7 +307,7 @@ def test_align_uses_the_given_languages(tmp_path: Path) -> None:
     wrong = align(
         sentences(AR),
         sentences(EN),
-        config,
+        settings,
         source_lang="en",
         target_lang="ar",
         translate=translations.translate_if_available,

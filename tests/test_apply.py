@@ -8,17 +8,18 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from run_fixtures import arabic_run, corrections, hostile_run
 
 from mtaudit.apply import apply_corrections, output_name, parse_corrections
 from mtaudit.cli import main
 from mtaudit.errors import InputError
+from mtaudit.runfile import Run
+from tests.helpers.run_fixtures import arabic_run, corrections, hostile_run
 
 DOC1 = "alsumaria-2021-08-02"
 DOC2 = "shafaq-excerpt"
 
 
-def apply(run: dict[str, Any], corr: dict[str, Any]) -> dict[str, str]:
+def apply(run: Run, corr: dict[str, Any]) -> dict[str, str]:
     result = apply_corrections(run, parse_corrections(corr))
     return {d.id: d.text for d in result.documents}
 
@@ -29,15 +30,15 @@ def test_round_trip_replaces_only_corrected_sentences() -> None:
     fixed3 = "He added that the government had allocated 3.2 billion dollars for energy projects."
     corr = corrections(run, [(DOC1, 1, fixed2), (DOC1, 2, fixed3), (DOC1, 3, None)])
     texts = apply(run, corr)
-    before = run["documents"][0]["target"]
+    before = run.documents[0].target or ""
     after = texts[DOC1]
     assert fixed2 in after and fixed3 in after
     assert "2023" not in after and "2.3 billion" not in after
     assert after.count("\n\n") == before.count("\n\n")
-    s = run["documents"][0]["sentences"]
-    expected = before[: s[1]["start"]] + fixed2 + " " + fixed3 + before[s[2]["end"] :]
+    s = run.documents[0].sentences
+    expected = before[: s[1].start] + fixed2 + " " + fixed3 + before[s[2].end :]
     assert after == expected
-    assert texts[DOC2] == run["documents"][1]["target"]
+    assert texts[DOC2] == run.documents[1].target
 
 
 def test_counts_and_notes() -> None:
@@ -51,12 +52,12 @@ def test_counts_and_notes() -> None:
 
 def test_offsets_are_code_points_even_after_astral_characters() -> None:
     run = hostile_run()
-    doc = run["documents"][0]
-    last = doc["sentences"][-1]
-    corr = corrections(run, [(doc["id"], last["index"], "\U0001f600 Fixed here.")])
-    text = apply(run, corr)[doc["id"]]
+    doc = run.documents[0]
+    last = doc.sentences[-1]
+    corr = corrections(run, [(doc.id, last.index, "\U0001f600 Fixed here.")])
+    text = apply(run, corr)[doc.id]
     assert text.endswith("\U0001f600 Fixed here.")
-    assert text[: last["start"]] == doc["target"][: last["start"]]
+    assert text[: last.start] == (doc.target or "")[: last.start]
 
 
 def test_empty_correction_deletes_the_sentence() -> None:
@@ -173,10 +174,10 @@ def test_output_names_are_safe_and_unique() -> None:
         assert "/" not in name and not name.startswith(".") and name.endswith(".txt")
 
 
-def write(tmp_path: Path, run: dict[str, Any], corr: dict[str, Any]) -> tuple[Path, Path]:
+def write(tmp_path: Path, run: Run, corr: dict[str, Any]) -> tuple[Path, Path]:
     run_file = tmp_path / "run.json"
     corr_file = tmp_path / "corrections.json"
-    run_file.write_text(json.dumps(run, ensure_ascii=False), encoding="utf-8")
+    run_file.write_text(json.dumps(run.to_dict(), ensure_ascii=False), encoding="utf-8")
     corr_file.write_text(json.dumps(corr, ensure_ascii=False), encoding="utf-8")
     return run_file, corr_file
 
@@ -258,10 +259,10 @@ def test_apply_on_a_real_audit_changes_only_the_corrected_sentence(
         ],
     )
     assert result.exit_code == 0, result.output
-    run = json.loads(run_file.read_text(encoding="utf-8"))
-    doc = run["documents"][0]
-    sentence = doc["sentences"][1]
-    corr = corrections(run, [(doc["id"], 1, "A corrected sentence."), (doc["id"], 0, None)])
+    run = Run.from_dict(json.loads(run_file.read_text(encoding="utf-8")))
+    doc = run.documents[0]
+    sentence = doc.sentences[1]
+    corr = corrections(run, [(doc.id, 1, "A corrected sentence."), (doc.id, 0, None)])
     corr_file = tmp_path / "corrections.json"
     corr_file.write_text(json.dumps(corr, ensure_ascii=False), encoding="utf-8")
     out = tmp_path / "fixed.txt"
@@ -270,6 +271,6 @@ def test_apply_on_a_real_audit_changes_only_the_corrected_sentence(
     )
     assert result.exit_code == 0, result.output
     original = (root / "examples" / "article.en.txt").read_text(encoding="utf-8")
-    expected = original[: sentence["start"]] + "A corrected sentence." + original[sentence["end"] :]
-    assert doc["target"] == original
+    expected = original[: sentence.start] + "A corrected sentence." + original[sentence.end :]
+    assert doc.target == original
     assert out.read_text(encoding="utf-8") == expected

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from run_fixtures import document, run, sent
 
 from mtaudit.baseline import ACCEPTED, KNOWN, NEW, Baseline, normalise
 from mtaudit.cli import main
 from mtaudit.errors import InputError
+from mtaudit.runfile import Run, RunDocument, RunFinding, RunSentence
+from mtaudit.types import Severity
+from tests.helpers.run_fixtures import document, run, sent
 
-NUMBERS = [{"id": "numbers", "severity": "major", "message": "number changed", "span": None}]
-REPEAT = [{"id": "repetition", "severity": "major", "message": "repeated", "span": None}]
+NUMBERS = [RunFinding("numbers", Severity.MAJOR, "number changed")]
+REPEAT = [RunFinding("repetition", Severity.MAJOR, "repeated")]
 
 BROKEN_A = sent("The minister said 14 stations.", severity="major", checks=NUMBERS)
 BROKEN_B = sent("The council met met on Sunday.", severity="major", checks=REPEAT)
@@ -23,17 +24,17 @@ CLEAN_1 = sent("Residents welcomed the plan.")
 CLEAN_2 = sent("Work starts next month.")
 
 
-def _run(*sentences: dict[str, Any], doc_id: str = "doc") -> dict[str, Any]:
+def _run(*sentences: RunSentence, doc_id: str = "doc") -> Run:
     return run([document(doc_id, [list(sentences)], has_source=False)])
 
 
 BASE = Baseline().updated(_run(CLEAN_1, BROKEN_A, CLEAN_2, BROKEN_B))
 
 
-def _new(current: dict[str, Any], baseline: Baseline = BASE) -> list[str]:
+def _new(current: Run, baseline: Baseline = BASE) -> list[str]:
     statuses = baseline.classify(current)
-    doc = current["documents"][0]
-    return [doc["sentences"][s]["text"] for (_, s), st in sorted(statuses.items()) if st == NEW]
+    doc = current.documents[0]
+    return [doc.sentences[s].text for (_, s), st in sorted(statuses.items()) if st == NEW]
 
 
 @pytest.mark.parametrize(
@@ -55,18 +56,18 @@ def _new(current: dict[str, Any], baseline: Baseline = BASE) -> list[str]:
         ),
         (
             "same sentence, another check fires",
-            _run(sent(BROKEN_A["text"], severity="major", checks=NUMBERS + REPEAT)),
-            [BROKEN_A["text"]],
+            _run(sent(BROKEN_A.text, severity="major", checks=NUMBERS + REPEAT)),
+            [BROKEN_A.text],
         ),
-        ("repeated twice, known once", _run(BROKEN_A, BROKEN_A), [BROKEN_A["text"]]),
+        ("repeated twice, known once", _run(BROKEN_A, BROKEN_A), [BROKEN_A.text]),
         (
             "another document with the same sentence",
             _run(BROKEN_A, doc_id="other"),
-            [BROKEN_A["text"]],
+            [BROKEN_A.text],
         ),
     ],
 )
-def test_matching(case: str, current: dict[str, Any], new: list[str]) -> None:
+def test_matching(case: str, current: Run, new: list[str]) -> None:
     assert _new(current) == new, case
 
 
@@ -79,7 +80,7 @@ def test_a_corrected_sentence_that_breaks_again_is_new() -> None:
     )
     assert _new(broken_again, after_fix) == ["The minister said 13 stations."]
     # even back to the very text it had before: the baseline no longer knows it
-    assert _new(_run(BROKEN_A, BROKEN_B), after_fix) == [BROKEN_A["text"]]
+    assert _new(_run(BROKEN_A, BROKEN_B), after_fix) == [BROKEN_A.text]
 
 
 def test_accepted_entries_stay_quiet_until_the_sentence_changes(tmp_path: Path) -> None:
@@ -107,7 +108,7 @@ def test_accepting_from_the_html_reports_corrections_export(tmp_path: Path) -> N
             {
                 "document": "doc",
                 "sentence": 0,
-                "original": BROKEN_A["text"],
+                "original": BROKEN_A.text,
                 "corrected": None,
                 "decision": "fine",
                 "verdict": {"severity": "major", "checks": ["numbers"], "reasons": ["x"]},
@@ -116,7 +117,7 @@ def test_accepting_from_the_html_reports_corrections_export(tmp_path: Path) -> N
             {
                 "document": "doc",
                 "sentence": 1,
-                "original": BROKEN_B["text"],
+                "original": BROKEN_B.text,
                 "corrected": "The council met on Sunday.",
                 "decision": "corrected",
                 "verdict": {"severity": "major", "checks": ["repetition"]},
@@ -222,7 +223,6 @@ def test_cli_accept_from_the_html_export_then_keep_it_in_the_baseline(tmp_path: 
 
 def test_update_keeps_the_entries_of_documents_that_could_not_be_read() -> None:
     current = _run(BROKEN_B, doc_id="other")
-    unread = dict(_run(doc_id="doc")["documents"][0], error="not UTF-8", sentences=[])
-    current["documents"].append(unread)
+    current.documents.append(RunDocument("doc", error="not UTF-8"))
     kept = BASE.updated(current)
     assert sorted(e.key[0] for e in kept.entries) == ["doc", "doc", "other"]

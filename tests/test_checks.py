@@ -18,7 +18,7 @@ def findings(
     """Run one check; return (message start, highlighted text) per finding."""
     doc = Document("d", target, source, source_lang=sl, target_lang=tl)
     prepared = prepare(doc, CONFIG)
-    instance = CHECKS[check](CONFIG.section(f"checks.{check}"), CONFIG)
+    instance = CHECKS[check].from_config(CONFIG)
     out = []
     for index, found in sorted(run_checks(prepared, [instance]).items()):
         text = prepared.sentences[index].text
@@ -303,7 +303,7 @@ def test_encoding(target: str, expected: list[str]) -> None:
 def test_bidi_override_is_critical() -> None:
     doc = Document("d", "Hidden \u202eevil text.")
     prepared = prepare(doc, CONFIG)
-    check = CHECKS["encoding"](CONFIG.section("checks.encoding"), CONFIG)
+    check = CHECKS["encoding"].from_config(CONFIG)
     [found] = run_checks(prepared, [check])[0]
     assert found.severity.label == "critical"
 

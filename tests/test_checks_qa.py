@@ -4,7 +4,6 @@ consistency), suppression, and the precision target on FLORES-dev, as tables."""
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,9 @@ from mtaudit.errors import ConfigError
 from mtaudit.pipeline import audit, prepare, run_all_checks, run_checks
 from mtaudit.reports.json_report import run_to_dict
 from mtaudit.reports.terminal import render
+from mtaudit.runfile import Run
 from mtaudit.types import Document, Severity
+from tests.helpers.scripts import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -35,7 +36,7 @@ def findings(
     )
     doc = Document("d", target, source, source_lang=sl, target_lang=tl)
     prepared = prepare(doc, config)
-    instance = CHECKS[check](config.section(f"checks.{check}"), config)
+    instance = CHECKS[check].from_config(config)
     out = []
     for index, found in sorted(run_checks(prepared, [instance]).items()):
         text = prepared.sentences[index].text
@@ -418,7 +419,7 @@ def test_consistency_across_documents() -> None:
         Document("f", "Indeed.", "نعم."),
     ]
     prepared = [prepare(d, config) for d in docs]
-    check = CHECKS["consistency"](config.section("checks.consistency"), config)
+    check = CHECKS["consistency"].from_config(config)
     found = run_all_checks(prepared, [check])
     messages = {docs[i].id: [f.message for f in by[0]] for i, by in enumerate(found)}
     assert messages["a"] == [] and messages["b"] == [] and messages["e"] == messages["f"] == []
@@ -439,7 +440,7 @@ def test_suppression_is_counted_in_json_and_terminal() -> None:
     data = run_to_dict(run)
     assert data["summary"]["suppressed"] == 1
     assert data["summary"]["suppressed_by_check"] == {"numbers": 1}
-    assert "1 finding(s) suppressed" in render(data)
+    assert "1 finding(s) suppressed" in render(Run.from_result(run))
 
 
 @pytest.mark.parametrize(
@@ -459,7 +460,7 @@ def test_new_checks_survive_hostile_input() -> None:
     hostile = "<script>\u202e&#0; ؟؟ ((( ”” @ # http:// " + "ab " * 50 + "F-16 " * 20
     config = Config.load().with_overrides({"checks.rules.rule": RULES})
     for name in ("untranslated", "patterns", "marks", "units", "terms", "rules", "consistency"):
-        check = CHECKS[name](config.section(f"checks.{name}"), config)
+        check = CHECKS[name].from_config(config)
         for source in (None, "", hostile):
             for sl, tl in (("ar", "en"), ("en", "ar")):
                 doc = Document("d", hostile, source, source_lang=sl, target_lang=tl)
@@ -467,12 +468,7 @@ def test_new_checks_survive_hostile_input() -> None:
 
 
 def _flores(shared_data: Path) -> Any:
-    sys.path.insert(0, str(ROOT / "scripts"))
-    try:
-        import flores_checks
-    finally:
-        sys.path.pop(0)
-    return flores_checks
+    return load_script("flores_checks")
 
 
 @pytest.mark.parametrize("direction", ["ar-en", "en-ar"])

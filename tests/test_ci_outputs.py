@@ -12,6 +12,7 @@ from lxml import etree
 from mtaudit.cli import main
 from mtaudit.reports.github import command, escape_data, escape_property
 from mtaudit.reports.locate import Locator
+from mtaudit.runfile import RunDocument
 
 ARTICLE = (
     "Water projects\n"
@@ -159,11 +160,11 @@ def test_github_annotations_go_to_stderr_beside_a_json_report(tmp_path: Path) ->
 def test_locator_offsets_to_lines_and_columns(tmp_path: Path) -> None:
     path = tmp_path / "a.txt"
     path.write_bytes("\ufeffA b.\r\nأهلا C.\r\n".encode())
-    doc = {"origin": str(path), "target": "A b.\nأهلا C.\n"}
+    doc = RunDocument("a", origin=str(path), target="A b.\nأهلا C.\n")
     where = Locator().locate(doc, 10)
     assert (where.path, where.line, where.col) == (str(path), 2, 6)
-    assert Locator().locate({"origin": "-", "target": "x"}, 0).path is None
-    changed = {"origin": str(path), "target": "Something else entirely."}
+    assert Locator().locate(RunDocument("b", origin="-", target="x"), 0).path is None
+    changed = RunDocument("c", origin=str(path), target="Something else entirely.")
     assert Locator().locate(changed, 0).line is None
 
 

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from helpers.fake_hub import FakeHub
 
 from mtaudit.cli import main
 from mtaudit.translate.cache import TranslationCache
+from tests.helpers.fake_hub import FakeHub
 
 
 @pytest.fixture

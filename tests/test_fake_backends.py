@@ -9,13 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers.fakes import DictBackend, WordScorerBackend
 
 from mtaudit.config import Config
 from mtaudit.errors import ConfigError
 from mtaudit.pipeline import audit
 from mtaudit.reports.json_report import run_to_dict
 from mtaudit.types import Document
+from tests.helpers.fakes import DictBackend, WordScorerBackend
 
 SRC_1 = "اجتمع المجلس يوم الثلاثاء لمناقشة الميزانية."
 SRC_2 = "وافق المجلس على إنفاق 40 مليون دولار على المدارس."
@@ -107,7 +107,7 @@ def test_an_unregistered_engine_is_a_config_error_naming_the_registered_ones(
 
 SCRIPT = """
 import sys
-from helpers.fakes import DictBackend, WordScorerBackend
+from tests.helpers.fakes import DictBackend, WordScorerBackend
 from mtaudit import lm, translate
 from mtaudit.config import Config
 from mtaudit.pipeline import audit

@@ -5,13 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers.translate_fixtures import make_config
-from test_fidelity_signal import FORWARD, SRC_BAD, SRC_GOOD, TGT_BAD, TGT_GOOD, fill_cache, pair
 
 from mtaudit.config import Config
 from mtaudit.pipeline import audit
 from mtaudit.signals.fidelity import FidelitySignal
 from mtaudit.types import Document
+from tests.helpers.translate_fixtures import make_config
+from tests.test_fidelity_signal import (
+    FORWARD,
+    SRC_BAD,
+    SRC_GOOD,
+    TGT_BAD,
+    TGT_GOOD,
+    fill_cache,
+    pair,
+)
 
 SRC_NEW = "وصل الرئيس إلى بغداد صباح الأحد في زيارة رسمية."
 TGT_NEW = "The president arrived in Baghdad on Sunday morning for an official visit."

@@ -6,16 +6,16 @@ from pathlib import Path
 from statistics import mean
 
 import pytest
-from helpers.translate_fixtures import make_config
 
 from mtaudit.config import Config
 from mtaudit.models.paths import model_present
 from mtaudit.signals.fidelity import FidelitySignal
-from mtaudit.signals.fidelity_compare import chrf
+from mtaudit.text.compare import chrf
 from mtaudit.translate.cache import TranslationCache
 from mtaudit.translate.engine import open_backend, translation_key
 from mtaudit.translate.settings import cache_path, engine_for
 from mtaudit.types import Pair, Sentence
+from tests.helpers.translate_fixtures import make_config
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 FLORES = DATA / "flores-dev" / "ar-en"

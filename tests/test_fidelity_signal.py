@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers.translate_fixtures import make_config
 
 from mtaudit.config import Config
 from mtaudit.errors import ConfigError, ModelMissingError
@@ -15,6 +14,7 @@ from mtaudit.translate.cache import TranslationCache
 from mtaudit.translate.engine import translation_key
 from mtaudit.translate.settings import engine_for
 from mtaudit.types import Pair, Sentence, Severity
+from tests.helpers.translate_fixtures import make_config
 
 SRC_GOOD = "قال وزير النفط يوم الاثنين إن الإنتاج ارتفع بنسبة ١٢ بالمئة."
 TGT_GOOD = "The oil minister said on Monday that production rose by 12 percent."

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_fluency_spans import is_cluster_boundary
 
+from mtaudit.config import Config
 from mtaudit.lm import background as background_module
 from mtaudit.lm.background import background_path, load_background
 from mtaudit.lm.loading import ScorerSpec, load_scorer
@@ -17,6 +17,9 @@ from mtaudit.lm.spans import window_span
 from mtaudit.models.convert import convert
 from mtaudit.models.loaded import clear as clear_cache
 from mtaudit.models.paths import ct2_dir_for
+from mtaudit.settings import settings_of
+from mtaudit.signals.fluency import FluencyOptions
+from tests.test_fluency_spans import is_cluster_boundary
 
 pytestmark = pytest.mark.slow
 
@@ -46,8 +49,16 @@ MIXED = [
 ]
 
 
+def spec_for(model_dir: Path, **kwargs: Any) -> ScorerSpec:
+    """The scorer spec of ``[fluency]`` in the shipped defaults, with ``kwargs`` changed."""
+    options = settings_of(Config.load(), FluencyOptions)
+    keys = ("engine", "compute_type", "batch_size", "threads", "padding_side", "window")
+    shipped = {k: getattr(options, k) for k in (*keys, "plain_quotes")}
+    return ScorerSpec(model_dir=model_dir, **(shipped | kwargs))
+
+
 def scorer_for(model_dir: Path, **kwargs: Any) -> FluencyScorer:
-    return load_scorer(ScorerSpec(model_dir=model_dir, **kwargs))
+    return load_scorer(spec_for(model_dir, **kwargs))
 
 
 @pytest.fixture(scope="module")
@@ -201,7 +212,7 @@ def test_ct2_float32_matches_transformers_exactly(
 
 
 def test_model_is_loaded_once_per_process(tiny_gpt2: Path) -> None:
-    spec = ScorerSpec(model_dir=tiny_gpt2, engine="transformers")
+    spec = spec_for(tiny_gpt2, engine="transformers")
     assert load_scorer(spec) is load_scorer(spec)
 
 

@@ -6,8 +6,6 @@ import math
 from pathlib import Path
 
 import pytest
-from helpers.fake_hub import FakeHub
-from helpers.fakes import WordScorerBackend
 
 from mtaudit.config import Config
 from mtaudit.errors import ConfigError, ModelMissingError
@@ -15,6 +13,8 @@ from mtaudit.models import loaded as loading
 from mtaudit.signals import load
 from mtaudit.signals.fluency import FluencySignal, build, severity_for
 from mtaudit.types import Pair, Sentence, Severity
+from tests.helpers.fake_hub import FakeHub
+from tests.helpers.fakes import WordScorerBackend
 
 
 def pair(text: str, lang: str = "en", previous: str | None = None, index: int = 0) -> Pair:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_checks import findings
 
 from mtaudit.checks.fragments import has_verb, stray_stops
+from tests.test_checks import findings
 
 SEED_BARZANI = (
     "The report called on the United States to make it a priority to direct the Iraqi political "

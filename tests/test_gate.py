@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import json
+from dataclasses import fields
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from run_fixtures import document, run, sent
 
 from mtaudit.cli import main
 from mtaudit.errors import UsageError
-from mtaudit.gate import Budget, build_rules, evaluate_rules
+from mtaudit.gate import Budget, GateSettings, build_rules, evaluate_rules
+from mtaudit.runfile import RunDocument
+from tests.helpers.run_fixtures import document, run, sent
 
 
-def _doc(doc_id: str, severities: list[str]) -> dict[str, Any]:
+def settings(table: dict[str, str]) -> GateSettings:
+    """``[gate]`` with no budget except those in ``table``."""
+    return GateSettings(**({f.name: "" for f in fields(GateSettings)} | table))
+
+
+def _doc(doc_id: str, severities: list[str]) -> RunDocument:
     sentences = [sent(f"Sentence {i} of {doc_id}.", severity=s) for i, s in enumerate(severities)]
     return document(doc_id, [sentences], has_source=False)
 
@@ -56,7 +62,7 @@ TEN = run(
     ],
 )
 def test_budget_edges(options: dict[str, str], passed: bool, message: str) -> None:
-    rules = build_rules({"max_flagged": "0"}, options)
+    rules = build_rules(settings({"max_flagged": "0"}), options)
     result = evaluate_rules(TEN, rules)
     assert result.passed is passed
     assert message in "\n".join(result.failures)
@@ -67,34 +73,34 @@ def test_budget_edges(options: dict[str, str], passed: bool, message: str) -> No
     ("fail_on", "passed"), [("critical", False), ("major", False), ("minor", False)]
 )
 def test_fail_on_any_sentence_of_a_severity(fail_on: str, passed: bool) -> None:
-    rules = build_rules({}, {}, fail_on)
+    rules = build_rules(settings({}), {}, fail_on)
     result = evaluate_rules(TEN, rules)
     assert result.passed is passed and f"--fail-on {fail_on}" in result.failures[0]
 
 
 def test_fail_on_passes_on_a_clean_run() -> None:
     clean = run([_doc("c", ["none", "minor"])])
-    assert evaluate_rules(clean, build_rules({}, {}, "major")).passed
-    assert not evaluate_rules(clean, build_rules({}, {}, "minor")).passed
+    assert evaluate_rules(clean, build_rules(settings({}), {}, "major")).passed
+    assert not evaluate_rules(clean, build_rules(settings({}), {}, "minor")).passed
 
 
 def test_config_sets_budgets_and_options_override() -> None:
     gate = {"max_flagged": "100%", "max_critical_per_doc": "0", "fail_on": ""}
-    result = evaluate_rules(TEN, build_rules(gate, {}))
+    result = evaluate_rules(TEN, build_rules(settings(gate), {}))
     assert result.failures == [
         "a: 1 critical of 5 sentences, [gate] max_critical_per_doc = '0' allows 0 (1 over)"
     ]
-    assert evaluate_rules(TEN, build_rules(gate, {"--max-critical-per-doc": "1"})).passed
+    assert evaluate_rules(TEN, build_rules(settings(gate), {"--max-critical-per-doc": "1"})).passed
 
 
 def test_ignored_sentences_do_not_count_but_percentages_use_all_sentences() -> None:
-    rules = build_rules({}, {"--max-flagged": "10%"})  # 1 of 10
+    rules = build_rules(settings({}), {"--max-flagged": "10%"})  # 1 of 10
     assert not evaluate_rules(TEN, rules).passed
     assert evaluate_rules(TEN, rules, ignored=[(0, 0), (0, 1), (1, 0)]).passed
 
 
 def test_failed_documents_are_those_carrying_counted_problems() -> None:
-    result = evaluate_rules(TEN, build_rules({}, {"--max-critical": "0"}))
+    result = evaluate_rules(TEN, build_rules(settings({}), {"--max-critical": "0"}))
     assert result.failed_documents == {0}
 
 
@@ -112,7 +118,7 @@ def test_bad_budgets_are_usage_errors(
     gate: dict[str, str], options: dict[str, str], fail_on: str | None, message: str
 ) -> None:
     with pytest.raises(UsageError, match=message.replace("[", r"\[").replace("%", "%")):
-        build_rules(gate, options, fail_on)
+        build_rules(settings(gate), options, fail_on)
 
 
 def test_budget_allows() -> None:

@@ -740,7 +740,8 @@ def test_length_of_a_split_sentence_is_the_beads() -> None:
 def test_fidelity_metrics_follow_the_models_weights(
     tmp_path: Path, ter_weight: float, expected: dict[str, frozenset[str]]
 ) -> None:
-    from mtaudit.judge import fidelity_metrics
+    from mtaudit.judge import JudgeSettings, fidelity_metrics
+    from mtaudit.settings import settings_of
 
     model = json.loads((SHIPPED / "ar-en.json").read_text(encoding="utf-8"))
     for basis in model["models"]:
@@ -750,4 +751,5 @@ def test_fidelity_metrics_follow_the_models_weights(
     path.write_text(json.dumps(model), encoding="utf-8")
     config = tmp_path / "config.toml"
     config.write_text(f'[judge.models]\n"ar-en" = "{path}"\n', encoding="utf-8")
-    assert fidelity_metrics(Config.load(config), "ar-en") == expected
+    settings = settings_of(Config.load(config), JudgeSettings)
+    assert fidelity_metrics(settings, "ar-en") == expected

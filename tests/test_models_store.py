@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from helpers.fake_hub import FakeHub
 
 from mtaudit.cli import main
 from mtaudit.config import Config
 from mtaudit.models.specs import model_spec
 from mtaudit.models.store import resolved_revision
 from mtaudit.translate.engine import translation_key
+from tests.helpers.fake_hub import FakeHub
 
 NAME = "opus-mt-ar-en"
 REPO = "Helsinki-NLP/opus-mt-ar-en"

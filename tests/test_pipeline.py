@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from mtaudit.align import align_lengths
+from mtaudit.align import AlignSettings, align_lengths
 from mtaudit.config import Config
 from mtaudit.errors import InputError, UsageError
 from mtaudit.gate import Budget, evaluate
 from mtaudit.judge import Judge
 from mtaudit.pipeline import Auditor, audit, prepare
 from mtaudit.reports.json_report import run_to_dict
+from mtaudit.runfile import Run
+from mtaudit.settings import settings_of
 from mtaudit.types import (
     Document,
     Finding,
@@ -37,7 +39,7 @@ CONFIG = Config.load()
     ],
 )
 def test_align_lengths(source: list[int], target: list[int], expected: list[object]) -> None:
-    assert align_lengths(source, target, CONFIG) == expected
+    assert align_lengths(source, target, settings_of(CONFIG, AlignSettings)) == expected
 
 
 def test_judge_rules_combine_findings() -> None:
@@ -80,9 +82,10 @@ def test_gate_per_run_and_per_document() -> None:
         Document("bad", "Institutions controlled or controlled by them. Fine text here."),
         Document("good", "All is well in the city today. Nothing more."),
     )
-    assert evaluate(run, Budget.parse("1"), None).passed  # type: ignore[arg-type]
-    assert not evaluate(run, Budget.parse("0"), None).passed  # type: ignore[arg-type]
-    result = evaluate(run, None, Budget.parse("25%"))  # type: ignore[arg-type]
+    typed = Run.from_dict(run)
+    assert evaluate(typed, Budget.parse("1"), None).passed
+    assert not evaluate(typed, Budget.parse("0"), None).passed
+    result = evaluate(typed, None, Budget.parse("25%"))
     assert not result.passed and result.failures[0].startswith("bad:")
 
 

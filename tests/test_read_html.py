@@ -16,7 +16,8 @@ from mtaudit.io import read_inputs
 from mtaudit.pipeline import audit
 from mtaudit.reports.html import render_html
 from mtaudit.reports.json_report import run_to_dict
-from mtaudit.segment import split_sentences
+from mtaudit.runfile import Run
+from mtaudit.text.segment import split_sentences
 from mtaudit.types import Document
 
 DATA = Path(__file__).parent / "data"
@@ -112,7 +113,7 @@ def test_hostile_markup_never_reaches_text_or_reports() -> None:
     ]
     assert "open within eighteen months and that the rest would follow next year" in doc["target"]
     everything = json.dumps(run, ensure_ascii=False)
-    page = render_html(run)
+    page = render_html(Run.from_dict(run))
     for marker in MARKERS:
         assert marker not in everything, marker
         assert marker not in page, marker

@@ -297,7 +297,7 @@ def test_progress_sums_to_the_sentences_with_jobs(
             items, Config.load(), signals=[], jobs=jobs, batch_size=batch_size, progress=seen.append
         )
     )
-    sentences = sum(len(d["sentences"]) for b in batches for d in b.documents)
+    sentences = sum(len(d.sentences) for b in batches for d in b.documents)
     assert sentences == 1200 * documents
     assert sum(seen) == sentences
     if documents == 1:

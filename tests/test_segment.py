@@ -1,6 +1,6 @@
 import pytest
 
-from mtaudit.segment import paragraphs, split_sentences
+from mtaudit.text.segment import paragraphs, split_sentences
 
 CASES = [
     ("Dr. Ali paid 1,000.5 dinars. He left.", "en", ["Dr. Ali paid 1,000.5 dinars.", "He left."]),

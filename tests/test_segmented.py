@@ -95,7 +95,7 @@ def test_tags_check(source: str, target: str, messages: list[str]) -> None:
         0, tgt_text, 0, len(tgt_text), metadata={"tags": {"source": src_tags, "target": tgt_tags}}
     )
     pair = Pair("d", sentence, src_text)
-    check = TagsCheck({}, Config.load())
+    check = TagsCheck.from_config(Config.load())
     ctx = DocContext(Document("d", tgt_text, src_text), [sentence], [pair])
     found = check.sentence(pair, ctx)
     assert len(found) == len(messages)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 from mtaudit.config import Config
@@ -11,8 +10,7 @@ from mtaudit.io import read_inputs
 from mtaudit.io.feed import read_jsonl
 from mtaudit.pipeline import audit
 from mtaudit.reports.json_report import run_to_dict
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.helpers.scripts import load_script
 
 
 def test_seed_article_flags_the_broken_sentences(shared_data: Path) -> None:
@@ -29,11 +27,8 @@ def test_seed_article_flags_the_broken_sentences(shared_data: Path) -> None:
 
 
 def test_flores_feed_runs_end_to_end(shared_data: Path) -> None:
-    sys.path.insert(0, str(ROOT / "scripts"))
-    try:
-        from flores_checks import feed_lines, systems
-    finally:
-        sys.path.pop(0)
+    flores = load_script("flores_checks")
+    feed_lines, systems = flores.feed_lines, flores.systems
     data = shared_data / "flores-dev" / "ar-en"
     assert "argos" in systems(data)
     lines = feed_lines(data, "argos")

@@ -56,7 +56,8 @@ def spy(monkeypatch: pytest.MonkeyPatch) -> Spy:
 def _run(
     db: StateDB, docs: list[Document], config: Config | None = None
 ) -> tuple[dict[str, Any], state_module.Incremental]:
-    return audit_incremental(docs, config or Config.load(), db, signals=[])
+    run, stats = audit_incremental(docs, config or Config.load(), db, signals=[])
+    return run.to_dict(), stats
 
 
 def test_second_run_on_an_unchanged_feed_audits_nothing(tmp_path: Path, spy: Spy) -> None:
@@ -249,7 +250,7 @@ def test_progress_counts_reused_sentences_not_documents(tmp_path: Path) -> None:
     with StateDB(tmp_path / "state.sqlite3") as db:
         first: list[int] = []
         run, _ = audit_incremental(_docs(), Config.load(), db, signals=[], progress=first.append)
-        sentences = run["summary"]["sentences"]
+        sentences = run.summary.sentences
         assert sum(first) == sentences > 6
         again: list[int] = []
         changed = {1: "One new story. It has two sentences."}
@@ -257,4 +258,4 @@ def test_progress_counts_reused_sentences_not_documents(tmp_path: Path) -> None:
             _docs(changed=changed), Config.load(), db, signals=[], progress=again.append
         )
         assert stats.audited == 1
-        assert sum(again) == run["summary"]["sentences"]
+        assert sum(again) == run.summary.sentences

@@ -3,43 +3,32 @@ characters, sentences numbered from 1."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from mtaudit.reports.terminal import mark_spans, render, visible
+from mtaudit.runfile import Run, RunDocument, RunSentence, Summary
+from mtaudit.types import Severity
 
 
 def sentence(
     index: int, severity: str, flagged: bool, text: str = "Some text here."
-) -> dict[str, Any]:
-    return {
-        "index": index,
-        "text": text,
-        "severity": severity,
-        "flagged": flagged,
-        "risk": 0.5,
-        "spans": [[0, 4]],
-        "reasons": [f"reason {index}"],
-        "texts": {},
-    }
+) -> RunSentence:
+    return RunSentence(
+        index,
+        text,
+        0,
+        len(text),
+        risk=0.5,
+        severity=Severity.parse(severity),
+        flagged=flagged,
+        spans=[(0, 4)],
+        reasons=[f"reason {index}"],
+    )
 
 
-def run_of(sentences: list[dict[str, Any]]) -> dict[str, Any]:
-    doc = {
-        "id": "doc",
-        "error": None,
-        "blocks": [],
-        "summary": {"sentences": len(sentences)},
-        "sentences": sentences,
-    }
-    summary = {
-        "documents": 1,
-        "sentences": len(sentences),
-        "flagged": sum(s["flagged"] for s in sentences),
-        "errors": 0,
-    }
-    return {"documents": [doc], "summary": summary, "signature": {"signals": []}}
+def run_of(sentences: list[RunSentence]) -> Run:
+    doc = RunDocument("doc", summary=Summary.of(sentences, {}), sentences=sentences)
+    return Run.of({"signals": []}, [doc])
 
 
 @pytest.mark.parametrize(
@@ -79,7 +68,7 @@ def test_marks_and_control_characters(text: str, spans: list[list[int]], expecte
 
 def test_numbers_from_one_and_shows_controls_in_reasons() -> None:
     first = sentence(0, "major", True, "Evil\u202etext here.")
-    first["reasons"] = ["bidi override \u202e found"]
+    first.reasons = ["bidi override \u202e found"]
     text = render(run_of([first]))
     assert "  sentence 1 major 0.50  ⟦Evil⟧⟨U+202E⟩text here." in text
     assert "- bidi override ⟨U+202E⟩ found" in text

@@ -7,8 +7,6 @@ import logging
 from pathlib import Path
 
 import pytest
-from helpers.tiny_marian import parallel_lines
-from helpers.translate_fixtures import make_config
 
 from mtaudit.errors import ConfigError, ModelMissingError
 from mtaudit.models.convert import convert
@@ -18,6 +16,8 @@ from mtaudit.translate.ct2 import CT2Translator
 from mtaudit.translate.engine import choose_engine, open_backend
 from mtaudit.translate.hf import HFTranslator
 from mtaudit.translate.settings import decoding, engine_for
+from tests.helpers.tiny_marian import parallel_lines
+from tests.helpers.translate_fixtures import make_config
 
 pytestmark = pytest.mark.slow
 

@@ -9,15 +9,39 @@ document's own languages decide the direction; nothing here knows about signals.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from mtaudit.align.band import band_width
-from mtaudit.align.length import align_lengths
+from mtaudit.align.length import AlignSettings, align_lengths
+from mtaudit.align.translation import BeadSettings
 from mtaudit.align.translation import align as align_translations
 from mtaudit.config import Config
+from mtaudit.settings import settings_of
 from mtaudit.types import Bead, Sentence
 
-__all__ = ["Translate", "align", "align_lengths", "align_translations"]
+__all__ = [
+    "AlignSettings",
+    "Alignment",
+    "BeadSettings",
+    "Translate",
+    "align",
+    "align_lengths",
+    "align_translations",
+]
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """What ``align`` reads: ``[align]`` and the translation method's ``[fidelity]`` keys."""
+
+    lengths: AlignSettings
+    beads: BeadSettings
+
+    @classmethod
+    def from_config(cls, config: Config) -> Alignment:
+        """Both tables of ``config`` (read once per configuration)."""
+        return cls(settings_of(config, AlignSettings), settings_of(config, BeadSettings))
 
 
 class Translate(Protocol):
@@ -40,7 +64,7 @@ def _groups(sentences: Sequence[Sentence]) -> list[list[Sentence]]:
 def _block(
     source: Sequence[Sentence],
     target: Sequence[Sentence],
-    config: Config,
+    settings: Alignment,
     translate: Translate | None,
     source_lang: str,
     target_lang: str,
@@ -49,7 +73,7 @@ def _block(
     if translate is not None and n and m:
         backs = translate([s.text for s in target], target_lang, source_lang)
         if backs is not None:
-            from mtaudit.signals.fidelity_compare import ChrfMemo
+            from mtaudit.text.compare import ChrfMemo
 
             chrf = ChrfMemo(source_lang)
 
@@ -62,21 +86,17 @@ def _block(
                 backs,
                 lambda hyp, ref: chrf(hyp, ref) / 100.0,
                 bound=bound,
-                merge_penalty=config.number("fidelity.align_merge_penalty", 0.05),
-                width=band_width(
-                    n,
-                    m,
-                    int(config.number("fidelity.align_band", 10)),
-                    int(config.number("align.max_band", 60)),
-                ),
+                merge_penalty=settings.beads.align_merge_penalty,
+                width=band_width(n, m, settings.beads.align_band, settings.lengths.max_band),
             )
-    return align_lengths([len(s.text) for s in source], [len(s.text) for s in target], config)
+    lengths = ([len(s.text) for s in source], [len(s.text) for s in target])
+    return align_lengths(*lengths, settings.lengths)
 
 
 def align(
     source: Sequence[Sentence],
     target: Sequence[Sentence],
-    config: Config,
+    settings: Alignment,
     *,
     source_lang: str,
     target_lang: str,
@@ -94,7 +114,7 @@ def align(
         src_groups, tgt_groups = [list(source)], [list(target)]
     beads: list[Bead] = []
     for src, tgt in zip(src_groups, tgt_groups, strict=True):
-        local = _block(src, tgt, config, translate, source_lang, target_lang)
+        local = _block(src, tgt, settings, translate, source_lang, target_lang)
         for s_idx, t_idx in local:
             beads.append((tuple(src[i].index for i in s_idx), tuple(tgt[j].index for j in t_idx)))
     return beads

@@ -11,16 +11,32 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from itertools import accumulate
+from typing import ClassVar
 
 from mtaudit.align.band import band_width, solve
-from mtaudit.config import Config
 from mtaudit.types import Bead
 
 STEPS = ((1, 1), (1, 2), (2, 1), (1, 0), (0, 1), (2, 2))
 # However far apart two lengths are, pairing them costs at most this much, so that a badly
 # translated sentence stays paired with its source rather than becoming a 1-0 plus a 0-1.
 MAX_LENGTH_COST = 6.0
+
+
+@dataclass(frozen=True)
+class AlignSettings:
+    """``[align]``: the length model, its penalties, and the search band of both methods."""
+
+    SECTION: ClassVar[str] = "align"
+    ratio: float
+    variance: float
+    penalty_1_2: float
+    penalty_2_1: float
+    penalty_1_0: float
+    penalty_0_1: float
+    band: int
+    max_band: int
 
 
 def _length_cost(source_len: int, target_len: int, ratio: float, variance: float) -> float:
@@ -36,7 +52,7 @@ def _length_cost(source_len: int, target_len: int, ratio: float, variance: float
 def align_lengths(
     source: Sequence[int],
     target: Sequence[int],
-    config: Config,
+    settings: AlignSettings,
     *,
     width: int | None = None,
 ) -> list[Bead]:
@@ -45,15 +61,15 @@ def align_lengths(
     The search is banded (``align.band`` sentences either side of the diagonal plus the
     difference in counts, at most ``align.max_band``); ``width`` overrides that half-width.
     """
-    ratio = config.number("align.ratio", 1.0)
-    variance = config.number("align.variance", 6.8)
+    ratio = settings.ratio
+    variance = settings.variance
     penalty = {
         (1, 1): 0.0,
-        (1, 2): config.number("align.penalty_1_2", 2.3),
-        (2, 1): config.number("align.penalty_2_1", 2.3),
-        (1, 0): config.number("align.penalty_1_0", 4.6),
-        (0, 1): config.number("align.penalty_0_1", 4.6),
-        (2, 2): config.number("align.penalty_1_2", 2.3) * 2,
+        (1, 2): settings.penalty_1_2,
+        (2, 1): settings.penalty_2_1,
+        (1, 0): settings.penalty_1_0,
+        (0, 1): settings.penalty_0_1,
+        (2, 2): settings.penalty_1_2 * 2,
     }
     n, m = len(source), len(target)
     src_sum = [0, *accumulate(source)]
@@ -76,10 +92,5 @@ def align_lengths(
         return total
 
     if width is None:
-        width = band_width(
-            n,
-            m,
-            int(config.number("align.band", 20)),
-            int(config.number("align.max_band", 60)),
-        )
+        width = band_width(n, m, settings.band, settings.max_band)
     return solve(n, m, STEPS, extend, width)

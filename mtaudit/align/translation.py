@@ -19,6 +19,8 @@ monotonic, so this holds for the computed sums too).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
 
 from mtaudit.align.band import solve
 from mtaudit.types import Bead
@@ -30,13 +32,22 @@ Bound = Callable[[Sequence[str], Sequence[str]], float | None]
 references))`` for a many-to-one bead, computed from its sentences; ``None`` when unknown."""
 
 
+@dataclass(frozen=True)
+class BeadSettings:
+    """The ``[fidelity]`` keys of this method: the 1-2/2-1 penalty and the search band."""
+
+    SECTION: ClassVar[str] = "fidelity"
+    align_merge_penalty: float
+    align_band: int
+
+
 def align(
     source: Sequence[str],
     back_translations: Sequence[str],
     similarity: Callable[[str, str], float],
     *,
-    merge_penalty: float = 0.05,
-    width: int = 10,
+    merge_penalty: float,
+    width: int,
     bound: Bound | None = None,
 ) -> list[Bead]:
     """Align ``source`` sentences with target sentences via their ``back_translations``.

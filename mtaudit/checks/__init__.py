@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mtaudit.checks.base import Check, DocContext, Hit, RunHit
+from mtaudit.checks.base import Check, CheckSettings, DocContext, Hit, RunHit
 from mtaudit.checks.casing import CasingCheck
 from mtaudit.checks.consistency import ConsistencyCheck
 from mtaudit.checks.encoding import EncodingCheck
@@ -46,13 +46,9 @@ CHECKS: dict[str, type[Check]] = {
     )
 }
 
-__all__ = ["CHECKS", "Check", "DocContext", "Hit", "RunHit", "build_checks"]
+__all__ = ["CHECKS", "Check", "CheckSettings", "DocContext", "Hit", "RunHit", "build_checks"]
 
 
 def build_checks(config: Config) -> list[Check]:
     """Instantiate every check the configuration enables, in registry order."""
-    return [
-        cls(config.section(f"checks.{name}"), config)
-        for name, cls in CHECKS.items()
-        if config.section(f"checks.{name}").get("enabled", True)
-    ]
+    return [cls.from_config(config) for cls in CHECKS.values() if cls.read_settings(config).enabled]

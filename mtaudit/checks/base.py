@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import typing
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import ClassVar, Self
 
 from mtaudit.config import Config
-from mtaudit.errors import ConfigError
+from mtaudit.settings import build
 from mtaudit.types import Document, Finding, Pair, Sentence, Severity
 
 Hit = tuple[int, Finding]
@@ -39,8 +40,23 @@ class DocContext:
         return self.document.source is not None
 
 
+@dataclass(frozen=True)
+class CheckSettings:
+    """The keys every ``[checks.ID]`` table has; a check with more subclasses this.
+
+    No field has a default: the values come from ``configs/default.toml`` under the user's file.
+    """
+
+    enabled: bool
+    severity: Severity
+
+
 class Check:
     """A model-free check. Subclasses set ``id`` and implement ``sentence`` or ``document``.
+
+    A check is built from its ``[checks.ID]`` table once per run (``from_config``); a check
+    with keys of its own names their dataclass in ``settings_type``. Values from other tables
+    are passed to its constructor explicitly (``from_config`` reads them).
 
     ``run`` is the public entry point; by default it calls the ``sentence`` hook once per pair.
     Checks that need the whole document (brackets across sentences, duplicates) override
@@ -50,16 +66,26 @@ class Check:
     """
 
     id: ClassVar[str] = ""
-    default_severity: ClassVar[str] = "major"
     scope: ClassVar[str] = "document"
+    settings_type: ClassVar[type[CheckSettings]] = CheckSettings
 
-    def __init__(self, settings: dict[str, Any], config: Config) -> None:
+    def __init__(self, settings: CheckSettings) -> None:
         self.settings = settings
-        self.config = config
-        try:
-            self.severity = Severity.parse(str(settings.get("severity", self.default_severity)))
-        except ValueError as exc:
-            raise ConfigError(f"checks.{self.id}.severity: {exc}") from None
+        self.severity = settings.severity
+
+    @classmethod
+    def read_settings(cls, config: Config) -> CheckSettings:
+        """The check's ``[checks.ID]`` table as its ``settings_type``, read once per config."""
+        found = config.built.get(cls)
+        if found is None:
+            where = f"checks.{cls.id}"
+            found = config.built[cls] = build(cls.settings_type, config.section(where), where)
+        return typing.cast(CheckSettings, found)
+
+    @classmethod
+    def from_config(cls, config: Config) -> Self:
+        """The check with its settings (and what it reads of other tables) from ``config``."""
+        return cls(cls.read_settings(config))
 
     def finding(
         self, message: str, span: tuple[int, int] | None = None, severity: Severity | None = None

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from dataclasses import dataclass
 
-from mtaudit.checks.base import Check, DocContext, RunHit
-from mtaudit.config import Config
+from mtaudit.checks.base import Check, CheckSettings, DocContext, RunHit
 
 _SPACE = re.compile(r"\s+")
 
@@ -15,6 +14,13 @@ _SPACE = re.compile(r"\s+")
 def normalise(text: str) -> str:
     """Case folded, white space collapsed: what counts as "the same" segment."""
     return _SPACE.sub(" ", text.casefold()).strip()
+
+
+@dataclass(frozen=True)
+class ConsistencySettings(CheckSettings):
+    """``[checks.consistency]``."""
+
+    min_words: int
 
 
 class ConsistencyCheck(Check):
@@ -32,11 +38,12 @@ class ConsistencyCheck(Check):
     """
 
     id = "consistency"
-    default_severity = "minor"
     scope = "run"
+    settings_type = ConsistencySettings
+    settings: ConsistencySettings
 
-    def __init__(self, settings: dict[str, Any], config: Config) -> None:
-        super().__init__(settings, config)
+    def __init__(self, settings: CheckSettings) -> None:
+        super().__init__(settings)
         # source key -> target key -> places; target key -> (source key, first place)
         self._by_source: dict[str, dict[str, list[str]]] = {}
         self._by_target: dict[str, tuple[str, str]] = {}
@@ -44,7 +51,7 @@ class ConsistencyCheck(Check):
 
     def across(self, contexts: list[DocContext]) -> Iterator[RunHit]:
         """Compare each segment of these documents with every segment seen before it."""
-        min_words = int(self.settings.get("min_words", 3))
+        min_words = self.settings.min_words
         for position, ctx in enumerate(contexts):
             for pair in ctx.pairs:
                 if not pair.source or pair.target.index != min(pair.target_indices, default=-1):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from mtaudit.segment import ABBREVIATIONS, CLOSERS
+from mtaudit.text.segment import ABBREVIATIONS, CLOSERS
 
 # A full stop, closing quotes or brackets, white space, then a word in lower case.
 _STRAY_STOP = re.compile(rf"(?<![.…])\.(?![.…])[{re.escape(CLOSERS)}]*\s+(?=[a-z])")

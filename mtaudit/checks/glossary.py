@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from mtaudit.checks.base import Check, DocContext
-from mtaudit.config import Config
+from mtaudit.checks.base import Check, CheckSettings, DocContext
 from mtaudit.errors import ConfigError
 from mtaudit.types import Finding, Pair
 
@@ -20,13 +19,18 @@ def normalise(text: str) -> str:
     return _TASHKEEL.sub("", text).translate(_ALEF).casefold()
 
 
-def load_terms(settings: dict[str, object]) -> dict[str, str]:
+@dataclass(frozen=True)
+class GlossarySettings(CheckSettings):
+    """``[checks.glossary]``: source term = required target term, and a TSV file of more."""
+
+    terms: dict[str, str]
+    file: str
+
+
+def load_terms(settings: GlossarySettings) -> dict[str, str]:
     """Terms from the config table plus an optional TSV file (source<TAB>target per line)."""
-    raw = settings.get("terms", {})
-    if not isinstance(raw, dict):
-        raise ConfigError("checks.glossary.terms must be a table of source = target")
-    terms = {str(k): str(v) for k, v in raw.items()}
-    file = settings.get("file")
+    terms = dict(settings.terms)
+    file = settings.file
     if file:
         try:
             lines = Path(str(file)).read_text(encoding="utf-8").splitlines()
@@ -46,10 +50,13 @@ class GlossaryCheck(Check):
     """Required translations of names and terms."""
 
     id = "glossary"
+    settings_type = GlossarySettings
+    settings: GlossarySettings
 
-    def __init__(self, settings: dict[str, Any], config: Config) -> None:
-        super().__init__(settings, config)
-        self.terms = [(normalise(s), normalise(t), t) for s, t in load_terms(settings).items()]
+    def __init__(self, settings: CheckSettings) -> None:
+        super().__init__(settings)
+        terms = load_terms(self.settings)
+        self.terms = [(normalise(s), normalise(t), t) for s, t in terms.items()]
 
     def sentence(self, pair: Pair, ctx: DocContext) -> list[Finding]:
         """Report each source term whose required translation is absent."""

@@ -2,43 +2,83 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Self, cast
 
-from mtaudit.checks.base import Check, DocContext
+from mtaudit.align import AlignSettings
+from mtaudit.checks.base import Check, CheckSettings, DocContext
 from mtaudit.config import Config
+from mtaudit.settings import settings_of
+from mtaudit.text.segment import SegmentSettings
 from mtaudit.types import Finding, Pair, Severity
 
 
-def expected_ratio(config: Config, source_lang: str, target_lang: str) -> float:
-    """Expected target/source character ratio for a language pair.
+@dataclass(frozen=True)
+class LengthSettings(CheckSettings):
+    """``[checks.length]``."""
 
-    ``checks.length.ratios`` holds one per direction ("ar-en" = 1.12, "en-ar" = 0.87); a
-    direction not listed uses the inverse of the opposite direction, then ``align.ratio``.
-    """
-    ratios: Any = config.get("checks.length.ratios", {})
-    if isinstance(ratios, dict):
+    ratios: dict[str, float]
+    min_ratio: float
+    max_ratio: float
+    min_chars: int
+    overlong_severity: Severity
+
+
+@dataclass(frozen=True)
+class LengthNorms:
+    """Expected target/source character ratios: per direction, else one for every pair."""
+
+    ratios: dict[str, float]
+    fallback: float
+
+    @classmethod
+    def from_config(cls, config: Config) -> LengthNorms:
+        """``checks.length.ratios``, falling back to ``align.ratio``."""
+        ratios = cast(LengthSettings, LengthCheck.read_settings(config)).ratios
+        return cls(ratios, settings_of(config, AlignSettings).ratio)
+
+    def expected(self, source_lang: str, target_lang: str) -> float:
+        """Expected target/source character ratio for a language pair.
+
+        ``checks.length.ratios`` holds one per direction ("ar-en" = 1.12, "en-ar" = 0.87); a
+        direction not listed uses the inverse of the opposite direction, then ``align.ratio``.
+        """
+        ratios = self.ratios
         if f"{source_lang}-{target_lang}" in ratios:
-            return float(ratios[f"{source_lang}-{target_lang}"])
+            return ratios[f"{source_lang}-{target_lang}"]
         if f"{target_lang}-{source_lang}" in ratios:
-            return 1.0 / float(ratios[f"{target_lang}-{source_lang}"])
-    return float(config.get("align.ratio", 1.0))
+            return 1.0 / ratios[f"{target_lang}-{source_lang}"]
+        return self.fallback
 
 
 class LengthCheck(Check):
     """Target/source character ratio far from the language pair's norm."""
 
     id = "length"
+    settings_type = LengthSettings
+    settings: LengthSettings
+
+    def __init__(self, settings: CheckSettings, norms: LengthNorms, limit: int) -> None:
+        super().__init__(settings)
+        self.norms = norms
+        self.limit = limit
+
+    @classmethod
+    def from_config(cls, config: Config) -> Self:
+        """The check, with the ratio norms and ``segment.max_sentence_chars``."""
+        limit = settings_of(config, SegmentSettings).max_sentence_chars
+        return cls(cls.read_settings(config), LengthNorms.from_config(config), limit)
 
     def sentence(self, pair: Pair, ctx: DocContext) -> list[Finding]:
         """Compare the aligned group's lengths; report over-long and sourceless sentences."""
         found: list[Finding] = []
-        limit = int(self.config.get("segment.max_sentence_chars", 1000))
+        limit = self.limit
         if len(pair.target.text) > limit:
             found.append(
                 self.finding(
                     f"sentence is {len(pair.target.text)} characters long (limit {limit}); "
                     "models will see it in pieces",
-                    severity=Severity.parse(str(self.settings.get("overlong_severity", "minor"))),
+                    severity=self.settings.overlong_severity,
                 )
             )
         if pair.source is None:
@@ -51,18 +91,18 @@ class LengthCheck(Check):
         group = [ctx.sentences[i].text for i in pair.target_indices] or [pair.target.text]
         target_len = sum(len(t) for t in group)
         source_len = len(pair.source)
-        if max(target_len, source_len) < int(self.settings.get("min_chars", 20)):
+        if max(target_len, source_len) < self.settings.min_chars:
             return found
-        expected = expected_ratio(self.config, pair.source_lang, pair.target_lang)
+        expected = self.norms.expected(pair.source_lang, pair.target_lang)
         ratio = target_len / max(source_len, 1) / expected
-        if ratio < float(self.settings.get("min_ratio", 0.45)):
+        if ratio < self.settings.min_ratio:
             found.append(
                 self.finding(
                     f"translation is {ratio:.0%} of the expected length: "
                     "part of the source may be missing"
                 )
             )
-        elif ratio > float(self.settings.get("max_ratio", 2.2)):
+        elif ratio > self.settings.max_ratio:
             found.append(
                 self.finding(
                     f"translation is {ratio:.0%} of the expected length: "

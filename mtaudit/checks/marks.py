@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Self
 
-from mtaudit.checks.base import Check, DocContext
-from mtaudit.checks.length import expected_ratio
-from mtaudit.segment import CLOSERS, TERMINALS
+from mtaudit.checks.base import Check, CheckSettings, DocContext
+from mtaudit.checks.length import LengthNorms
+from mtaudit.config import Config
+from mtaudit.text.segment import CLOSERS, TERMINALS
 from mtaudit.types import Finding, Pair, Severity
 
 ARABIC_SCRIPT = frozenset(["ar", "fa", "ur"])
@@ -23,6 +26,14 @@ def _end(text: str) -> str:
     return text.rstrip(CLOSERS + " \u200f")[-1:]
 
 
+@dataclass(frozen=True)
+class MarksSettings(CheckSettings):
+    """``[checks.marks]``."""
+
+    cut_ratio: float
+    arabic_spacing: bool
+
+
 class MarksCheck(Check):
     """Final punctuation compared with the source, and punctuation in the target's script.
 
@@ -35,6 +46,17 @@ class MarksCheck(Check):
     """
 
     id = "marks"
+    settings_type = MarksSettings
+    settings: MarksSettings
+
+    def __init__(self, settings: CheckSettings, norms: LengthNorms) -> None:
+        super().__init__(settings)
+        self.norms = norms
+
+    @classmethod
+    def from_config(cls, config: Config) -> Self:
+        """The check, with the expected length ratios of the length check."""
+        return cls(cls.read_settings(config), LengthNorms.from_config(config))
 
     def sentence(self, pair: Pair, ctx: DocContext) -> list[Finding]:
         """Compare the final marks and look at the target's punctuation."""
@@ -54,7 +76,7 @@ class MarksCheck(Check):
                         minor,
                     )
                 )
-            if not self.settings.get("arabic_spacing", True):
+            if not self.settings.arabic_spacing:
                 return found
             if match := _SPACE_BEFORE.search(text):
                 found.append(self.finding(f"space before “{match.group(1)}”", match.span(), minor))
@@ -84,8 +106,8 @@ class MarksCheck(Check):
             return []
         group = [ctx.sentences[i].text for i in pair.target_indices] or [pair.target.text]
         ratio = sum(len(t) for t in group) / max(len(source), 1)
-        ratio /= expected_ratio(self.config, pair.source_lang, pair.target_lang)
-        cut = ratio < float(self.settings.get("cut_ratio", 0.85))
+        ratio /= self.norms.expected(pair.source_lang, pair.target_lang)
+        cut = ratio < self.settings.cut_ratio
         where = (max(len(pair.target.text.rstrip()) - 1, 0), len(pair.target.text.rstrip()))
         if cut:
             return [

@@ -3,200 +3,12 @@
 from __future__ import annotations
 
 import html
-import re
 from collections import Counter
 from collections.abc import Iterator
 
 from mtaudit.checks.base import Check, DocContext, Hit
+from mtaudit.text.numbers import digit_groups, spelled_counts
 from mtaudit.types import Sentence
-
-# Arabic-Indic (U+0660..) and Extended Arabic-Indic/Persian (U+06F0..) digits; Arabic decimal
-# and thousands separators. The Arabic comma is a list separator, except between a digit and
-# exactly three digits, where some writers use it for thousands ("783،562").
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬", "01234567890123456789.,")
-_ARABIC_THOUSANDS = re.compile(r"(?<=\d)،(?=\d{3}(?!\d))")
-# Digits glued to Latin letters belong to a code or a unit ("KV62", "km2"), and so do squares
-# and cubes of Arabic units ("مم2"); the patterns check compares codes. Dimensions ("4x4",
-# "6×6") are two numbers.
-# Arabic clitics glue to numbers and are not part of them ("و34", "بـ2,220", "عام2006").
-_NUMBER = re.compile(
-    r"(?<![A-Za-z\d])(?<!\bمم|\bسم|\bكم)(?<!\bمم |\bسم |\bكم )"
-    r"\d+(?:(?:[.,:/-]|(?<=\d)[x×](?=\d))\d+)*"
-)
-_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
-# A number followed by a scale word is one value: "1.2 million" = "1,200,000" = "1.2 مليون".
-_SCALE = re.compile(
-    r"\s*(million|billion|thousand|مليون|ملايين|مليار|ألف|آلاف|الف)(?!\w)", re.IGNORECASE
-)
-SCALES = {
-    "million": 10**6, "billion": 10**9, "thousand": 10**3, "مليون": 10**6, "ملايين": 10**6,
-    "مليار": 10**9, "ألف": 10**3, "آلاف": 10**3, "الف": 10**3,
-}  # fmt: skip
-# A year marked as Hijri ("1443 هـ") may stand beside its Gregorian year or alone: it is never
-# required on the other side.
-_HIJRI = re.compile(r"\s*(?:هـ|ه\.|هجري|هجرية|AH\b)")
-WORDS = {
-    "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
-    "seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
-    "thirteen": "13", "fourteen": "14", "fifteen": "15", "sixteen": "16", "seventeen": "17",
-    "eighteen": "18", "nineteen": "19", "twenty": "20", "thirty": "30", "forty": "40",
-    "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80", "ninety": "90",
-    "hundred": "100", "thousand": "1000", "million": "1000000", "billion": "1000000000",
-    "first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5", "sixth": "6",
-    "seventh": "7", "eighth": "8", "ninth": "9", "tenth": "10", "once": "1", "twice": "2",
-    "dozen": "12", "single": "1", "double": "2", "triple": "3", "january": "1",
-    "february": "2", "march": "3", "april": "4", "may": "5", "june": "6", "july": "7",
-    "august": "8", "september": "9", "october": "10", "november": "11", "december": "12",
-}  # fmt: skip
-# Arabic number words by stem, matched at a word start after an optional clitic (و ب ل ال).
-ARABIC_WORDS = {
-    "1": "واحد|أول|اول", "2": "اثن|ثاني|مرتين", "3": "ثلاث|ثالث", "4": "أربع|اربع|رابع|رباعي",
-    "5": "خمس|خامس", "6": r"ستة|ست(?!\w)|سادس", "7": "سبع|سابع", "8": "ثمان|ثامن",
-    "9": "تسع|تاسع", "10": r"عشر(?!\w)|عشرة|عاشر",
-    "11": "أحد عشر|احد عشر|حادي عشر|إحدى عشر[ةه]?", "12": "اثن[اي] عشر|ثاني عشر",
-    "13": "ثلاث[ةه]? عشر|ثالث[ةه]? عشر", "14": "أربع[ةه]? عشر|رابع[ةه]? عشر",
-    "15": "خمس[ةه]? عشر|خامس[ةه]? عشر", "16": "ست[ةه]? عشر|سادس[ةه]? عشر",
-    "17": "سبع[ةه]? عشر|سابع[ةه]? عشر", "18": "ثماني?[ةه]? عشر|ثامن[ةه]? عشر",
-    "19": "تسع[ةه]? عشر|تاسع[ةه]? عشر", "20": "عشر[يو]ن",
-    "30": "ثلاث[يو]ن", "40": "أربع[يو]ن", "50": "خمس[يو]ن", "60": "ست[يو]ن", "70": "سبع[يو]ن",
-    "80": "ثمان[يو]ن", "90": "تسع[يو]ن",
-    "100": "مائة|مئة|مئات", "1000": "ألف|آلاف|الف", "1000000": "مليون|ملايين",
-    "1000000000": "مليار",
-}  # fmt: skip
-_ARABIC_WORD = {
-    value: re.compile(rf"(?<!\w)(?:و|ب|ل)?(?:ال)?(?:{stems})")
-    for value, stems in ARABIC_WORDS.items()
-}
-# Decades: "سبعينيات" / "السبعينات" = the 1970s (or the 70s).
-_ARABIC_DECADE = re.compile(
-    r"(?<!\w)(?:و|ب|ل)?(?:ال)?(عشرين|ثلاثين|أربعين|اربعين|خمسين|ستين|سبعين|ثمانين|تسعين)(?:ي)?ات"
-)
-_DECADE_TENS = {
-    "عشرين": 20, "ثلاثين": 30, "أربعين": 40, "اربعين": 40, "خمسين": 50, "ستين": 60,
-    "سبعين": 70, "ثمانين": 80, "تسعين": 90,
-}  # fmt: skip
-_ENGLISH_DECADES = {
-    "twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60,
-    "seventies": 70, "eighties": 80, "nineties": 90,
-}  # fmt: skip
-# The Arabic dual carries the number two without a word for it: "هدفين" (two goals),
-# "ساعتين" (two hours), "تمريرتين". Its endings are shared with plurals, so only the number 2
-# is excused by it.
-_ARABIC_DUAL = re.compile(r"(?<!\w)\w{2,}(?:تين|تان|ين|ان)(?!\w)")
-_WORD = re.compile(r"[A-Za-z]+")
-_MONTH_WORDS = frozenset(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september"]
-    + ["october", "november", "december"]
-)
-_TENS = {"20", "30", "40", "50", "60", "70", "80", "90"}
-_UNITS = {str(i) for i in range(1, 10)}
-
-
-def normalise(text: str) -> str:
-    """Map Arabic digits and separators to ASCII."""
-    return text.translate(_DIGITS)
-
-
-def numbers(text: str) -> list[tuple[str, tuple[int, int]]]:
-    """Return the digit groups of every number in ``text`` with the number's span.
-
-    Thousands separators are removed; other separators (``.``, ``:``, ``/``, ``-``) split a
-    number into groups, so ``9:30`` and ``9.30`` agree, and so do ``2021-07-31`` and ``31/7/2021``.
-    Leading zeros are dropped (``07`` is ``7``). A number followed by a scale word is one value
-    (``1.2 million`` is ``1200000``). Hijri years (``1443 هـ``) are left out: see ``hijri``.
-    """
-    return [(value, span) for value, span, optional in _extract(text) if not optional]
-
-
-def _extract(text: str) -> list[tuple[str, tuple[int, int], bool]]:
-    """Digit groups with their number's span and whether the number is an optional year."""
-    text = normalise(text)
-    if "،" in text:
-        text = _ARABIC_THOUSANDS.sub(",", text)  # same length: offsets are kept
-    out: list[tuple[str, tuple[int, int], bool]] = []
-    for match in _NUMBER.finditer(text):
-        raw = _THOUSANDS.sub("", match.group(0))
-        end = match.end()
-        scale = _SCALE.match(text, end)
-        if scale and re.fullmatch(r"\d+(?:\.\d+)?", raw):
-            factor = SCALES.get(scale.group(1).lower(), 1)
-            whole, _, frac = raw.partition(".")
-            value = int(whole) * factor + (int(frac) * factor // 10 ** len(frac) if frac else 0)
-            out.append((str(value), match.span(), False))
-            continue
-        optional = _HIJRI.match(text, end) is not None
-        for group in re.split(r"[.,:/x×-]", raw):
-            if group:
-                out.append((group.lstrip("0") or "0", match.span(), optional))
-    return out
-
-
-def spelled(text: str) -> set[str]:
-    """Numbers written in words in ``text`` (English or Arabic), as digit strings.
-
-    Besides plain number words this knows compounds ("twenty-four", "two-dozen", "four dozen"),
-    Arabic ordinals and teens ("الخامس عشر" = 15), decades ("سبعينيات", "the seventies": the
-    marker ``decade:70``) and the Arabic dual (``2``).
-    """
-    counts, marks = spelled_counts(text)
-    return set(counts) | marks
-
-
-def spelled_counts(text: str) -> tuple[Counter[str], set[str]]:
-    """Number words in ``text`` counted, and the markers that carry a number without a word.
-
-    Markers are the Arabic dual (``2``), halves (``5`` of "1.5"), "a couple" (``2``) and
-    decades (``decade:70``); they are not counted, since their endings and words have other uses.
-    """
-    counts: Counter[str] = Counter()
-    marks: set[str] = set()
-    words = [w.lower() for w in _WORD.findall(text)]
-    previous = ""
-    for word in words:
-        value = WORDS.get(word)
-        if word in ("dozen", "dozens") and previous in WORDS:
-            counts[str(int(WORDS[previous]) * 12)] += 1
-        if word == "couple":
-            marks.add("2")
-        if word == "half":
-            marks.add("5")  # "an hour and a half" = 1.5 hours
-        if word in _ENGLISH_DECADES:
-            marks.add(f"decade:{_ENGLISH_DECADES[word]}")
-        if value and word in _MONTH_WORDS:
-            marks.add(value)  # "July 31" for "31/7": a month is its number, not counted
-        elif value:
-            counts[value] += 1
-            if previous in WORDS and WORDS[previous] in _TENS and value in _UNITS:
-                counts[str(int(WORDS[previous]) + int(value))] += 1
-        previous = word
-    if any("\u0600" <= ch <= "\u06ff" for ch in text):
-        for value, pattern in _ARABIC_WORD.items():
-            found = len(pattern.findall(text))
-            if found:
-                counts[value] += found
-        for match in _ARABIC_DECADE.finditer(text):
-            marks.add(f"decade:{_DECADE_TENS[match.group(1)]}")
-        if _ARABIC_DUAL.search(text):
-            marks.add("2")
-        if "نصف" in text:
-            marks.add("5")  # "ساعة ونصف" = 1.5 hours
-        # "واحد وعشرون" = 21: a unit and a ten joined by و.
-        for match in _ARABIC_COMPOUND.finditer(text):
-            unit = _value_of(match.group(1))
-            tens = _value_of(match.group(2))
-            if unit and tens:
-                counts[str(int(unit) + int(tens))] += 1
-    return counts, marks
-
-
-_ARABIC_COMPOUND = re.compile(r"(?<!\w)(?:ال)?(\w+)\s+و(?:ال)?(\w+ون|\w+ين)(?!\w)")
-
-
-def _value_of(word: str) -> str | None:
-    for value, pattern in _ARABIC_WORD.items():
-        if pattern.fullmatch(word) or pattern.match(word):
-            return value
-    return None
 
 
 def _excused(
@@ -234,9 +46,9 @@ class NumbersCheck(Check):
 
     def _compare(self, source_text: str, group: list[Sentence]) -> Iterator[Hit]:
         target = [
-            (n, span, s.index, opt) for s in group for n, span, opt in _extract(_plain(s.text))
+            (n, span, s.index, opt) for s in group for n, span, opt in digit_groups(_plain(s.text))
         ]
-        source_all = _extract(_plain(source_text))
+        source_all = digit_groups(_plain(source_text))
         source = Counter(n for n, _, opt in source_all if not opt)
         optional = {n for n, _, opt in source_all if opt} | {n for n, _, _, opt in target if opt}
         target_count = Counter(n for n, _, _, opt in target if not opt)

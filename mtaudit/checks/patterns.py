@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from dataclasses import dataclass
 
-from mtaudit.checks.base import Check, DocContext
-from mtaudit.checks.numbers import normalise as ascii_digits
-from mtaudit.config import Config
+from mtaudit.checks.base import Check, CheckSettings, DocContext
+from mtaudit.text.numbers import ascii_digits
 from mtaudit.types import Finding, Pair, Severity
 
 _TRAILING = ".,;:!?)]}»”’'\"،؛؟"
@@ -40,6 +39,14 @@ def _key(text: str) -> str:
     return re.sub(r"[-/\s]", "", text).casefold()
 
 
+@dataclass(frozen=True)
+class PatternsSettings(CheckSettings):
+    """``[checks.patterns]``: acronyms' severity and their counterparts in Arabic targets."""
+
+    acronym_severity: Severity
+    acronyms: dict[str, str]
+
+
 class PatternsCheck(Check):
     """URLs, e-mail addresses, hashtags, @handles and codes of the source must be in the target.
 
@@ -51,15 +58,16 @@ class PatternsCheck(Check):
     """
 
     id = "patterns"
+    settings_type = PatternsSettings
+    settings: PatternsSettings
 
-    def __init__(self, settings: dict[str, Any], config: Config) -> None:
-        super().__init__(settings, config)
-        raw = settings.get("acronyms", {})
+    def __init__(self, settings: CheckSettings) -> None:
+        super().__init__(settings)
         self.acronyms = {
-            str(k): [p.strip() for p in str(v).split("|") if p.strip()]
-            for k, v in (raw.items() if isinstance(raw, dict) else [])
+            k: [p.strip() for p in v.split("|") if p.strip()]
+            for k, v in self.settings.acronyms.items()
         }
-        self.acronym_severity = Severity.parse(str(settings.get("acronym_severity", "minor")))
+        self.acronym_severity = self.settings.acronym_severity
 
     def sentence(self, pair: Pair, ctx: DocContext) -> list[Finding]:
         """Report each pattern of the source that the target lost or changed."""

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from itertools import groupby
 
-from mtaudit.checks.base import Check, DocContext, Hit
+from mtaudit.checks.base import Check, CheckSettings, DocContext, Hit
 from mtaudit.checks.fragments import has_verb, stray_stops
-from mtaudit.errors import ConfigError
-from mtaudit.segment import CLOSERS, TERMINALS
+from mtaudit.text.segment import CLOSERS, TERMINALS
 from mtaudit.types import Finding, Pair, Severity
 
 OPENERS = {"(": ")", "[": "]", "{": "}", "“": "”", "«": "»"}
@@ -68,7 +68,6 @@ class BracketsCheck(Check):
     """
 
     id = "brackets"
-    default_severity = "minor"
 
     def document(self, ctx: DocContext) -> Iterator[Hit]:
         """Walk each paragraph with a stack of open marks."""
@@ -97,6 +96,15 @@ class BracketsCheck(Check):
                 yield index, self.finding(f"“{mark}” is opened but never closed", (pos, pos + 1))
 
 
+@dataclass(frozen=True)
+class TruncationSettings(CheckSettings):
+    """``[checks.truncation]``."""
+
+    min_words: int
+    joined_severity: Severity
+    verbless_severity: Severity
+
+
 class TruncationCheck(Check):
     """Sentences cut off or joined wrongly.
 
@@ -106,13 +114,8 @@ class TruncationCheck(Check):
     """
 
     id = "truncation"
-    default_severity = "minor"
-
-    def _severity(self, key: str) -> Severity:
-        try:
-            return Severity.parse(str(self.settings.get(key, self.severity.label)))
-        except ValueError as exc:
-            raise ConfigError(f"checks.truncation.{key}: {exc}") from None
+    settings_type = TruncationSettings
+    settings: TruncationSettings
 
     def sentence(self, pair: Pair, ctx: DocContext) -> list[Finding]:
         """Look at how the sentence starts and ends."""
@@ -122,7 +125,7 @@ class TruncationCheck(Check):
         words = text.split()
         alone = ctx.paragraph_sizes[pair.target.paragraph] == 1
         heading = alone and stripped[-1:] not in TERMINALS
-        min_words = int(self.settings.get("min_words", 6))
+        min_words = self.settings.min_words
         last = last_word(stripped)
         if not heading and len(words) >= min_words and stripped[-1:] not in TERMINALS + ":":
             where = last or (len(text) - 1, len(text))
@@ -146,7 +149,7 @@ class TruncationCheck(Check):
                     f"full stop before a lower-case word (“{text[start:end]}”): "
                     "two sentences joined wrongly, or one cut off?",
                     (start, end),
-                    self._severity("joined_severity"),
+                    self.settings.joined_severity,
                 )
             )
         # A piece of the sentence before it has one: the first sentence of a paragraph without a
@@ -156,7 +159,7 @@ class TruncationCheck(Check):
                 self.finding(
                     "no verb: a fragment of the sentence before it?",
                     (0, len(stripped)),
-                    self._severity("verbless_severity"),
+                    self.settings.verbless_severity,
                 )
             )
         return found

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 
-from mtaudit.checks.base import Check, DocContext
+from mtaudit.checks.base import Check, CheckSettings, DocContext
 from mtaudit.types import Finding, Pair
 
 _TOKEN = re.compile(r"[\w\u064b-\u065f\u0670]+(?:['’]\w+)*")
@@ -130,10 +131,26 @@ STOPWORDS = frozenset(
 )
 
 
+@dataclass(frozen=True)
+class RepetitionSettings(CheckSettings):
+    """``[checks.repetition]``."""
+
+    max_ngram: int
+    loop_count: int
+    loop_gap: int
+    allowed_doubles: tuple[str, ...]
+
+
 class RepetitionCheck(Check):
     """Immediate repeats, "X or X" coordinations, and n-grams looping through a sentence."""
 
     id = "repetition"
+    settings_type = RepetitionSettings
+    settings: RepetitionSettings
+
+    def __init__(self, settings: CheckSettings) -> None:
+        super().__init__(settings)
+        self.allowed = {w.lower() for w in self.settings.allowed_doubles} | ARABIC_DOUBLES
 
     def sentence(self, pair: Pair, ctx: DocContext) -> list[Finding]:
         """Find doubled n-grams, self-coordinations and loops in the target sentence."""
@@ -141,11 +158,10 @@ class RepetitionCheck(Check):
         matches = list(_TOKEN.finditer(text))
         words = [_key(m.group(0)) for m in matches]
         conj = [_conjoined(m.group(0)) for m in matches]
-        allowed = {str(w).lower() for w in self.settings.get("allowed_doubles", [])}
-        allowed |= ARABIC_DOUBLES
-        max_n = int(self.settings.get("max_ngram", 6))
-        loop_count = int(self.settings.get("loop_count", 3))
-        loop_gap = int(self.settings.get("loop_gap", 2))
+        allowed = self.allowed
+        max_n = self.settings.max_ngram
+        loop_count = self.settings.loop_count
+        loop_gap = self.settings.loop_gap
         found: list[Finding] = []
         covered = -1  # words before this index already belong to a reported repeat
 

@@ -16,11 +16,11 @@ Python regular expressions, matched case-insensitively unless ``case = true``.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from mtaudit.checks.base import Check, DocContext
-from mtaudit.config import Config
+from mtaudit.checks.base import Check, CheckSettings, DocContext
 from mtaudit.errors import ConfigError
 from mtaudit.types import Finding, Pair, Severity
 
@@ -55,15 +55,19 @@ def expand(template: str, match: re.Match[str] | None) -> str:
     return _BACKREF.sub(group, template)
 
 
-def parse_rules(settings: dict[str, Any]) -> list[Rule]:
+@dataclass(frozen=True)
+class RulesSettings(CheckSettings):
+    """``[checks.rules]``: the ``[[checks.rules.rule]]`` tables, checked by ``parse_rules``."""
+
+    rule: tuple[dict[str, Any], ...]
+
+
+def parse_rules(raw: Sequence[Mapping[str, Any]]) -> list[Rule]:
     """Validate and compile ``[[checks.rules.rule]]``; errors name the rule."""
-    raw = settings.get("rule", [])
-    if not isinstance(raw, list):
-        raise ConfigError("checks.rules.rule must be a list of tables ([[checks.rules.rule]])")
     rules: list[Rule] = []
     for number, entry in enumerate(raw, 1):
         where = f"checks.rules rule {number}"
-        if not isinstance(entry, dict) or not entry.get("target"):
+        if not entry.get("target"):
             raise ConfigError(f'{where}: needs target = "<regex>"')
         name = str(entry.get("name", number))
         mode = str(entry.get("mode", "require"))
@@ -96,10 +100,12 @@ class RulesCheck(Check):
     """Each configured rule on each sentence: required or forbidden target patterns."""
 
     id = "rules"
+    settings_type = RulesSettings
+    settings: RulesSettings
 
-    def __init__(self, settings: dict[str, Any], config: Config) -> None:
-        super().__init__(settings, config)
-        self.rules = parse_rules(settings)
+    def __init__(self, settings: CheckSettings) -> None:
+        super().__init__(settings)
+        self.rules = parse_rules(self.settings.rule)
 
     def sentence(self, pair: Pair, ctx: DocContext) -> list[Finding]:
         """Apply the rules whose source pattern matches (or that have none)."""

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from mtaudit.checks.base import Check, DocContext
+from mtaudit.checks.base import Check, CheckSettings, DocContext
 from mtaudit.types import Finding, Pair, Severity
 
 _ARABIC = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
@@ -21,14 +22,24 @@ QUOTES = "\"'“”«»‘’"
 SCRIPT_LANGS = {"ar": "Arabic", "fa": "Arabic", "ur": "Arabic"}
 
 
+@dataclass(frozen=True)
+class ScriptSettings(CheckSettings):
+    """``[checks.script]``."""
+
+    min_letters: int
+    latin_names: str
+
+
 class ScriptCheck(Check):
     """Letters of the source's script in a target written in another script."""
 
     id = "script"
+    settings_type = ScriptSettings
+    settings: ScriptSettings
 
     def sentence(self, pair: Pair, ctx: DocContext) -> list[Finding]:
         """Report runs of Arabic letters in a Latin-script target, or copied Latin words."""
-        min_letters = int(self.settings.get("min_letters", 2))
+        min_letters = self.settings.min_letters
         text = pair.target.text
         found: list[Finding] = []
         if pair.source_lang in SCRIPT_LANGS and pair.target_lang not in SCRIPT_LANGS:
@@ -53,7 +64,7 @@ class ScriptCheck(Check):
         """
         text = pair.target.text
         source_words = {w.lower() for w in _LATIN_WORD.findall(pair.source or "")}
-        flag_names = str(self.settings.get("latin_names", "allow")) == "flag"
+        flag_names = self.settings.latin_names == "flag"
         found: list[Finding] = []
         for run in _LATIN_RUN.finditer(text):
             words = _LATIN_WORD.findall(run.group(0))

@@ -15,7 +15,6 @@ class SegmentsCheck(Check):
     """Segments with no words, and sentences that repeat an earlier one word for word."""
 
     id = "segments"
-    default_severity = "minor"
 
     def document(self, ctx: DocContext) -> Iterator[Hit]:
         """Scan the document's sentences in order."""

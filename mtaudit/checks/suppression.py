@@ -55,7 +55,7 @@ class Suppressor:
     @classmethod
     def from_config(cls, config: Config) -> Suppressor:
         """Read ``[[suppress]]`` entries; a bad entry is a ConfigError naming it."""
-        raw = config.data.get("suppress", [])
+        raw = config.data["suppress"]
         if not isinstance(raw, list):
             raise ConfigError("suppress must be a list of tables ([[suppress]])")
         rules: list[Rule] = []

@@ -27,7 +27,6 @@ class TagsCheck(Check):
     """Inline tags of the source that the target lacks, or that the target adds."""
 
     id = "tags"
-    default_severity = "major"
 
     def sentence(self, pair: Pair, ctx: DocContext) -> list[Finding]:
         """Compare the multisets of (tag, role) on the two sides."""

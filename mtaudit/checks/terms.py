@@ -23,14 +23,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mtaudit.checks.base import Check, DocContext
+from mtaudit.checks.base import Check, CheckSettings, DocContext
 from mtaudit.checks.glossary import normalise
-from mtaudit.config import Config
 from mtaudit.errors import ConfigError
 from mtaudit.types import Finding, Pair
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _FORBIDDEN_STATUS = {"forbidden", "deprecatedterm-admn-sts", "supersededterm-admn-sts"}
+
+
+@dataclass(frozen=True)
+class TermsSettings(CheckSettings):
+    """``[checks.terms]``: required, kept and forbidden terms, and a CSV or TBX file of more."""
+
+    required: dict[str, str]
+    keep: tuple[str, ...]
+    forbidden: tuple[str, ...]
+    file: str
 
 
 @dataclass
@@ -113,20 +122,14 @@ def read_tbx(path: Path, source_lang: str, target_lang: str, terms: TermList) ->
                 terms.required.setdefault(source, []).extend(targets)
 
 
-def load(settings: dict[str, Any], source_lang: str, target_lang: str) -> TermList:
+def load(settings: TermsSettings, source_lang: str, target_lang: str) -> TermList:
     """The term list of ``[checks.terms]`` plus its file, for one language pair."""
     terms = TermList()
-    required = settings.get("required", {})
-    if not isinstance(required, dict):
-        raise ConfigError('checks.terms.required must be a table of source = "target|other"')
-    for source, target in required.items():
-        terms.required[str(source)] = [t for t in str(target).split("|") if t.strip()]
-    for key in ("keep", "forbidden"):
-        value = settings.get(key, [])
-        if not isinstance(value, list):
-            raise ConfigError(f"checks.terms.{key} must be a list of terms")
-        getattr(terms, key).extend(str(v) for v in value)
-    file = settings.get("file")
+    for source, target in settings.required.items():
+        terms.required[source] = [t for t in target.split("|") if t.strip()]
+    terms.keep.extend(settings.keep)
+    terms.forbidden.extend(settings.forbidden)
+    file = settings.file
     if file:
         path = Path(str(file))
         if path.suffix.lower() in (".tbx", ".xml"):
@@ -144,9 +147,11 @@ class TermsCheck(Check):
     """
 
     id = "terms"
+    settings_type = TermsSettings
+    settings: TermsSettings
 
-    def __init__(self, settings: dict[str, Any], config: Config) -> None:
-        super().__init__(settings, config)
+    def __init__(self, settings: CheckSettings) -> None:
+        super().__init__(settings)
         self._lists: dict[tuple[str, str], list[Any]] = {}
 
     def _compiled(self, source_lang: str, target_lang: str) -> list[Any]:

@@ -16,8 +16,7 @@ import re
 from collections.abc import Iterable
 
 from mtaudit.checks.base import Check, DocContext
-from mtaudit.checks.numbers import normalise as ascii_digits
-from mtaudit.checks.numbers import spelled
+from mtaudit.text.numbers import ascii_digits, spelled
 from mtaudit.types import Finding, Pair
 
 _AR = r"(?<!\w)(?:[وبلفك])?(?:ال)?"

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from mtaudit.checks.base import Check, DocContext
+from mtaudit.checks.base import Check, CheckSettings, DocContext
 from mtaudit.types import Finding, Pair
 
 _SPACE = re.compile(r"\s+")
@@ -23,6 +24,13 @@ def normalise(text: str) -> str:
     return _SPACE.sub(" ", text.casefold()).strip()
 
 
+@dataclass(frozen=True)
+class UntranslatedSettings(CheckSettings):
+    """``[checks.untranslated]``."""
+
+    min_run: int
+
+
 class UntranslatedCheck(Check):
     """The target repeats the source instead of translating it.
 
@@ -35,6 +43,8 @@ class UntranslatedCheck(Check):
     """
 
     id = "untranslated"
+    settings_type = UntranslatedSettings
+    settings: UntranslatedSettings
 
     def sentence(self, pair: Pair, ctx: DocContext) -> list[Finding]:
         """Compare the target with its aligned source."""
@@ -46,7 +56,7 @@ class UntranslatedCheck(Check):
         return self._copied_run(pair.source, target)
 
     def _copied_run(self, source: str, target: str) -> list[Finding]:
-        min_run = int(self.settings.get("min_run", 4))
+        min_run = self.settings.min_run
         target_words = list(_WORD.finditer(target))
         if len(target_words) < min_run - 1:
             return []

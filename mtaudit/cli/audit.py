@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
 from mtaudit.cli.common import AuditJob, audit_options, pass_audit
 from mtaudit.cli.paths import refuse_overwrite
 from mtaudit.errors import UsageError
 from mtaudit.io.annotate import annotate_xliff
+from mtaudit.runfile import Run
 
 
-def _annotate(run: dict[str, Any], output: str) -> None:
+def _annotate(run: Run, output: str) -> None:
     origins = sorted(
-        {
-            str(d["origin"])
-            for d in run["documents"]
-            if str((d.get("metadata") or {}).get("format", "")).startswith("xliff")
-        }
+        {d.origin for d in run.documents if str(d.metadata.get("format", "")).startswith("xliff")}
     )
     if len(origins) != 1:
         raise UsageError(
@@ -26,7 +21,7 @@ def _annotate(run: dict[str, Any], output: str) -> None:
         )
     if origins[0] == "<stdin>":
         raise UsageError("--annotate needs the XLIFF as a file, not standard input")
-    count = annotate_xliff(origins[0], run, output)
+    count = annotate_xliff(origins[0], run.to_dict(), output)
     click.echo(f"wrote {output}: {count} unit(s) annotated", err=True)
 
 
@@ -83,5 +78,5 @@ def audit(
     run = job.write(fmt, output, show_all, html_path, keep_all=bool(annotate_path))
     if annotate_path:
         _annotate(run, annotate_path)
-    if run["summary"]["errors"]:
+    if run.summary.errors:
         raise SystemExit(2)

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from mtaudit.cli.common import AuditJob, audit_options, pass_audit
-from mtaudit.cli.gating import GateOptions, decide, gate_options, rules_for, stdout_is_json
+from mtaudit.cli.gating import GateOptions, decide, gate_options, rules_for, stdout_is_data
 from mtaudit.cli.paths import refuse_overwrite
 
 
@@ -59,5 +59,5 @@ def check(job: AuditJob, **kwargs: Any) -> None:
         state=kwargs["state_path"],
         use_state=not kwargs["no_state"],
     )
-    options.annotations_to_stderr = stdout_is_json(fmt, output)
+    options.annotations_to_stderr = stdout_is_data(fmt, output)
     raise SystemExit(decide(run, rules, options))

@@ -14,26 +14,47 @@ from typing import Any, TypeVar
 import click
 from tqdm import tqdm
 
+from mtaudit import reports
 from mtaudit.atomic import open_atomic, write_text_atomic
 from mtaudit.checks import build_checks
 from mtaudit.cli.exits import quiet
-from mtaudit.cli.options import config_option
+from mtaudit.cli.options import config_option, stack
 from mtaudit.cli.paths import refuse_overwrite
 from mtaudit.config import Config, language_code
 from mtaudit.errors import InputError, UsageError
-from mtaudit.io import FORMATS
+from mtaudit.io import FORMATS, LanguageSettings
 from mtaudit.io.stream import iter_inputs
 from mtaudit.judge import Judge
 from mtaudit.pipeline import merge_statuses, signature
-from mtaudit.reports import terminal
+from mtaudit.reports import Options, StreamWriter, get_format
 from mtaudit.reports.html import write_html
-from mtaudit.reports.json_report import dumps
-from mtaudit.reports.stream import Collector, JsonlWriter, JsonWriter, RunTotals
+from mtaudit.reports.stream import Collector, RunTotals
+from mtaudit.runfile import Run
 from mtaudit.runner import default_jobs, run_batches
+from mtaudit.settings import settings_of
 from mtaudit.types import Document, SignalStatus
 
 F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger("mtaudit")
+
+
+class FormatName(click.ParamType):  # type: ignore[type-arg]  # generic only in newer click
+    """A report format's name: one registered in ``mtaudit.reports.FORMATS`` when parsed."""
+
+    name = "format"
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str:
+        """``[text|json|jsonl|html]``: the formats registered now."""
+        return "[" + "|".join(reports.FORMATS) + "]"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        """The name, or a usage error (exit 2) naming the known formats."""
+        name = str(value)
+        if name not in reports.FORMATS:
+            self.fail(
+                f"unknown report format {name!r} (known: {', '.join(reports.FORMATS)})", param, ctx
+            )
+        return name
 
 
 def audit_options(func: F) -> F:
@@ -82,11 +103,12 @@ def audit_options(func: F) -> F:
         click.option(
             "--format",
             "fmt",
-            type=click.Choice(["text", "json", "jsonl"]),
+            type=FormatName(),
             default="text",
             show_default=True,
-            help="Report format. jsonl: a header line with the run signature, one line per "
-            "document as it finishes, a summary line last.",
+            help="Report format: text, a readable summary; json, the run as one object; jsonl, "
+            "a header line with the run signature, one line per document as it finishes, a "
+            "summary line last; html, the reviewer's page.",
         ),
         click.option(
             "--pretty",
@@ -133,9 +155,7 @@ def audit_options(func: F) -> F:
             help="Text report: also list sentences with minor findings.",
         ),
     ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+    return stack(func, options)
 
 
 @dataclass
@@ -174,8 +194,8 @@ class AuditJob:
             list(self.inputs),
             source=self.source,
             fmt=self.input_format,
-            source_lang=self.source_lang or str(config.get("languages.source", "ar")),
-            target_lang=self.target_lang or str(config.get("languages.target", "en")),
+            source_lang=self.source_lang or settings_of(config, LanguageSettings).source,
+            target_lang=self.target_lang or settings_of(config, LanguageSettings).target,
         )
         seen: dict[str, str] = {}
         read = failed = 0
@@ -208,12 +228,13 @@ class AuditJob:
         keep_all: bool = False,
         state: str | None = None,
         use_state: bool = False,
-    ) -> dict[str, Any]:
-        """Read, audit and write the reports as documents finish; return the run dictionary.
+    ) -> Run:
+        """Read, audit and write the reports as documents finish; return the run.
 
-        The dictionary holds every document when a report needed them all (text, HTML, pretty
-        JSON) or ``keep_all`` asks for them, else the small records of failed and flagged
-        documents (for the gate and the error lines). Batches go to ``jobs`` worker processes,
+        The report is the format registered as ``fmt`` (``mtaudit.reports.FORMATS``). The run
+        holds every document when a report needed them all (text, HTML, pretty JSON) or
+        ``keep_all`` asks for them, else the small records of failed and flagged documents
+        (for the gate and the error lines). Batches go to ``jobs`` worker processes,
         or to Ray Data. With ``use_state``, documents the state database (``state``, else the
         default beside the translation cache) holds under the current settings are not
         audited again (see ``mtaudit.state``).
@@ -235,19 +256,24 @@ class AuditJob:
                 signals=self._chosen(),
                 strict=self.strict,
                 address=self.ray_address,
-                source_lang=self.source_lang or str(config.get("languages.source", "ar")),
-                target_lang=self.target_lang or str(config.get("languages.target", "en")),
+                source_lang=self.source_lang or settings_of(config, LanguageSettings).source,
+                target_lang=self.target_lang or settings_of(config, LanguageSettings).target,
                 input_format=self.input_format,
             )
+        report = get_format(fmt)
+        options = Options(
+            colour=output is None and sys.stdout.isatty(), show_all=show_all, pretty=self.pretty
+        )
         with contextlib.ExitStack() as stack:
-            writers: list[Any] = []
+            writers: list[StreamWriter | Collector] = []
             collector: Collector | None = None
-            if keep_all or fmt == "text" or html_path or (fmt == "json" and self.pretty):
+            streamed = report.streams(options)
+            if keep_all or not streamed or html_path:
                 collector = Collector()
                 writers.append(collector)
-            if fmt in ("json", "jsonl") and not (fmt == "json" and self.pretty):
+            if streamed:
                 stream = stack.enter_context(open_atomic(output)) if output else sys.stdout
-                writers.append(JsonlWriter(stream) if fmt == "jsonl" else JsonWriter(stream))
+                writers.append(report.writer(stream))
             checks, judge = build_checks(config), Judge.from_config(config)
             statuses: list[SignalStatus] = []
             components: dict[str, object] = {}
@@ -287,10 +313,14 @@ class AuditJob:
                 statuses = merge_statuses(statuses, batch.statuses)
                 components.update(batch.components)
                 current = signature(config, checks, statuses, components or None, judge)
+
+                def known(sig: dict[str, Any] = current) -> dict[str, Any]:
+                    return sig
+
                 for doc in batch.documents:
                     totals.add(doc)
                     for writer in writers:
-                        writer.write(doc, lambda sig=current: sig)
+                        writer.write(doc, known)
             final = signature(config, checks, statuses, components or None, judge)
             if incremental is not None:
                 final = incremental.signature(final, ran=bool(statuses))
@@ -300,20 +330,15 @@ class AuditJob:
         run = collector.run(final, totals) if collector else totals.skeleton(final)
         if html_path:
             write_html(run, html_path)
-        text = None
-        if fmt == "json" and self.pretty:
-            text = dumps(run, pretty=True)
-        elif fmt == "text":
-            colour = output is None and sys.stdout.isatty()
-            text = terminal.render(run, colour=colour, show_all=show_all) + "\n"
-        if text is not None:
+        if not streamed:
+            text = report.text(run, options)
             if output:
                 write_text_atomic(text, output)
             else:
                 click.echo(text, nl=False)
-        for doc in run["documents"]:
-            if doc["error"]:
-                click.echo(f"error: {doc['id']}: {doc['error']}", err=True)
+        for doc in run.documents:
+            if doc.error:
+                click.echo(f"error: {doc.id}: {doc.error}", err=True)
         if incremental is not None and not quiet():
             done: Incremental = incremental.counts
             click.echo(

@@ -5,29 +5,34 @@ Its options and its decision live here; ``cli/check.py`` only wires them togethe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from mtaudit.baseline import ACCEPTED, KNOWN, NEW, Baseline, is_problem
+from mtaudit.atomic import write_text_atomic
+from mtaudit.baseline import ACCEPTED, KNOWN, NEW, Baseline
 from mtaudit.cli.exits import quiet
+from mtaudit.cli.options import stack
 from mtaudit.config import Config
 from mtaudit.errors import UsageError
 from mtaudit.gate import (
     MEASURES,
     SCOPES,
     GateResult,
+    GateSettings,
     Rule,
     build_rules,
     evaluate_rules,
     option_name,
 )
-from mtaudit.reports import github, junit
+from mtaudit.reports import get_ci_format
 from mtaudit.reports.locate import Locator
-from mtaudit.reports.problems import Problem, problems
+from mtaudit.reports.problems import Gated, problems
+from mtaudit.runfile import Run, RunSentence
+from mtaudit.settings import settings_of
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -106,9 +111,7 @@ def gate_options(func: F) -> F:
             help="Audit every document; neither read nor write the state database.",
         ),
     ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+    return stack(func, options)
 
 
 @dataclass
@@ -123,6 +126,15 @@ class GateOptions:
     junit: str | None = None
     github: bool = False
     annotations_to_stderr: bool = False
+
+    def outputs(self) -> list[tuple[str, str | None]]:
+        """The CI outputs asked for (``CI_FORMATS`` names) and their files (``None``: echo)."""
+        wanted: list[tuple[str, str | None]] = []
+        if self.junit:
+            wanted.append(("junit", self.junit))
+        if self.github:
+            wanted.append(("github", None))
+        return wanted
 
     @classmethod
     def pop(cls, kwargs: dict[str, Any]) -> GateOptions:
@@ -145,10 +157,10 @@ def rules_for(options: GateOptions, config: Config) -> list[Rule]:
     """The budget rules from the config and the options; ``UsageError`` on bad values."""
     if options.update_baseline and not options.baseline:
         raise UsageError("--update-baseline needs --baseline FILE to write to")
-    return build_rules(config.section("gate"), options.budgets, options.fail_on)
+    return build_rules(settings_of(config, GateSettings), options.budgets, options.fail_on)
 
 
-def _baseline(options: GateOptions, run: Mapping[str, Any]) -> Baseline | None:
+def _baseline(options: GateOptions, run: Run) -> Baseline | None:
     if not options.baseline and not options.accept:
         return None
     exists = bool(options.baseline) and Path(str(options.baseline)).exists()
@@ -162,7 +174,7 @@ def _baseline(options: GateOptions, run: Mapping[str, Any]) -> Baseline | None:
         baseline.accept_corrections(path)
     if options.update_baseline and options.baseline:
         baseline = baseline.updated(run)
-        baseline.write(options.baseline, str(run["signature"].get("text", "")))
+        baseline.write(options.baseline, run.signature_text)
     return baseline
 
 
@@ -176,32 +188,34 @@ def _document_breaches(result: GateResult) -> dict[int, list[str]]:
     return out
 
 
-def decide(run: dict[str, Any], rules: list[Rule], options: GateOptions) -> int:
+def decide(run: Run, rules: list[Rule], options: GateOptions) -> int:
     """Apply baseline, budgets and the CI outputs to an audited run; return the exit status."""
     baseline = _baseline(options, run)
     statuses = baseline.classify(run) if baseline else {}
     ignored = [key for key, status in statuses.items() if status != NEW]
     result = evaluate_rules(run, rules, ignored)
 
-    def wanted(sentence: Mapping[str, Any]) -> bool:
-        return is_problem(sentence) and (
-            bool(sentence.get("flagged")) or any(rule.counts(sentence) for rule in rules)
+    def wanted(sentence: RunSentence) -> bool:
+        return sentence.is_problem and (
+            sentence.flagged or any(rule.counts(sentence) for rule in rules)
         )
 
-    locator = Locator()
-    found: list[Problem] = []
-    if options.junit or options.github:
-        found = list(problems(run, statuses, wanted, locator))
-    if options.junit:
-        files = [
-            locator.file_of(doc) or str(doc.get("origin") or "<stdin>") for doc in run["documents"]
-        ]
-        root = junit.build(run, found, result.failed_documents, _document_breaches(result), files)
-        junit.write(root, options.junit)
-    if options.github:
-        ids = [str(doc["id"]) for doc in run["documents"]]
-        for line in github.workflow_commands(found, ids):
-            click.echo(line, err=options.annotations_to_stderr)
+    outputs = options.outputs()
+    if outputs:
+        locator = Locator()
+        gated = Gated(
+            run,
+            list(problems(run, statuses, wanted, locator)),
+            result.failed_documents,
+            _document_breaches(result),
+            [locator.file_of(doc) or doc.origin or "<stdin>" for doc in run.documents],
+        )
+        for name, path in outputs:
+            text = get_ci_format(name).render(gated)
+            if path is not None:
+                write_text_atomic(text, path)
+            elif text:
+                click.echo(text, nl=False, err=options.annotations_to_stderr)
     if baseline is not None and not quiet():
         counts = dict.fromkeys((NEW, KNOWN, ACCEPTED), 0)
         for status in statuses.values():
@@ -214,11 +228,14 @@ def decide(run: dict[str, Any], rules: list[Rule], options: GateOptions) -> int:
         )
     for breach in result.breaches:
         click.echo(f"over budget: {breach}", err=True)
-    if run["summary"]["errors"]:
+    if run.summary.errors:
         return 2
     return 0 if result.passed else 1
 
 
-def stdout_is_json(fmt: str, output: str | None) -> bool:
-    """Whether the JSON report goes to standard output (annotations must not mix into it)."""
-    return fmt == "json" and output is None
+def stdout_is_data(fmt: str, output: str | None) -> bool:
+    """Whether a report meant for programs (any but the terminal text) goes to standard output.
+
+    Annotations must not mix into it: they go to standard error then.
+    """
+    return fmt != "text" and output is None

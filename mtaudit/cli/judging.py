@@ -6,15 +6,21 @@ import json
 import math
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from mtaudit.atomic import write_text_atomic
-from mtaudit.cli.options import config_option
+from mtaudit.cli.options import config_option, stack
 from mtaudit.cli.paths import refuse_overwrite
 from mtaudit.config import Config
 from mtaudit.errors import UsageError
+from mtaudit.io import LanguageSettings
+from mtaudit.judge import JudgeSettings
+from mtaudit.settings import settings_of
+
+if TYPE_CHECKING:
+    from mtaudit.labelled import Labelled
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -59,9 +65,27 @@ def labelled_options(func: F) -> F:
             help="Cross-validation folds (grouped by source sentence).",
         ),
     ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+    return stack(func, options)
+
+
+def _labelled(
+    inputs: tuple[str, ...],
+    config_path: str | None,
+    source_lang: str | None,
+    target_lang: str | None,
+    margin: float,
+    chrf_threshold: float,
+    edit_threshold: float,
+) -> tuple[Config, str, str, list[Labelled]]:
+    """The configuration, the languages (options over the config) and the labelled segments."""
+    from mtaudit.labelled import LabelRules, read_labelled
+
+    config = Config.load(config_path)
+    languages = settings_of(config, LanguageSettings)
+    src = source_lang or languages.source
+    tgt = target_lang or languages.target
+    rules = LabelRules(margin=margin, chrf_threshold=chrf_threshold, edit_threshold=edit_threshold)
+    return config, src, tgt, read_labelled(list(inputs), rules, src, tgt)
 
 
 def _featurise(
@@ -76,13 +100,11 @@ def _featurise(
     edit_threshold: float,
 ) -> tuple[Config, str, list[Any], list[dict[str, Any]], float]:
     from mtaudit.calibrate import featurise
-    from mtaudit.labelled import LabelRules, describe, read_labelled
+    from mtaudit.labelled import describe
 
-    config = Config.load(config_path)
-    src = source_lang or str(config.get("languages.source", "ar"))
-    tgt = target_lang or str(config.get("languages.target", "en"))
-    rules = LabelRules(margin=margin, chrf_threshold=chrf_threshold, edit_threshold=edit_threshold)
-    labelled = read_labelled(list(inputs), rules, src, tgt)
+    config, src, tgt, labelled = _labelled(
+        inputs, config_path, source_lang, target_lang, margin, chrf_threshold, edit_threshold
+    )
     if not labelled:
         raise UsageError("no labelled segments in the input")
     click.echo(describe(labelled, list(inputs)), err=True)
@@ -146,7 +168,7 @@ def calibrate(
     refuse_overwrite({"-o/--output": output}, inputs)
     try:
         config, direction, rows, _, norm = _featurise(inputs, **kwargs)
-        point = operating_point or str(config.get("judge.operating_point", "flag_share:0.10"))
+        point = operating_point or settings_of(config, JudgeSettings).operating_point
         threshold_for([0.0, 1.0], [0, 1], point)  # validates the operating point
         model, report = fit(
             rows,
@@ -243,7 +265,7 @@ def evaluate(
             direction, rows, statuses = _from_run(run_path, inputs, **kwargs)
         else:
             config, direction, rows, statuses, _ = _featurise(inputs, **kwargs)
-            point = str(config.get("judge.operating_point", "flag_share:0.10"))
+            point = settings_of(config, JudgeSettings).operating_point
             if cv:
                 cross_validated(rows, point, folds)
         result = measure(rows, rounds)
@@ -281,43 +303,37 @@ def _from_run(
     """Rows from a saved run: each labelled record's document, matched by id, as audited."""
     from mtaudit.calibrate import Row
     from mtaudit.features import Features
-    from mtaudit.labelled import LabelRules, read_labelled
+    from mtaudit.runfile import load_run
 
-    config = Config.load(config_path)
-    src = source_lang or str(config.get("languages.source", "ar"))
-    tgt = target_lang or str(config.get("languages.target", "en"))
-    rules = LabelRules(margin=margin, chrf_threshold=chrf_threshold, edit_threshold=edit_threshold)
-    labelled = read_labelled(list(inputs), rules, src, tgt)
-    try:
-        with open(run_path, encoding="utf-8") as fh:
-            run = json.load(fh)
-        documents = {d["id"]: d for d in run["documents"]}
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise UsageError(f"{run_path}: not a saved run ({exc})") from None
+    _config, src, tgt, labelled = _labelled(
+        inputs, config_path, source_lang, target_lang, margin, chrf_threshold, edit_threshold
+    )
+    run = load_run(run_path)
+    documents = {d.id: d for d in run.documents}
     rows = []
     for item in labelled:
         doc = documents.get(item.document.id)
-        if doc is None or len(doc.get("sentences", [])) != 1:
+        if doc is None or len(doc.sentences) != 1:
             raise UsageError(
                 f"{run_path}: record {item.document.id!r} is not one audited segment in the run "
                 "(audit the labelled set with --unit segment)"
             )
-        sentence = doc["sentences"][0]
+        sentence = doc.sentences[0]
         rows.append(
             Row(
                 Features(frozenset()),
                 item.label,
                 item.score,
                 item.group,
-                dict(sentence.get("signals", {})),
-                sentence.get("source"),
-                sentence["text"],
-                float(sentence["risk"]),
-                bool(sentence["flagged"]),
-                list(sentence.get("basis", [])),
+                {k: math.nan if v is None else v for k, v in sentence.signals.items()},
+                sentence.source,
+                sentence.text,
+                float(sentence.risk),
+                sentence.flagged,
+                list(sentence.basis),
             )
         )
-    signals = run.get("signature", {}).get("signals", [])
+    signals = list(run.signature.get("signals") or [])
     return f"{src}-{tgt}", rows, signals
 
 

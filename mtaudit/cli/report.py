@@ -35,10 +35,10 @@ def report(run_file: str, html_path: str) -> None:
     refuse_overwrite({"--html": html_path}, [run_file])
     run = load_run(run_file)
     path = write_html(run, html_path)
-    documents = run.get("documents") or []
-    sentences = sum(len(d.get("sentences") or []) for d in documents)
+    sentences = sum(len(d.sentences) for d in run.documents)
     click.echo(
-        f"wrote {path} ({_plural(len(documents), 'article')}, {_plural(sentences, 'sentence')})",
+        f"wrote {path} ({_plural(len(run.documents), 'article')}, "
+        f"{_plural(sentences, 'sentence')})",
         err=True,
     )
 

@@ -31,10 +31,12 @@ from mtaudit.config import Config
 from mtaudit.errors import InputError, MtauditError, UsageError
 from mtaudit.io.feed import record_to_document
 from mtaudit.judge import Judge
-from mtaudit.pipeline import Auditor, merge_statuses, signature
-from mtaudit.reports.json_report import SCHEMA
+from mtaudit.pipeline import Auditor, RunSettings, merge_statuses, signature
 from mtaudit.reports.stream import RunTotals, compact
+from mtaudit.runfile import SCHEMA, Run, RunDocument
 from mtaudit.runner import audit_batch
+from mtaudit.settings import settings_of
+from mtaudit.signals import chosen
 from mtaudit.types import SignalStatus
 
 log = logging.getLogger("mtaudit")
@@ -100,7 +102,7 @@ def _result_table(auditor: Auditor, rows: list[dict[str, Any]], langs: tuple[str
     components = compact(done.components)
     return pa.table(
         {
-            "document": [compact(doc) for doc in done.documents],
+            "document": [compact(doc.to_dict()) for doc in done.documents],
             "statuses": [statuses] * len(done.documents),
             "components": [components] * len(done.documents),
         }
@@ -164,10 +166,10 @@ def run_ray(
     source_lang: str = "ar",
     target_lang: str = "en",
     input_format: str = "auto",
-) -> dict[str, Any]:
+) -> Run:
     """Audit JSONL feeds with Ray Data; write ``output``/part-*.jsonl and ``output``/run.json.
 
-    Returns the run dictionary with the small per-document records (for the gate).
+    Returns the run with the small per-document records (for the gate).
     """
     if input_format not in ("auto", "jsonl"):
         raise UsageError("--executor ray reads JSONL feeds only (--input-format jsonl)")
@@ -188,12 +190,13 @@ def _run(
     signals: list[str] | None,
     strict: bool,
     langs: tuple[str, str],
-) -> dict[str, Any]:
+) -> Run:
     ctx = ray.data.DataContext.get_current()
     ctx.execution_options.preserve_order = True
     ctx.enable_progress_bars = False
-    names = list(config.get("signals.enabled", []) if signals is None else signals)
-    batch_size = max(1, int(config.number("run.batch_size", 64)))
+    names = chosen(config, signals)
+    run_settings = settings_of(config, RunSettings)
+    batch_size = max(1, run_settings.batch_size)
     try:
         ds = ray.data.read_json(files, include_paths=True)
     except Exception as exc:  # pyarrow reports a malformed line as one of several types
@@ -205,7 +208,7 @@ def _run(
             fn_constructor_args=(config, names, strict, langs),
             batch_size=batch_size,
             batch_format="pyarrow",
-            concurrency=max(1, int(config.number("run.ray_actors", 1))),
+            concurrency=max(1, run_settings.ray_actors),
             num_gpus=1 if gpus else 0,
         )
     else:
@@ -244,7 +247,7 @@ def _run(
                     shard, count = shard + 1, 0
                 fh.write(line + "\n")
                 count += 1
-                totals.add(json.loads(line))
+                totals.add(RunDocument.from_dict(json.loads(line)))
     except MtauditError:
         raise
     except Exception as exc:
@@ -256,6 +259,6 @@ def _run(
         if fh is not None:
             fh.close()
     run = totals.skeleton(signature(config, checks, statuses, components or None, judge))
-    summary = {"schema": SCHEMA, "signature": run["signature"], "summary": run["summary"]}
+    summary = {"schema": SCHEMA, "signature": run.signature, "summary": run.summary.to_dict()}
     write_text_atomic(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", folder / "run.json")
     return run

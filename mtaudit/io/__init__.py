@@ -9,7 +9,9 @@ with ``{``.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from mtaudit.errors import InputError, UsageError
 from mtaudit.io.decode import read_text
@@ -37,7 +39,17 @@ _ARTICLE = re.compile(
 )
 _PAGE = (".html", ".htm", ".xhtml")
 
-__all__ = ["FORMATS", "read_inputs"]
+__all__ = ["FORMATS", "LanguageSettings", "read_inputs"]
+
+
+@dataclass(frozen=True)
+class LanguageSettings:
+    """``[languages]``: the languages of an input that does not say (ISO 639 codes)."""
+
+    SECTION: ClassVar[str] = "languages"
+    source: str
+    target: str
+
 
 ReadItem = Document | InputError
 

@@ -16,8 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
-from mtaudit.errors import ConfigError
-from mtaudit.registry import resolve
+from mtaudit.registry import lookup
 
 if TYPE_CHECKING:
     from mtaudit.lm.loading import ScorerSpec
@@ -79,11 +78,7 @@ def register(name: str, backend: str | ScorerBackend) -> None:
 
 def get_backend(name: str) -> ScorerBackend:
     """Return the backend registered as ``name``; raise ``ConfigError`` for an unknown one."""
-    try:
-        entry = BACKENDS[name]
-    except KeyError:
-        raise ConfigError(
-            f"unknown fluency engine {name!r} (known: {', '.join(BACKENDS)})"
-        ) from None
-    backend: ScorerBackend = resolve(entry)
+    backend: ScorerBackend = lookup(
+        BACKENDS, name, lambda: f"unknown fluency engine {name!r} (known: {', '.join(BACKENDS)})"
+    )
     return backend

@@ -44,18 +44,22 @@ def model_max_length(model_dir: Path) -> int:
 
 @dataclass(frozen=True)
 class ScorerSpec:
-    """Everything that decides which scorer object a request gets (the cache key)."""
+    """Everything that decides which scorer object a request gets (the cache key).
+
+    The settings come from ``[fluency]`` (``signals.fluency.FluencySettings``); they have no
+    defaults here.
+    """
 
     model_dir: Path
-    engine: str = "auto"
-    compute_type: str = "int8"
-    batch_size: int = 16
-    threads: int = 0
-    padding_side: str = "right"
-    window: int = 4
+    engine: str
+    compute_type: str
+    batch_size: int
+    threads: int
+    padding_side: str
+    window: int
+    plain_quotes: bool
     max_tokens: int | None = None
     ct2_dir: Path | None = None
-    plain_quotes: bool = True
     model: str = ""  # hub id @ the revision in use, for signatures
 
 

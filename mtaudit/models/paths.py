@@ -7,10 +7,13 @@ before it loads any of them.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from mtaudit.config import Config, project_root
 from mtaudit.models.specs import ModelSpec
+from mtaudit.settings import settings_of
 
 MODELS_DIR_ENV = "MTAUDIT_MODELS_DIR"
 WEIGHT_FILES = (
@@ -35,12 +38,20 @@ def resolve_path(path: str | Path) -> Path:
     return p if p.is_absolute() else project_root() / p
 
 
+@dataclass(frozen=True)
+class ModelsDirSettings:
+    """The ``[translation]`` key that says where every model (translation and LM) lives."""
+
+    SECTION: ClassVar[str] = "translation"
+    models_dir: str
+
+
 def models_dir(config: Config) -> Path:
     """Where model weights live: ``$MTAUDIT_MODELS_DIR``, else ``translation.models_dir``."""
     env = os.environ.get(MODELS_DIR_ENV)
     if env:
         return resolve_path(env)
-    return resolve_path(str(config.get("translation.models_dir", "models")))
+    return resolve_path(settings_of(config, ModelsDirSettings).models_dir)
 
 
 def hf_dir(config: Config, spec: ModelSpec) -> Path:

@@ -11,8 +11,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from mtaudit.baseline import ACCEPTED
+from mtaudit.reports import CiFormat
 from mtaudit.reports.location import location
-from mtaudit.reports.problems import NEW, Problem
+from mtaudit.reports.problems import NEW, Gated, Problem
 
 
 def escape_data(text: str) -> str:
@@ -49,7 +50,7 @@ def annotation(problem: Problem, document_id: str) -> str | None:
     if problem.status == ACCEPTED:
         return None
     sent, loc = problem.sentence, problem.location
-    severity = str(sent.get("severity", "none"))
+    severity = sent.severity.label
     if problem.status != NEW:
         kind = "notice"
     else:
@@ -60,9 +61,9 @@ def annotation(problem: Problem, document_id: str) -> str | None:
         title += f", {problem.status}"
     where = location(sent)  # an XLIFF/TMX unit or a page element
     at = f" ({where})" if where else ""
-    lines = [f"{document_id} #{int(sent['index']) + 1}{at}: {sent.get('text', '')}"]
-    lines += [f"- {reason}" for reason in sent.get("reasons") or []]
-    suggestion = (sent.get("texts") or {}).get("suggestion")
+    lines = [f"{document_id} #{sent.index + 1}{at}: {sent.text}"]
+    lines += [f"- {reason}" for reason in sent.reasons]
+    suggestion = sent.texts.get("suggestion")
     if suggestion:
         lines.append(f"suggestion: {suggestion}")
     properties: dict[str, str | int | None] = {}
@@ -76,3 +77,11 @@ def workflow_commands(problems: Iterable[Problem], document_ids: list[str]) -> l
     """Workflow command lines for every problem that is not accepted."""
     lines = (annotation(p, document_ids[p.document]) for p in problems)
     return [line for line in lines if line is not None]
+
+
+def _render(gated: Gated) -> str:
+    ids = [doc.id for doc in gated.run.documents]
+    return "".join(line + "\n" for line in workflow_commands(gated.problems, ids))
+
+
+FORMAT = CiFormat("github", "GitHub Actions annotations for problem sentences", render=_render)

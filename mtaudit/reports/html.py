@@ -1,4 +1,4 @@
-"""The reviewer's HTML report: one self-contained file rendered from a JSON run object.
+"""The reviewer's HTML report: one self-contained file rendered from a run.
 
 The page holds the run (``docs/json-schema.md``) as JSON in a ``<script type="application/json">``
 block and a script (``assets/report.js``) that builds every element from it with
@@ -6,8 +6,8 @@ block and a script (``assets/report.js``) that builds every element from it with
 can only ever appear as text. A Content-Security-Policy allows nothing but the page's own inline
 style and script, pinned by their SHA-256 hashes: no network, no injected script.
 
-``render_html`` works on the plain run dict, so the same code serves a live audit and a JSON run
-saved earlier (``mtaudit report run.json --html report.html``).
+``render_html`` works on the typed run (``mtaudit.runfile.Run``), so the same code serves a live
+audit and a JSON run saved earlier (``mtaudit report run.json --html report.html``).
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ from typing import Any
 
 from mtaudit import __version__
 from mtaudit.atomic import write_text_atomic
+from mtaudit.reports import Options, ReportFormat
 from mtaudit.reports.json_report import strict
-from mtaudit.runfile import validate_run
+from mtaudit.runfile import Run, documents_digest
 
 STORAGE_PREFIX = "mtaudit.progress"
 """Prefix of the browser ``localStorage`` key under which a report keeps a reviewer's progress."""
@@ -61,28 +62,9 @@ def json_for_script(value: Any) -> str:
     return _SCRIPT_ESCAPE_RE.sub(lambda m: _SCRIPT_ESCAPES[m.group(0)], text)
 
 
-def documents_digest(run: dict[str, Any]) -> str:
-    """Return a short SHA-256 digest of the run's documents (ids and target texts, in order).
-
-    Two runs over the same articles share it whatever their settings; a corrections file records
-    it so that ``mtaudit apply`` can tell when it is applied to other articles.
-    """
-    h = hashlib.sha256()
-    for doc in run.get("documents") or []:
-        if not isinstance(doc, dict):
-            continue
-        for part in (str(doc.get("id", "")), str(doc.get("target") or "")):
-            data = part.encode("utf-8", "surrogatepass")
-            h.update(len(data).to_bytes(8, "big"))
-            h.update(data)
-    return h.hexdigest()[:16]
-
-
-def storage_key(run: dict[str, Any]) -> str:
+def storage_key(run: Run) -> str:
     """Return the ``localStorage`` key of a run: its settings signature plus documents digest."""
-    signature = run.get("signature") or {}
-    text = signature.get("text", "") if isinstance(signature, dict) else ""
-    return f"{STORAGE_PREFIX}:{text}:{documents_digest(run)}"
+    return f"{STORAGE_PREFIX}:{run.signature_text}:{documents_digest(run)}"
 
 
 _CONTROLS = re.compile(
@@ -95,23 +77,18 @@ def visible_controls(text: str) -> str:
     return _CONTROLS.sub(lambda m: f"\u27e8U+{ord(m.group(0)):04X}\u27e9", text)
 
 
-def _title(run: dict[str, Any]) -> str:
-    documents = run.get("documents") or []
-    if len(documents) == 1:
-        return visible_controls(f"mtaudit report: {documents[0].get('id', '')}")
-    return f"mtaudit report: {len(documents)} articles"
+def _title(run: Run) -> str:
+    if len(run.documents) == 1:
+        return visible_controls(f"mtaudit report: {run.documents[0].id}")
+    return f"mtaudit report: {len(run.documents)} articles"
 
 
-def render_html(run: dict[str, Any]) -> str:
-    """Render a JSON run object (schema ``mtaudit.run/1``) as one self-contained HTML page.
-
-    Raises ``InputError`` when ``run`` is not a run object this version can read.
-    """
-    validate_run(run)
+def render_html(run: Run) -> str:
+    """Render a run as one self-contained HTML page (the run embedded as its JSON object)."""
     style = _asset("report.css")
     script = _asset("report.js")
     payload = {
-        "run": run,
+        "run": run.to_dict(),
         "report": {
             "storage_key": storage_key(run),
             "documents_digest": documents_digest(run),
@@ -144,10 +121,21 @@ def render_html(run: dict[str, Any]) -> str:
     )
 
 
-def write_html(run: dict[str, Any], path: str | os.PathLike[str]) -> Path:
+def write_html(run: Run, path: str | os.PathLike[str]) -> Path:
     """Render ``run`` and write it to ``path`` atomically (temporary file, then ``os.replace``).
 
     A reader never sees a half-written report, and a failed render leaves an old one intact.
-    Returns the path written. Raises ``InputError`` for an unreadable run or an unwritable path.
+    Returns the path written. Raises ``InputError`` for an unwritable path.
     """
     return write_text_atomic(render_html(run), path)
+
+
+def _render(run: Run, options: Options) -> str:
+    return render_html(run)
+
+
+FORMAT = ReportFormat(
+    "html",
+    "the reviewer's self-contained HTML page",
+    render=_render,
+)

@@ -13,12 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
-from typing import Any
 
 from lxml import etree
 
 from mtaudit.atomic import write_text_atomic
-from mtaudit.reports.problems import NEW, Problem
+from mtaudit.reports import CiFormat
+from mtaudit.reports.problems import NEW, Gated, Problem
+from mtaudit.runfile import Run
 
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -30,12 +31,12 @@ def _clean(text: str) -> str:
 
 def _problem_text(problem: Problem) -> str:
     lines = [problem.describe()]
-    lines += [f"    - {r}" for r in problem.sentence.get("reasons") or []]
+    lines += [f"    - {r}" for r in problem.sentence.reasons]
     return "\n".join(lines)
 
 
 def build(
-    run: Mapping[str, Any],
+    run: Run,
     problems: list[Problem],
     failed: Collection[int],
     breaches: Mapping[int, list[str]],
@@ -53,33 +54,31 @@ def build(
     root = etree.Element("testsuites", name="mtaudit")
     suites: dict[str, etree._Element] = {}
     stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S")
-    for d, doc in enumerate(run["documents"]):
+    for d, doc in enumerate(run.documents):
         classname = _clean(file_of[d])
         suite = suites.get(classname)
         if suite is None:
             suite = etree.SubElement(root, "testsuite", name=classname, timestamp=stamp)
             suites[classname] = suite
         case = etree.SubElement(
-            suite, "testcase", classname=classname, name=_clean(str(doc["id"])), time="0"
+            suite, "testcase", classname=classname, name=_clean(doc.id), time="0"
         )
-        if doc.get("error"):
+        if doc.error:
             error = etree.SubElement(
-                case, "error", message=_clean(f"cannot audit: {doc['error']}"), type="input"
+                case, "error", message=_clean(f"cannot audit: {doc.error}"), type="input"
             )
-            error.text = _clean(str(doc["error"]))
+            error.text = _clean(doc.error)
             continue
         mine = by_doc.get(d, [])
         new = [p for p in mine if p.status == NEW]
         if d in failed:
-            summary = doc.get("summary") or {}
             reasons = breaches.get(d, [])
             failure = etree.SubElement(
                 case,
                 "failure",
                 message=_clean(
                     f"over budget: {len(new)} new problem sentence(s) of "
-                    f"{summary.get('sentences', len(doc.get('sentences') or []))}; "
-                    + "; ".join(reasons)
+                    f"{doc.summary.sentences}; " + "; ".join(reasons)
                 ),
                 type="mtaudit.budget",
             )
@@ -110,3 +109,10 @@ def dumps(root: etree._Element) -> str:
 def write(root: etree._Element, path: str) -> None:
     """Write the XML atomically."""
     write_text_atomic(dumps(root), path)
+
+
+def _render(gated: Gated) -> str:
+    return dumps(build(gated.run, gated.problems, gated.failed, gated.breaches, gated.files))
+
+
+FORMAT = CiFormat("junit", "JUnit XML, one test case per document", render=_render)

@@ -13,10 +13,10 @@ import bisect
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from mtaudit.errors import InputError
 from mtaudit.io.decode import decode
+from mtaudit.runfile import RunDocument
 
 _RECORD = re.compile(r"^(?P<path>.+):(?P<line>\d+)$")
 
@@ -60,9 +60,9 @@ class Locator:
                 self._files[path] = None
         return self._files[path]
 
-    def file_of(self, doc: dict[str, Any]) -> str | None:
+    def file_of(self, doc: RunDocument) -> str | None:
         """The input file a document came from, ``None`` for standard input or no file."""
-        origin = str(doc.get("origin") or "")
+        origin = doc.origin
         if origin not in self._origins:
             self._origins[origin] = self._file_of(origin)
         return self._origins[origin]
@@ -80,9 +80,9 @@ class Locator:
             return match.group("path")
         return origin if self._is_file(origin) else None
 
-    def locate(self, doc: dict[str, Any], start: int | None) -> Location:
+    def locate(self, doc: RunDocument, start: int | None) -> Location:
         """Where offset ``start`` of the document's target is; the record line for feeds."""
-        origin = str(doc.get("origin") or "")
+        origin = doc.origin
         path = self.file_of(doc)
         if path is None:
             return Location(None)
@@ -93,7 +93,7 @@ class Locator:
             return Location(path)
         key = id(doc)
         if key not in self._texts:
-            text, target = self._read(path), str(doc.get("target") or "")
+            text, target = self._read(path), doc.target or ""
             found = -1 if text is None or not target else text.find(target)
             self._texts[key] = _Text(text, found) if text is not None and found >= 0 else None
         located = self._texts[key]

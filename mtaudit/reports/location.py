@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from mtaudit.runfile import RunBlock, RunSentence
 
 __all__ = ["location"]
 
 
-def location(record: Mapping[str, Any]) -> str:
-    """``unit p2 (line 14)``, an element path, or ``""`` for a run sentence/block record.
+def location(record: RunSentence | RunBlock) -> str:
+    """``unit p2 (line 14)``, an element path, or ``""`` for a run's sentence or block.
 
-    Works on the JSON records (schema ``mtaudit.run/1``) of sentences and blocks, which carry
-    ``unit`` and ``element`` (and, for units, ``metadata.line``) when the input names them.
+    Sentences and blocks carry ``unit`` and ``element`` when the input names them; a sentence's
+    ``metadata.line`` is the unit's line in its file.
     """
-    unit = record.get("unit")
-    if unit:
-        metadata = record.get("metadata")
-        line = metadata.get("line") if isinstance(metadata, dict) else None
-        return f"unit {unit}" + (f" (line {line})" if isinstance(line, int) else "")
-    element = record.get("element")
-    return str(element) if element else ""
+    if record.unit:
+        line = record.metadata.get("line") if isinstance(record, RunSentence) else None
+        return f"unit {record.unit}" + (f" (line {line})" if isinstance(line, int) else "")
+    return record.element or ""

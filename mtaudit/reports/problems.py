@@ -6,12 +6,12 @@ file and a line; this module gathers them once so the two stay consistent.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from mtaudit.reports.locate import Location, Locator
 from mtaudit.reports.location import location
+from mtaudit.runfile import Run, RunSentence
 
 NEW = "new"
 
@@ -21,20 +21,19 @@ class Problem:
     """One problem sentence of a document."""
 
     document: int
-    sentence: Mapping[str, Any]
+    sentence: RunSentence
     status: str
     location: Location
 
     @property
     def checks(self) -> list[str]:
         """Ids of the findings on the sentence, in order, without repeats."""
-        found = [str(c.get("id")) for c in self.sentence.get("checks") or []]
-        return list(dict.fromkeys(found))
+        return self.sentence.check_ids
 
     def describe(self) -> str:
         """One line: where, severity, checks and the sentence text."""
         sent, loc, ids = self.sentence, self.location, self.checks
-        where = f"sentence {int(sent['index']) + 1}, offset {sent['start']}-{sent['end']}"
+        where = f"sentence {sent.index + 1}, offset {sent.start}-{sent.end}"
         unit = location(sent)  # an XLIFF/TMX unit or a page element
         if unit:
             where = f"{unit}; {where}"
@@ -42,25 +41,40 @@ class Problem:
             where = f"line {loc.line}" + (f", column {loc.col}" if loc.col else "") + f"; {where}"
         checks = f" [{', '.join(ids)}]" if ids else ""
         known = "" if self.status == NEW else f" ({self.status})"
-        return f"{where}: {sent.get('severity', 'none')}{checks}{known}: {sent.get('text', '')}"
+        return f"{where}: {sent.severity.label}{checks}{known}: {sent.text}"
 
 
 def problems(
-    run: Mapping[str, Any],
+    run: Run,
     statuses: Mapping[tuple[int, int], str],
-    wanted: Callable[[Mapping[str, Any]], bool],
+    wanted: Callable[[RunSentence], bool],
     locator: Locator | None = None,
 ) -> Iterator[Problem]:
     """Every sentence ``wanted`` selects, with its baseline status (``new`` when unknown)."""
     locator = locator or Locator()
-    for d, doc in enumerate(run["documents"]):
-        if doc.get("error"):
+    for d, doc in enumerate(run.documents):
+        if doc.error:
             continue
-        for s, sent in enumerate(doc.get("sentences") or []):
+        for s, sent in enumerate(doc.sentences):
             if wanted(sent):
                 status = statuses.get((d, s), NEW)
-                found = locator.locate(doc, int(sent["start"]))
-                line = (sent.get("metadata") or {}).get("line")  # an XLIFF/TMX unit's line
+                found = locator.locate(doc, sent.start)
+                line = sent.metadata.get("line")  # an XLIFF/TMX unit's line
                 if found.path is not None and found.line is None and isinstance(line, int):
                     found = Location(found.path, line)
                 yield Problem(d, sent, status, found)
+
+
+@dataclass(frozen=True)
+class Gated:
+    """What the CI outputs report: the run, its problems and the gate's decision on it.
+
+    ``failed`` are the positions of documents over budget, ``breaches`` the budget lines per
+    document position, ``files`` the input file of each document.
+    """
+
+    run: Run
+    problems: list[Problem]
+    failed: Collection[int]
+    breaches: Mapping[int, list[str]]
+    files: list[str]

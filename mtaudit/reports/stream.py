@@ -1,13 +1,14 @@
 """Reports written as the documents come in, so that a run never holds its corpus twice.
 
-``RunTotals`` keeps the run's counts and one small record per document (id, error, summary),
-enough for the gate and the error lines. The writers:
+Documents arrive as typed records (``mtaudit.runfile.RunDocument``), each turned into its JSON
+once, when it is written. ``RunTotals`` keeps the run's counts and one small record per failed
+or flagged document (id, error, summary), enough for the gate and the error lines. The writers:
 
 - ``JsonlWriter``: one line per document as it finishes, after a header line with the schema
   and the run signature as known then; a last line holds the summary and the final signature.
 - ``JsonWriter``: the ``mtaudit.run/1`` object written piece by piece (compact, C encoder):
-  ``documents`` first, then ``signature`` and ``summary``; parsed, it equals ``run_to_dict``.
-- ``Collector``: keeps the document records for reports that need all of them at once (the
+  ``documents`` first, then ``signature`` and ``summary``; parsed, it equals ``Run.to_dict``.
+- ``Collector``: keeps the documents for reports that need all of them at once (the
   terminal text, the HTML page, pretty-printed JSON).
 """
 
@@ -17,7 +18,9 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from mtaudit.reports.json_report import SCHEMA, dumps, suppressed_summary
+from mtaudit.reports import ReportFormat
+from mtaudit.reports.json_report import dumps
+from mtaudit.runfile import SCHEMA, Run, RunDocument, RunSummary
 from mtaudit.types import Severity
 
 JSONL_SCHEMA = "mtaudit.run.jsonl/1"
@@ -30,79 +33,47 @@ def compact(data: Any) -> str:
 
 
 class RunTotals:
-    """The run's summary, added up one document record at a time.
+    """The run's summary, added up one document at a time.
 
-    Of each document only what the gate and the error lines can need is kept, and only for
-    documents that failed or have flagged sentences (no budget is exceeded by zero flags), so
-    memory stays flat over a long clean feed.
+    Of each document only what the gate and the error lines can need is kept (id, error,
+    summary), and only for documents that failed or have flagged sentences (no budget is
+    exceeded by zero flags), so memory stays flat over a long clean feed.
     """
 
     def __init__(self) -> None:
-        self.documents: list[dict[str, Any]] = []
-        self.count = 0
-        self.sentences = 0
-        self.flagged = 0
-        self.errors = 0
-        self.severity: Counter[str] = Counter()
+        self.documents: list[RunDocument] = []
+        self.totals = RunSummary(by_severity={level.label: 0 for level in Severity})
         self.suppressed: Counter[str] = Counter()
 
-    def add(self, doc: dict[str, Any]) -> None:
-        """Count one document record (``document_to_dict`` form)."""
-        summary = doc["summary"]
-        self.count += 1
-        if doc["error"] or summary["flagged"]:
-            self.documents.append(
-                {
-                    "id": doc["id"],
-                    "error": doc["error"],
-                    "summary": {"sentences": summary["sentences"], "flagged": summary["flagged"]},
-                }
-            )
-        self.sentences += summary["sentences"]
-        self.flagged += summary["flagged"]
-        self.errors += 1 if doc["error"] else 0
-        self.severity.update(summary["by_severity"])
-        self.suppressed.update(summary.get("suppressed_by_check", {}))
+    def add(self, doc: RunDocument) -> None:
+        """Count one document."""
+        if doc.error or doc.summary.flagged:
+            self.documents.append(RunDocument(doc.id, error=doc.error, summary=doc.summary))
+        self.totals.add(doc, self.suppressed)
 
-    def summary(self) -> dict[str, Any]:
-        """The run summary, as in ``run_to_dict``."""
-        return {
-            "documents": self.count,
-            "sentences": self.sentences,
-            "flagged": self.flagged,
-            "errors": self.errors,
-            "by_severity": {level.label: self.severity.get(level.label, 0) for level in Severity},
-            **suppressed_summary(dict(self.suppressed)),
-        }
+    def summary(self) -> RunSummary:
+        """The run summary, as ``RunSummary.of`` adds it up."""
+        self.totals.suppressed_by_check = dict(self.suppressed)
+        return self.totals
 
-    def skeleton(self, signature: dict[str, Any]) -> dict[str, Any]:
-        """A run dictionary whose documents are the small records kept (for the gate)."""
-        return {
-            "schema": SCHEMA,
-            "signature": signature,
-            "summary": self.summary(),
-            "documents": self.documents,
-        }
+    def skeleton(self, signature: dict[str, Any]) -> Run:
+        """A run whose documents are the small records kept (for the gate)."""
+        return Run(signature, self.summary(), self.documents)
 
 
 class Collector:
-    """Keeps every document record; ``run`` builds the whole run dictionary at the end."""
+    """Keeps every document; ``run`` builds the whole run at the end."""
 
     def __init__(self) -> None:
-        self.documents: list[dict[str, Any]] = []
+        self.documents: list[RunDocument] = []
 
-    def write(self, doc: dict[str, Any], signature: Signature) -> None:
-        """Keep one document record."""
+    def write(self, doc: RunDocument, signature: Signature) -> None:
+        """Keep one document."""
         self.documents.append(doc)
 
-    def run(self, signature: dict[str, Any], totals: RunTotals) -> dict[str, Any]:
-        """The run dictionary (schema ``mtaudit.run/1``)."""
-        return {
-            "schema": SCHEMA,
-            "signature": signature,
-            "summary": totals.summary(),
-            "documents": self.documents,
-        }
+    def run(self, signature: dict[str, Any], totals: RunTotals) -> Run:
+        """The whole run."""
+        return Run(signature, totals.summary(), self.documents)
 
 
 class JsonlWriter:
@@ -117,16 +88,18 @@ class JsonlWriter:
             self.stream.write(compact({"schema": JSONL_SCHEMA, "signature": signature()}) + "\n")
             self.started = True
 
-    def write(self, doc: dict[str, Any], signature: Signature) -> None:
+    def write(self, doc: RunDocument, signature: Signature) -> None:
         """Write one document's line (after the header, the first time)."""
         self._header(signature)
-        self.stream.write(compact(doc) + "\n")
+        self.stream.write(compact(doc.to_dict()) + "\n")
         self.stream.flush()
 
     def finish(self, signature: dict[str, Any], totals: RunTotals) -> None:
         """Write the summary line with the run's final signature."""
         self._header(lambda: signature)
-        self.stream.write(compact({"summary": totals.summary(), "signature": signature}) + "\n")
+        self.stream.write(
+            compact({"summary": totals.summary().to_dict(), "signature": signature}) + "\n"
+        )
         self.stream.flush()
 
 
@@ -137,13 +110,13 @@ class JsonWriter:
         self.stream = stream
         self.count = 0
 
-    def write(self, doc: dict[str, Any], signature: Signature) -> None:
+    def write(self, doc: RunDocument, signature: Signature) -> None:
         """Append one document to the ``documents`` array."""
         if self.count == 0:
             self.stream.write('{"schema":' + compact(SCHEMA) + ',"documents":[')
         else:
             self.stream.write(",")
-        self.stream.write(compact(doc))
+        self.stream.write(compact(doc.to_dict()))
         self.count += 1
 
     def finish(self, signature: dict[str, Any], totals: RunTotals) -> None:
@@ -154,7 +127,19 @@ class JsonWriter:
             '],"signature":'
             + compact(signature)
             + ',"summary":'
-            + compact(totals.summary())
+            + compact(totals.summary().to_dict())
             + "}\n"
         )
         self.stream.flush()
+
+
+def _jsonl(out: TextIO) -> JsonlWriter:
+    return JsonlWriter(out)
+
+
+JSONL_FORMAT = ReportFormat(
+    "jsonl",
+    "a header line with the run signature, one line per document as it finishes, "
+    "a summary line last",
+    stream=_jsonl,
+)

@@ -7,11 +7,14 @@ Sentences are numbered from 1 ("sentence 3" is the third), as in the HTML report
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Iterable, Sequence
 
 import click
 
+from mtaudit.reports import Options, ReportFormat
 from mtaudit.reports.location import location
+from mtaudit.runfile import Run, RunSentence
+from mtaudit.types import Severity
 
 SEVERITY_COLOURS = {"critical": "red", "major": "yellow", "minor": "cyan", "none": "green"}
 SEVERITIES = ("critical", "major", "minor")
@@ -30,32 +33,32 @@ def visible(text: str) -> str:
     return _CONTROL.sub(lambda m: f"⟨U+{ord(m.group(0)):04X}⟩", text)
 
 
-def _counts(sentences: list[dict[str, Any]]) -> str:
+def _counts(sentences: list[RunSentence]) -> str:
     """Count flagged sentences by severity (the parts add up), then the unflagged with findings.
 
     For example "5 flagged (1 critical, 4 major); 3 more with minor findings".
     """
-    flagged = [s for s in sentences if s["flagged"]]
+    flagged = [s for s in sentences if s.flagged]
     parts = [
         f"{n} {level}"
         for level in SEVERITIES
-        if (n := sum(1 for s in flagged if s["severity"] == level))
+        if (n := sum(1 for s in flagged if s.severity.label == level))
     ]
     text = f"{len(flagged)} flagged" + (f" ({', '.join(parts)})" if parts else "")
-    below = [s["severity"] for s in sentences if not s["flagged"] and s["severity"] != "none"]
+    below = [s.severity for s in sentences if not s.flagged and s.severity is not Severity.NONE]
     if below:
-        kind = "minor findings" if set(below) == {"minor"} else "findings, not flagged"
+        kind = "minor findings" if set(below) == {Severity.MINOR} else "findings, not flagged"
         text += f"; {len(below)} more with {kind}"
     return text
 
 
-def mark_spans(text: str, spans: list[list[int]], colour: bool) -> str:
+def mark_spans(text: str, spans: Iterable[Sequence[int]], colour: bool) -> str:
     """Mark the spans in ``text`` (bold red with colour, ⟦brackets⟧ without); clip long text.
 
     Control and bidi characters are made visible after marking, so offsets stay true.
     """
     merged: list[list[int]] = []
-    for start, end in sorted(spans):
+    for start, end in sorted((span[0], span[1]) for span in spans):
         if merged and start <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], end)
         else:
@@ -80,58 +83,64 @@ def mark_spans(text: str, spans: list[list[int]], colour: bool) -> str:
     return ("…" if lo else "") + "".join(out) + ("…" if hi < len(text) else "")
 
 
-def render(run: dict[str, Any], colour: bool = False, show_all: bool = False) -> str:
-    """Render a run dictionary (schema mtaudit.run/1) as terminal text."""
+def render(run: Run, colour: bool = False, show_all: bool = False) -> str:
+    """Render a run as terminal text."""
     lines: list[str] = []
-    for doc in run["documents"]:
-        if doc["error"]:
+    for doc in run.documents:
+        if doc.error:
             lines.append(
-                click.style(
-                    f"{doc['id']}: cannot audit: {doc['error']}", fg="red" if colour else None
-                )
+                click.style(f"{doc.id}: cannot audit: {doc.error}", fg="red" if colour else None)
             )
             continue
-        summary = doc["summary"]
-        head = (
-            f"{visible(doc['id'])}: {summary['sentences']} sentences, {_counts(doc['sentences'])}"
-        )
-        if doc["blocks"]:
-            head += f"; {len(doc['blocks'])} non-prose block(s) not scored"
+        head = f"{visible(doc.id)}: {doc.summary.sentences} sentences, {_counts(doc.sentences)}"
+        if doc.blocks:
+            head += f"; {len(doc.blocks)} non-prose block(s) not scored"
         lines.append(click.style(head, bold=True) if colour else head)
-        for block in doc["blocks"]:
-            snippet = " ".join(block["text"].split())[:60]
+        for block in doc.blocks:
+            snippet = " ".join(block.text.split())[:60]
             where = location(block)
             lines.append(
-                f"  [{block['reason']}] {visible(snippet)}" + (f"  ({where})" if where else "")
+                f"  [{block.reason}] {visible(snippet)}" + (f"  ({where})" if where else "")
             )
-        for sent in doc["sentences"]:
-            if not (sent["flagged"] or (show_all and sent["severity"] != "none")):
+        for sent in doc.sentences:
+            if not (sent.flagged or (show_all and sent.severity is not Severity.NONE)):
                 continue
-            level = sent["severity"]
-            tag = f"{level} {sent['risk']:.2f}"
+            level = sent.severity.label
+            tag = f"{level} {sent.risk:.2f}"
             if colour:
                 tag = click.style(tag, fg=SEVERITY_COLOURS[level], bold=True)
             where = location(sent)
-            text = mark_spans(sent["text"], sent["spans"], colour)
-            lines.append(f"  sentence {sent['index'] + 1} {tag}  {text}")
+            text = mark_spans(sent.text, sent.spans, colour)
+            lines.append(f"  sentence {sent.index + 1} {tag}  {text}")
             if where:
                 lines.append(f"      at {where}")
-            for reason in sent["reasons"]:
+            for reason in sent.reasons:
                 lines.append(f"      - {visible(reason)}")
-            if sent["flagged"] and sent["texts"].get("suggestion"):
-                lines.append(f"      suggestion: {visible(sent['texts']['suggestion'])}")
-    total = run["summary"]
-    every = [s for doc in run["documents"] for s in doc["sentences"]]
+            if sent.flagged and sent.texts.get("suggestion"):
+                lines.append(f"      suggestion: {visible(sent.texts['suggestion'])}")
+    total = run.summary
+    every = [s for doc in run.documents for s in doc.sentences]
     lines.append(
-        f"Total: {total['documents']} document(s), {total['sentences']} sentences, "
+        f"Total: {total.documents} document(s), {total.sentences} sentences, "
         f"{_counts(every)}"
-        + (f", {total['errors']} could not be read" if total["errors"] else "")
-        + (f", {total['suppressed']} finding(s) suppressed" if total.get("suppressed") else "")
+        + (f", {total.errors} could not be read" if total.errors else "")
+        + (f", {total.suppressed} finding(s) suppressed" if total.suppressed else "")
     )
-    for status in run["signature"]["signals"]:
-        fix = f" Fix: {status['fix']}" if status["fix"] else ""
-        if not status["ran"]:
-            lines.append(f"Skipped {status['name']}: {status['reason']}.{fix}")
-        elif status["reason"]:  # ran on part of the sentences (e.g. partial coverage)
-            lines.append(f"Partly ran {status['name']}: {status['reason']}.{fix}")
+    for status in run.signals:
+        fix = f" Fix: {status.fix}" if status.fix else ""
+        if not status.ran:
+            lines.append(f"Skipped {status.name}: {status.reason}.{fix}")
+        elif status.reason:  # ran on part of the sentences (e.g. partial coverage)
+            lines.append(f"Partly ran {status.name}: {status.reason}.{fix}")
     return "\n".join(lines)
+
+
+def _render(run: Run, options: Options) -> str:
+    return render(run, colour=options.colour, show_all=options.show_all) + "\n"
+
+
+FORMAT = ReportFormat(
+    "text",
+    "a readable summary: per document, the flagged sentences with reasons and spans",
+    render=_render,
+)

@@ -6,11 +6,12 @@ Nothing here imports torch: a signal's module is imported only when the audit as
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Protocol
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from mtaudit.config import Config
-from mtaudit.errors import ConfigError
-from mtaudit.registry import resolve
+from mtaudit.registry import lookup
+from mtaudit.settings import settings_of
 from mtaudit.types import Pair, SignalOutput, SignalStatus
 
 if TYPE_CHECKING:
@@ -22,6 +23,19 @@ REGISTRY: dict[str, str] = {
     "fidelity": "mtaudit.signals.fidelity:build",
     "fluency": "mtaudit.signals.fluency:build",
 }
+
+
+@dataclass(frozen=True)
+class SignalSettings:
+    """``[signals]``: the signals a run computes, in order, unless the command line names them."""
+
+    SECTION: ClassVar[str] = "signals"
+    enabled: tuple[str, ...]
+
+
+def chosen(config: Config, signals: Sequence[str] | None = None) -> list[str]:
+    """The signals to run: ``signals`` when given, else ``[signals] enabled``."""
+    return list(settings_of(config, SignalSettings).enabled if signals is None else signals)
 
 
 class Signal(Protocol):
@@ -52,12 +66,11 @@ def load(name: str, config: Config, translations: Translations | None = None) ->
 
     ``translations`` is the run's shared translator (one is made when not given).
     """
-    try:
-        target = REGISTRY[name]
-    except KeyError:
-        known = ", ".join(sorted(REGISTRY)) or "none"
-        raise ConfigError(f"unknown signal {name!r} (known: {known})") from None
-    factory = resolve(target)
+    factory = lookup(
+        REGISTRY,
+        name,
+        lambda: f"unknown signal {name!r} (known: {', '.join(sorted(REGISTRY)) or 'none'})",
+    )
     if translations is None:
         from mtaudit.translate.shared import Translations
 

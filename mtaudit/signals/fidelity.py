@@ -21,10 +21,13 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
 
 from mtaudit.config import Config
 from mtaudit.errors import ConfigError, ModelMissingError
-from mtaudit.signals.fidelity_compare import (
+from mtaudit.settings import settings_of
+from mtaudit.text.compare import (
     Scores,
     compare,
     lost_names,
@@ -38,6 +41,35 @@ log = logging.getLogger("mtaudit")
 
 PARTS = ("back_translation", "forward", "round_trip")
 _VALUE_SUFFIX = {"back_translation": "back", "forward": "forward", "round_trip": "round_trip"}
+
+
+@dataclass(frozen=True)
+class ChrfBands:
+    """A part's chrF thresholds (0-100): below ``chrf_major`` major, below ``chrf_minor`` minor."""
+
+    chrf_major: float
+    chrf_minor: float
+
+
+@dataclass(frozen=True)
+class FidelitySettings:
+    """``[fidelity]`` and its part tables (its two alignment keys are ``align.BeadSettings``)."""
+
+    SECTION: ClassVar[str] = "fidelity"
+    parts: tuple[str, ...]
+    metrics: tuple[str, ...]
+    min_chars: int
+    numbers_severity: Severity
+    names_severity: Severity
+    max_name_findings: int
+    back_translation: ChrfBands
+    forward: ChrfBands
+    round_trip: ChrfBands
+
+    def bands(self, part: str) -> ChrfBands:
+        """The chrF thresholds of ``part`` (one of ``PARTS``)."""
+        bands: ChrfBands = getattr(self, part)
+        return bands
 
 
 def _needs_source(pair: Pair) -> bool:
@@ -63,14 +95,19 @@ class FidelitySignal:
     name = "fidelity"
 
     def __init__(self, config: Config, translations: Translations | None = None) -> None:
-        self.config = config
-        enabled = config.get("fidelity.parts", list(PARTS))
+        from mtaudit.judge import JudgeSettings  # the judge's model files decide "auto" metrics
+
+        self.settings = settings = settings_of(config, FidelitySettings)
+        self.judge_settings = settings_of(config, JudgeSettings)
+        enabled = settings.parts
         unknown = [p for p in enabled if p not in PARTS]
         if unknown:
             raise ConfigError(f"fidelity.parts: unknown part(s) {unknown}; known: {list(PARTS)}")
         self.parts: tuple[str, ...] = tuple(p for p in PARTS if p in enabled)
-        chosen = config.get("fidelity.metrics", ["auto"])
-        self.metrics = None if chosen in ("auto", ["auto"]) else metric_names(chosen)
+        chosen = settings.metrics
+        self.metrics = None if chosen == ("auto",) else metric_names(chosen)
+        self.numbers_severity = settings.numbers_severity
+        self.names_severity = settings.names_severity
         self._auto: dict[tuple[str, str], dict[str, frozenset[str]]] = {}
         self.translations = translations if translations is not None else Translations(config)
 
@@ -97,7 +134,8 @@ class FidelitySignal:
         if langs not in self._auto:
             from mtaudit.judge import fidelity_metrics  # the judge's needs, read from its file
 
-            self._auto[langs] = fidelity_metrics(self.config, f"{langs[0]}-{langs[1]}")
+            direction = f"{langs[0]}-{langs[1]}"
+            self._auto[langs] = fidelity_metrics(self.judge_settings, direction)
         return self._auto[langs].get(part, frozenset({"chrf"}))
 
     def close(self) -> None:
@@ -250,10 +288,10 @@ class FidelitySignal:
             result.values[f"bleu_{suffix}"] = round(scores.bleu, 2)
         if scores.ter is not None:
             result.values[f"ter_{suffix}"] = round(scores.ter, 2)
-        if len(pair.target.text.strip()) < self.config.number("fidelity.min_chars", 15):
+        if len(pair.target.text.strip()) < self.settings.min_chars:
             return
-        major = self.config.number(f"fidelity.{part}.chrf_major")
-        minor = self.config.number(f"fidelity.{part}.chrf_minor")
+        bands = self.settings.bands(part)
+        major, minor = bands.chrf_major, bands.chrf_minor
         severity = (
             Severity.MAJOR
             if scores.chrf < major
@@ -278,7 +316,7 @@ class FidelitySignal:
         )
 
     def _numbers(self, result: SignalOutput, target: str, other: str, where: str) -> None:
-        severity = Severity.parse(str(self.config.get("fidelity.numbers_severity", "major")))
+        severity = self.numbers_severity
         for value, start, end in lost_numbers(target, other):
             result.findings.append(
                 Finding(
@@ -289,8 +327,8 @@ class FidelitySignal:
     def _names(self, result: SignalOutput, target: str, other: str, lang: str, where: str) -> None:
         if lang != "en":
             return
-        severity = Severity.parse(str(self.config.get("fidelity.names_severity", "minor")))
-        limit = int(self.config.number("fidelity.max_name_findings", 3))
+        severity = self.names_severity
+        limit = self.settings.max_name_findings
         for word, start, end in lost_names(target, other)[:limit]:
             result.findings.append(
                 Finding("fidelity.names", severity, f"{word!r} is not in {where}", (start, end))

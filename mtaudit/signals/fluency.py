@@ -16,17 +16,42 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from mtaudit.config import Config
 from mtaudit.errors import ConfigError, ModelMissingError
 from mtaudit.extras import NEURAL_FIX
 from mtaudit.models.paths import resolve_path
+from mtaudit.settings import settings_of
 from mtaudit.types import Finding, Pair, Severity, SignalOutput, SignalStatus
 
 logger = logging.getLogger("mtaudit")
 
 NAME = "fluency"
+
+
+@dataclass(frozen=True)
+class FluencyOptions:
+    """The ``[fluency]`` table as written; ``FluencySettings`` resolves it against the model."""
+
+    SECTION: ClassVar[str] = "fluency"
+    model: str
+    engine: str
+    compute_type: str
+    batch_size: int
+    threads: int
+    padding_side: str
+    window: int
+    context: bool
+    plain_quotes: bool
+    max_tokens: int
+    min_tokens: int
+    sentence_minor_z: float
+    sentence_major_z: float
+    window_minor_z: float
+    window_major_z: float
+    background: str
+    sample_texts: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -61,8 +86,8 @@ class FluencySettings:
         from mtaudit.models.specs import CAUSAL_LM, model_spec
         from mtaudit.models.store import resolved_revision
 
-        section = config.section("fluency")
-        model = str(section.get("model", "gpt2"))
+        options = settings_of(config, FluencyOptions)
+        model = options.model
         if not config.section(f"models.{model}"):
             raise ConfigError(f"fluency.model names {model!r}, but there is no [models.{model}]")
         spec = model_spec(config, model)
@@ -71,39 +96,33 @@ class FluencySettings:
                 f"[models.{model}] is a {spec.kind!r} model; fluency needs a {CAUSAL_LM}"
             )
 
-        def integer(key: str, default: int, low: int) -> int:
-            value = section.get(key, default)
-            if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        def integer(key: str, low: int) -> int:
+            value: int = getattr(options, key)
+            if value < low:
                 raise ConfigError(f"fluency.{key} must be an integer >= {low}, got {value!r}")
             return value
 
-        def number(key: str, default: float) -> float:
-            return config.number(f"fluency.{key}", default)
-
-        background = section.get("background", "")
-        samples = section.get("sample_texts", {})
-        if not isinstance(samples, dict):
-            raise ConfigError("fluency.sample_texts must be a table of language = path")
+        o = options
         return cls(
             model=model,
             model_dir=hf_dir(config, spec),
             languages=spec.languages,
-            engine=str(section.get("engine", "auto")),
-            compute_type=str(section.get("compute_type", "int8")),
-            batch_size=integer("batch_size", 16, 1),
-            threads=integer("threads", 0, 0),
-            padding_side=str(section.get("padding_side", "right")),
-            window=integer("window", 4, 1),
-            context=bool(section.get("context", True)),
-            plain_quotes=bool(section.get("plain_quotes", True)),
-            max_tokens=integer("max_tokens", 512, 8),
-            min_tokens=integer("min_tokens", 4, 1),
-            sentence_minor_z=number("sentence_minor_z", 2.5),
-            sentence_major_z=number("sentence_major_z", 4.0),
-            window_minor_z=number("window_minor_z", 3.0),
-            window_major_z=number("window_major_z", 4.5),
-            background=resolve_path(background) if background else None,
-            sample_texts={str(k): resolve_path(str(v)) for k, v in samples.items()},
+            engine=o.engine,
+            compute_type=o.compute_type,
+            batch_size=integer("batch_size", 1),
+            threads=integer("threads", 0),
+            padding_side=o.padding_side,
+            window=integer("window", 1),
+            context=o.context,
+            plain_quotes=o.plain_quotes,
+            max_tokens=integer("max_tokens", 8),
+            min_tokens=integer("min_tokens", 1),
+            sentence_minor_z=o.sentence_minor_z,
+            sentence_major_z=o.sentence_major_z,
+            window_minor_z=o.window_minor_z,
+            window_major_z=o.window_major_z,
+            background=resolve_path(o.background) if o.background else None,
+            sample_texts={k: resolve_path(v) for k, v in o.sample_texts.items()},
             model_id=f"{spec.hub_id}@{resolved_revision(config, spec)}",
         )
 

@@ -1,9 +1,9 @@
 """Incremental audits: a SQLite state database of each document's verdicts.
 
-A row holds one document's audited record (as in the JSON run) under two keys: the hash of the
-document's content (id, texts, languages, origin, metadata) and the hash of the settings that
-can change its verdicts. Rerunning on a feed audits only documents whose content or relevant
-settings changed, and reports on all of them.
+A row holds one document's audited record (its JSON object, as in the JSON run) under two keys:
+the hash of the document's content (id, texts, languages, origin, metadata) and the hash of the
+settings that can change its verdicts. Rerunning on a feed audits only documents whose content
+or relevant settings changed, and reports on all of them.
 
 The keys are built in ``keys.py`` (the settings key is per document: a change to the English
 fluency model re-audits English targets only), the database lives in ``db.py``, and ``records.py``
@@ -25,9 +25,8 @@ from typing import Any
 from mtaudit.config import Config
 from mtaudit.errors import InputError
 from mtaudit.pipeline import audit
-from mtaudit.reports.json_report import SCHEMA as RUN_SCHEMA
-from mtaudit.reports.json_report import document_to_dict
-from mtaudit.reports.stream import RunTotals
+from mtaudit.runfile import Run, RunDocument, RunSummary
+from mtaudit.signals import chosen
 from mtaudit.state.db import STATE_ENV, StateDB, default_path
 from mtaudit.state.keys import Settings, code_digest, content_hash
 from mtaudit.state.records import pack, unpack
@@ -83,27 +82,31 @@ class DocumentState:
             return None
         return content_hash(item), self.settings.key(item)
 
-    def lookup(self, items: Sequence[Document | InputError]) -> list[dict[str, Any] | None]:
+    def lookup(self, items: Sequence[Document | InputError]) -> list[RunDocument | None]:
         """The stored record of each document, ``None`` where it must be audited."""
         keys = [self.key(item) for item in items]
         stored = self.db.get_many(k for k in keys if k is not None)
-        out: list[dict[str, Any] | None] = []
+        out: list[RunDocument | None] = []
         for item, key in zip(items, keys, strict=True):
             if key is not None and key in stored and isinstance(item, Document):
-                out.append(unpack(json.loads(stored[key]), item))
+                out.append(RunDocument.from_dict(unpack(json.loads(stored[key]), item)))
                 self.counts.reused += 1
             else:
                 out.append(None)
                 self.counts.audited += key is not None
         return out
 
-    def remember(self, pairs: Iterable[tuple[Document, dict[str, Any]]]) -> None:
-        """Store the records of audited documents (one transaction); errors are not stored."""
+    def remember(self, pairs: Iterable[tuple[Document, RunDocument]]) -> None:
+        """Store the records of audited documents (one transaction); errors are not stored.
+
+        A record is stored as its JSON object (``RunDocument.to_dict``), less the texts the
+        document restores, so the stored format is the run schema's.
+        """
         rows = []
         for doc, record in pairs:
-            if record.get("error") is None:
+            if record.error is None:
                 content, settings = content_hash(doc), self.settings.key(doc)
-                rows.append((content, settings, doc.id, pack(record, doc)))
+                rows.append((content, settings, doc.id, pack(record.to_dict(), doc)))
         self.db.put_many(rows)
 
 
@@ -124,12 +127,9 @@ def _merge_statuses(signatures: list[dict[str, Any]]) -> dict[str, Any]:
     return merged
 
 
-def summarise(documents: list[dict[str, Any]]) -> dict[str, Any]:
-    """The run summary from document records (as ``run_to_dict`` computes it)."""
-    totals = RunTotals()
-    for doc in documents:
-        totals.add(doc)
-    return totals.summary()
+def summarise(documents: list[RunDocument]) -> RunSummary:
+    """The run summary from document records."""
+    return RunSummary.of(documents)
 
 
 def audit_incremental(
@@ -142,20 +142,20 @@ def audit_incremental(
     progress: Progress | None = None,
     batch: int = BATCH_DOCUMENTS,
     auditor: Callable[..., RunResult] | None = None,
-) -> tuple[dict[str, Any], Incremental]:
+) -> tuple[Run, Incremental]:
     """Audit the documents the state does not know under current settings; reuse the rest.
 
-    Returns the whole run as a dictionary (schema ``mtaudit.run/1``, documents in input order)
-    and how many documents were audited and reused. ``auditor`` audits a batch of documents
+    Returns the whole run (documents in input order) and how many documents were audited and
+    reused. ``auditor`` audits a batch of documents
     (default ``pipeline.audit``; any function with its signature).
     """
     auditor = auditor or audit
-    names = list(config.get("signals.enabled", []) if signals is None else signals)
+    names = chosen(config, signals)
     known = DocumentState(state, config, names)
     records = known.lookup(items)
     todo = [i for i, record in enumerate(records) if record is None]
     if progress and len(items) > len(todo):
-        progress(sum(len(r.get("sentences") or []) for r in records if r is not None))
+        progress(sum(len(r.sentences) for r in records if r is not None))
     signatures: list[dict[str, Any]] = []
     for start in range(0, len(todo), batch):
         chunk = todo[start : start + batch]
@@ -165,7 +165,7 @@ def audit_incremental(
         signatures.append(run.signature)
         done = []
         for i, result in zip(chunk, run.documents, strict=True):
-            record = records[i] = document_to_dict(result)
+            record = records[i] = RunDocument.from_result(result)
             item = items[i]
             if isinstance(item, Document):
                 done.append((item, record))
@@ -180,12 +180,7 @@ def audit_incremental(
             state.signature(run_key) or auditor([], config, signals=names, strict=strict).signature
         )
     documents = [r for r in records if r is not None]
-    return {
-        "schema": RUN_SCHEMA,
-        "signature": signature,
-        "summary": summarise(documents),
-        "documents": documents,
-    }, known.counts
+    return Run.of(signature, documents), known.counts
 
 
 class StreamState:
@@ -219,10 +214,10 @@ class StreamState:
         records = self.known.lookup(listed)
         pending = [i for i, record in enumerate(records) if record is None]
         if self.progress:
-            self.progress(sum(len(r.get("sentences") or []) for r in records if r is not None))
+            self.progress(sum(len(r.sentences) for r in records if r is not None))
         emitted = 0
 
-        def ready() -> list[dict[str, Any]]:
+        def ready() -> list[RunDocument]:
             nonlocal emitted
             out = []
             while emitted < len(records) and records[emitted] is not None:
@@ -267,6 +262,6 @@ def open_incremental(
     path: str | Path, config: Config, signals: Sequence[str] | None, progress: Progress | None
 ) -> Iterator[StreamState]:
     """Open the state database at ``path`` for a run with these signals (default: config's)."""
-    names = list(config.get("signals.enabled", []) if signals is None else signals)
+    names = chosen(config, signals)
     with StateDB(path) as db:
         yield StreamState(db, config, names, progress)

@@ -11,7 +11,7 @@ from typing import Any
 
 from mtaudit.config import Config
 from mtaudit.errors import CacheError
-from mtaudit.sqlitedb import open_wal
+from mtaudit.sqlitedb import WalFile, in_chunks
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -41,22 +41,11 @@ def default_path(config: Config) -> Path:
     return cache_path(config).parent / "state.sqlite3"
 
 
-class StateDB:
+class StateDB(WalFile):
     """The state database; each process opens its own connection."""
 
-    def __init__(self, path: str | Path, *, timeout: float = 60.0) -> None:
-        self.path = Path(path)
-        self.conn = open_wal(self.path, SCHEMA, timeout=timeout, what="the state database")
-
-    def close(self) -> None:
-        """Close the connection."""
-        self.conn.close()
-
-    def __enter__(self) -> StateDB:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    SCHEMA = SCHEMA
+    WHAT = "the state database"
 
     def get_many(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
         """Stored records (JSON text) by (content hash, settings key), for those present."""
@@ -67,9 +56,7 @@ class StateDB:
             by_settings.setdefault(settings, []).append(content)
         try:
             for settings, contents in by_settings.items():
-                for start in range(0, len(contents), 500):
-                    chunk = contents[start : start + 500]
-                    marks = ",".join("?" * len(chunk))
+                for chunk, marks in in_chunks(contents):
                     rows = self.conn.execute(
                         "SELECT content, result FROM documents WHERE settings=? "
                         f"AND content IN ({marks})",

@@ -144,7 +144,7 @@ class Settings:
         if name == "fluency":
             table = config.section("fluency")
             model = str(table.get("model", ""))
-            languages = config.get(f"models.{model}.languages", []) or []
+            languages = config.section(f"models.{model}").get("languages") or []
             samples = table.get("sample_texts") or {}
             if target not in languages:
                 return {"fluency": None, "languages": languages}

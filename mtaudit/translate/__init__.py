@@ -14,8 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from mtaudit.errors import ConfigError
-from mtaudit.registry import resolve
+from mtaudit.registry import lookup
 
 if TYPE_CHECKING:
     from mtaudit.config import Config
@@ -75,12 +74,11 @@ def register(name: str, backend: str | TranslatorBackend) -> None:
 
 def get_backend(name: str) -> TranslatorBackend:
     """Return the backend registered as ``name``; raise ``ConfigError`` for an unknown one."""
-    try:
-        entry = BACKENDS[name]
-    except KeyError:
-        known = ", ".join(("auto", *BACKENDS))
-        raise ConfigError(f"translation.engine must be one of {known}, got {name!r}") from None
-    backend: TranslatorBackend = resolve(entry)
+    backend: TranslatorBackend = lookup(
+        BACKENDS,
+        name,
+        lambda: f"translation.engine must be one of {', '.join(('auto', *BACKENDS))}, got {name!r}",
+    )
     return backend
 
 

@@ -14,10 +14,9 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from mtaudit.errors import CacheError
-from mtaudit.sqlitedb import open_wal
+from mtaudit.sqlitedb import WalFile, in_chunks
 from mtaudit.translate import TranslationKey, Translator
 
 log = logging.getLogger("mtaudit")
@@ -81,31 +80,18 @@ class ImportCounts:
         return self.new + self.replaced
 
 
-class TranslationCache:
+class TranslationCache(WalFile):
     """A SQLite file of translations; each process opens its own connection."""
 
-    def __init__(self, path: Path, *, timeout: float = 60.0) -> None:
-        self.path = path
-        self.conn = open_wal(path, SCHEMA, timeout=timeout, what="the translation cache")
-
-    def close(self) -> None:
-        """Close the connection."""
-        self.conn.close()
-
-    def __enter__(self) -> TranslationCache:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    SCHEMA = SCHEMA
+    WHAT = "the translation cache"
 
     def get_many(self, key: TranslationKey, texts: Iterable[str]) -> dict[str, str]:
         """Return ``{normalised text: translation}`` for the texts that are cached."""
         wanted = {text_hash(t): normalise(t) for t in texts}
         found: dict[str, str] = {}
         hashes = list(wanted)
-        for start in range(0, len(hashes), 500):
-            chunk = hashes[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(hashes):
             rows = self.conn.execute(
                 "SELECT text_hash, translation FROM translations WHERE model=? AND revision=? "
                 f"AND direction=? AND decoding=? AND text_hash IN ({marks})",

@@ -12,7 +12,7 @@ from mtaudit.models.paths import ct2_dir, ct2_present, hf_dir, hf_present
 from mtaudit.models.specs import ModelSpec
 from mtaudit.translate import TranslationKey, Translator, get_backend
 from mtaudit.translate.cache import CachedTranslator, TranslationCache
-from mtaudit.translate.settings import decoding
+from mtaudit.translate.settings import decoding, translation_settings
 
 log = logging.getLogger("mtaudit")
 
@@ -29,7 +29,7 @@ def translation_key(config: Config, spec: ModelSpec) -> TranslationKey:
 
 
 def _engine(config: Config) -> str:
-    engine = str(config.get("translation.engine", "auto"))
+    engine = translation_settings(config).engine
     if engine != "auto":
         get_backend(engine)  # raises ConfigError naming the registered engines
     return engine
@@ -48,7 +48,7 @@ def choose_engine(config: Config, spec: ModelSpec) -> str:
         return "ct2"
     if (
         hf_present(hf_dir(config, spec))
-        and bool(config.get("translation.auto_convert", True))
+        and translation_settings(config).auto_convert
         and installed("ctranslate2")
     ):
         return "ct2"
@@ -89,8 +89,8 @@ def open_backend(config: Config, spec: ModelSpec) -> Translator:
         spec,
         engine,
         decoding(config),
-        int(config.number("translation.batch_size", 16)),
-        int(config.number("translation.threads", 0)),
+        translation_settings(config).batch_size,
+        translation_settings(config).threads,
         str(hf_dir(config, spec)),
         translation_key(config, spec).revision,
     )
@@ -109,5 +109,5 @@ def cached_translator(config: Config, spec: ModelSpec, cache: TranslationCache) 
         translation_key(config, spec),
         cache,
         lambda: open_backend(config, spec),
-        batch_size=int(config.number("translation.batch_size", 16)),
+        batch_size=translation_settings(config).batch_size,
     )

@@ -24,7 +24,7 @@ from mtaudit.models.paths import hf_dir, hf_present
 from mtaudit.models.specs import ModelSpec
 from mtaudit.translate import TranslationKey
 from mtaudit.translate.length import ChunkedTranslator
-from mtaudit.translate.settings import Decoding, decoding
+from mtaudit.translate.settings import Decoding, decoding, translation_settings
 
 log = logging.getLogger("mtaudit")
 
@@ -159,8 +159,8 @@ class HFBackend:
             spec,
             hf_dir(config, spec),
             decoding(config),
-            batch_size=int(config.number("translation.batch_size", 16)),
-            threads=int(config.number("translation.threads", 0)),
+            batch_size=translation_settings(config).batch_size,
+            threads=translation_settings(config).threads,
             revision=translation_key(config, spec).revision,
         )
 

@@ -6,18 +6,15 @@ Playwright never downloads one. Every test here skips, saying why, when either i
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for run_fixtures
-
-from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-
-from mtaudit.reports.html import write_html  # noqa: E402
+from mtaudit.reports.html import write_html
+from mtaudit.runfile import Run
+from tests.helpers.chromium import CHROMIUM, CHROMIUM_ARGS
 
 VIEWPORT = {"width": 1400, "height": 1000}
 
@@ -56,9 +53,7 @@ def new_context(chromium: Any) -> Iterator[Callable[[], Any]]:
 def open_report(new_context: Callable[[], Any], tmp_path: Path) -> Callable[..., Any]:
     """Write a run's report to a file and open it; page errors fail the test."""
 
-    def open_(
-        run: dict[str, Any] | None = None, *, path: Path | None = None, context: Any = None
-    ) -> Any:
+    def open_(run: Run | None = None, *, path: Path | None = None, context: Any = None) -> Any:
         if path is None:
             path = tmp_path / "report.html"
         if run is not None:

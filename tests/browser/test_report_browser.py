@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from run_fixtures import HOSTILE, arabic_run, hostile_run, large_run
 
 from mtaudit.cli import main
+from tests.helpers.run_fixtures import HOSTILE, arabic_run, hostile_run, large_run
 
 pytestmark = pytest.mark.browser
 
@@ -115,7 +115,7 @@ def test_export_apply_and_reimport(
 ) -> None:
     run = arabic_run()
     run_file = tmp_path / "run.json"
-    run_file.write_text(json.dumps(run, ensure_ascii=False), encoding="utf-8")
+    run_file.write_text(json.dumps(run.to_dict(), ensure_ascii=False), encoding="utf-8")
     page = open_report(run)
     page.keyboard.press("j")
     page.keyboard.press("e")
@@ -129,7 +129,7 @@ def test_export_apply_and_reimport(
     download.value.save_as(exported)
     data = json.loads(exported.read_text(encoding="utf-8"))
     assert data["schema"] == "mtaudit.corrections/1"
-    assert data["run"]["signature"] == run["signature"]["text"]
+    assert data["run"]["signature"] == run.signature_text
     entries = {(e["document"], e["sentence"]): e for e in data["corrections"]}
     assert set(entries) == {(DOC1, 1), (DOC1, 2)}
     corrected = entries[(DOC1, 1)]
@@ -307,15 +307,15 @@ def test_header_says_whether_the_round_trip_ran_and_numbers_from_one(
     open_report: Callable[..., Any], round_trip_ran: bool, expected: str
 ) -> None:
     run = arabic_run()
-    run["documents"][0]["source"] = None
-    run["signature"]["signals"].append(
+    run.documents[0].source = None
+    run.signature["signals"].append(
         {"name": "fidelity.round_trip", "ran": round_trip_ran, "reason": "", "fix": ""}
     )
     page = open_report(run)
     meta = page.inner_text("section.doc .meta")
     assert expected in meta and "round trip only" not in meta
-    first = run["documents"][0]["sentences"][0]
-    loc = page.inner_text(f"article.sent[data-index='{first['index']}'] .loc")
-    assert loc.endswith(f"sentence {first['index'] + 1}")
-    assert f"\u00b6{first['paragraph'] + 1}" in loc
+    first = run.documents[0].sentences[0]
+    loc = page.inner_text(f"article.sent[data-index='{first.index}'] .loc")
+    assert loc.endswith(f"sentence {first.index + 1}")
+    assert f"\u00b6{first.paragraph + 1}" in loc
     assert page.errors == []

@@ -11,15 +11,15 @@ import pytest
 from mtaudit.config import Config
 from mtaudit.io import read_inputs
 from mtaudit.pipeline import audit
-from mtaudit.reports.json_report import run_to_dict
+from mtaudit.runfile import Run
 
 pytestmark = pytest.mark.browser
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
 
-def run_of(name: str) -> dict[str, Any]:
-    return run_to_dict(audit(read_inputs([str(DATA / name)]), Config.load(), signals=[]))
+def run_of(name: str) -> Run:
+    return Run.from_result(audit(read_inputs([str(DATA / name)]), Config.load(), signals=[]))
 
 
 def test_xliff_sentences_and_untranslated_units_name_their_unit(

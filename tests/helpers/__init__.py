@@ -1,1 +1,1 @@
-"""Helpers shared by the tests: a fake model hub, fake translator and scorer backends."""
+"""Helpers shared by the tests: fakes, tiny models, run fixtures, scripts, Chromium."""

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from helpers.tiny_marian import build_marian
 from mtaudit.config import Config
 from mtaudit.models.paths import MODELS_DIR_ENV
 from mtaudit.translate.settings import CACHE_ENV
+from tests.helpers.tiny_marian import build_marian
 
 
 def make_config(models: Path, cache: Path, **overrides: Any) -> Config:

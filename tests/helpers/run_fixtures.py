@@ -1,22 +1,49 @@
 # ruff: noqa: E501, SIM905  (fixture data: long Arabic lines, word lists)
-"""Hand-built run objects (schema ``mtaudit.run/1``, see docs/json-schema.md) for report tests.
+"""Hand-built typed runs (``mtaudit.runfile.Run``, schema ``mtaudit.run/1``) for report tests.
 
-They follow the documented schema exactly: full target/source texts with sentence offsets that
-point into them, verdicts, findings, signals and reviewer texts. The builders compute offsets and
+They are built from the run's own dataclasses, so they have the fields the code writes: full
+target/source texts with sentence offsets that point into them, verdicts, findings with real
+check and signal ids, signal values and reviewer texts. The builders compute offsets and
 summaries, so a fixture only states sentences and what the judge said of them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import re
 from pathlib import Path
 from typing import Any
 
-SEVERITY_ORDER = ["none", "minor", "major", "critical"]
+from mtaudit.checks import CHECKS
+from mtaudit.runfile import (
+    Run,
+    RunBlock,
+    RunDocument,
+    RunFinding,
+    RunSentence,
+    SourceSentence,
+    Summary,
+    documents_digest,
+)
+from mtaudit.types import Severity
+
+SIGNAL_FINDINGS = (
+    "fidelity.back_translation",
+    "fidelity.forward",
+    "fidelity.round_trip",
+    "fidelity.numbers",
+    "fidelity.names",
+    "fluency.span",
+    "fluency.sentence",
+)
+"""Finding ids the model signals write (signals/fidelity.py, signals/fluency.py)."""
+
+FINDING_IDS = frozenset(CHECKS) | frozenset(SIGNAL_FINDINGS)
+"""Every id a finding can have: the registered checks' and the signals'."""
 
 SIGNATURE_TEXT = (
-    "mtaudit:0.1.0|config:3f2a9c1b7d10|checks:12|signals:fidelity.back_translation,fidelity.forward"
+    "mtaudit:0.1.0|config:3f2a9c1b7d10|checks:18|signals:fidelity.back_translation,fidelity.forward"
 )
 
 
@@ -37,20 +64,7 @@ def signature(text: str = SIGNATURE_TEXT, fluency_ran: bool = False) -> dict[str
         "version": "0.1.0",
         "config_digest": "3f2a9c1b7d10",
         "config_files": ["configs/default.toml"],
-        "checks": [
-            "numbers",
-            "script",
-            "repetition",
-            "length_ratio",
-            "quotes",
-            "truncation",
-            "entities",
-            "glossary",
-            "named_entities",
-            "mojibake",
-            "case",
-            "alignment",
-        ],
+        "checks": list(CHECKS),
         "signals": signals,
         "text": text,
     }
@@ -63,46 +77,39 @@ def sent(
     risk: float = 0.05,
     severity: str = "none",
     reasons: list[str] | None = None,
-    checks: list[dict[str, Any]] | None = None,
-    spans: list[list[int]] | None = None,
+    checks: list[RunFinding] | None = None,
+    spans: list[tuple[int, int]] | None = None,
     texts: dict[str, str] | None = None,
-    signals: dict[str, float] | None = None,
-) -> dict[str, Any]:
-    """A sentence spec: its text, aligned source and the verdict (offsets filled in later)."""
-    return {
-        "text": text,
-        "source": source,
-        "risk": risk,
-        "severity": severity,
-        "flagged": severity != "none",
-        "reasons": reasons or [],
-        "checks": checks or [],
-        "spans": spans or [],
-        "texts": texts or {},
-        "signals": signals or {},
-    }
+    signals: dict[str, float | None] | None = None,
+) -> RunSentence:
+    """A sentence: its text, aligned source and the verdict (offsets filled in by ``document``)."""
+    level = Severity.parse(severity)
+    return RunSentence(
+        0,
+        text,
+        0,
+        0,
+        source=source,
+        risk=risk,
+        severity=level,
+        flagged=level is not Severity.NONE,
+        reasons=reasons or [],
+        checks=checks or [],
+        spans=spans or [],
+        texts=texts or {},
+        signals=signals or {},
+    )
 
 
-def span_of(text: str, part: str) -> list[int]:
-    """The [start, end] code-point offsets of ``part`` in ``text`` (which must contain it)."""
+def span_of(text: str, part: str) -> tuple[int, int]:
+    """The (start, end) code-point offsets of ``part`` in ``text`` (which must contain it)."""
     i = text.index(part)
-    return [i, i + len(part)]
-
-
-def _counts(sentences: list[dict[str, Any]]) -> dict[str, Any]:
-    by = dict.fromkeys(SEVERITY_ORDER, 0)
-    for s in sentences:
-        by[s["severity"]] += 1
-    return {
-        "sentences": len(sentences),
-        "flagged": sum(1 for s in sentences if s["flagged"]),
-        "by_severity": by,
-    }
+    return (i, i + len(part))
 
 
 def document(
     doc_id: str,
-    paragraphs: list[list[dict[str, Any]]],
+    paragraphs: list[list[RunSentence]],
     *,
     has_source: bool,
     origin: str = "",
@@ -111,13 +118,13 @@ def document(
     blocks: list[tuple[str, str, str]] | None = None,
     unaligned_source: list[str] | None = None,
     metadata: dict[str, Any] | None = None,
-) -> dict[str, Any]:
+) -> RunDocument:
     """Assemble a document: target text from paragraphs, offsets, source text, summary.
 
     ``blocks`` are (kind, text, reason) appended after the prose, as non-article text.
     """
     target = ""
-    sentences: list[dict[str, Any]] = []
+    sentences: list[RunSentence] = []
     for p, para in enumerate(paragraphs):
         if p:
             target += "\n\n"
@@ -125,110 +132,61 @@ def document(
             if k:
                 target += " "
             start = len(target)
-            target += spec["text"]
-            s = dict(spec)
-            s.update(
-                index=len(sentences),
-                start=start,
-                end=len(target),
-                paragraph=p,
-                source=spec["source"] if has_source else None,
-                source_indices=[len(sentences)] if has_source and spec["source"] else [],
+            target += spec.text
+            n = len(sentences)
+            sentences.append(
+                dataclasses.replace(
+                    spec,
+                    index=n,
+                    start=start,
+                    end=len(target),
+                    paragraph=p,
+                    source=spec.source if has_source else None,
+                    source_indices=[n] if has_source and spec.source else [],
+                )
             )
-            sentences.append(s)
     block_list = []
     for kind, text, reason in blocks or []:
         target += "\n\n"
-        block_list.append(
-            {
-                "kind": kind,
-                "start": len(target),
-                "end": len(target) + len(text),
-                "text": text,
-                "reason": reason,
-            }
-        )
+        block_list.append(RunBlock(kind, len(target), len(target) + len(text), text, reason))
         target += text
     source: str | None = None
-    unaligned: list[dict[str, Any]] = []
+    unaligned: list[SourceSentence] = []
     if has_source:
-        source = "\n\n".join(
-            " ".join(s["source"] for s in para if s["source"]) for para in paragraphs
-        )
+        source = "\n\n".join(" ".join(s.source for s in para if s.source) for para in paragraphs)
         for text in unaligned_source or []:
             source += " "
-            unaligned.append(
-                {
-                    "index": len(sentences) + len(unaligned),
-                    "text": text,
-                    "start": len(source),
-                    "end": len(source) + len(text),
-                }
-            )
+            index = len(sentences) + len(unaligned)
+            unaligned.append(SourceSentence(index, text, len(source), len(source) + len(text)))
             source += text
-    ordered = []
-    for s in sentences:
-        ordered.append(
-            {
-                key: s[key]
-                for key in (
-                    "index",
-                    "text",
-                    "start",
-                    "end",
-                    "paragraph",
-                    "source",
-                    "source_indices",
-                    "risk",
-                    "severity",
-                    "flagged",
-                    "reasons",
-                    "spans",
-                    "checks",
-                    "signals",
-                    "texts",
-                )
-            }
-        )
-    return {
-        "id": doc_id,
-        "origin": origin,
-        "source_lang": source_lang,
-        "target_lang": target_lang,
-        "metadata": metadata or {},
-        "error": None,
-        "target": target,
-        "source": source,
-        "summary": _counts(ordered),
-        "blocks": block_list,
-        "unaligned_source": unaligned,
-        "sentences": ordered,
-    }
+    return RunDocument(
+        doc_id,
+        origin=origin,
+        source_lang=source_lang,
+        target_lang=target_lang,
+        metadata=metadata or {},
+        target=target,
+        source=source,
+        summary=Summary.of(sentences, {}),
+        blocks=block_list,
+        unaligned_source=unaligned,
+        sentences=sentences,
+    )
 
 
-def run(documents: list[dict[str, Any]], sig: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Wrap documents into a run object with its summary."""
-    all_sentences = [s for d in documents for s in d["sentences"]]
-    counts = _counts(all_sentences)
-    return {
-        "schema": "mtaudit.run/1",
-        "signature": sig or signature(),
-        "summary": {
-            "documents": len(documents),
-            "sentences": counts["sentences"],
-            "flagged": counts["flagged"],
-            "errors": sum(1 for d in documents if d["error"]),
-            "by_severity": counts["by_severity"],
-        },
-        "documents": documents,
-    }
+def run(documents: list[RunDocument], sig: dict[str, Any] | None = None) -> Run:
+    """Wrap documents into a run with its summary."""
+    return Run.of(sig or signature(), documents)
 
 
-def _check(check_id: str, severity: str, message: str, span: list[int] | None) -> dict[str, Any]:
-    return {"id": check_id, "severity": severity, "message": message, "span": span}
+def _check(check_id: str, severity: str, message: str, span: tuple[int, int] | None) -> RunFinding:
+    """A finding; its id must be one a check or signal really writes."""
+    if check_id not in FINDING_IDS:
+        raise ValueError(f"{check_id!r} is not a check or signal finding id")
+    return RunFinding(check_id, Severity.parse(severity), message, span)
 
 
-def arabic_run() -> dict[str, Any]:
+def arabic_run() -> Run:
     """Two Arabic→English articles: one with its source, one target-only (round trips)."""
     t2 = "The minister said the new plant in Basra would run at full capacity before the end of 2023."
     t3 = "He added that the government had allocated 2.3 billion dollars for energy projects."
@@ -346,7 +304,7 @@ def arabic_run() -> dict[str, Any]:
                     reasons=["the name مصطفى الكاظمي (Mustafa Al-Kadhimi) is missing"],
                     checks=[
                         _check(
-                            "named_entities",
+                            "fidelity.names",
                             "major",
                             "source name مصطفى الكاظمي has no counterpart",
                             span_of(t6, "Prime Minister"),
@@ -366,7 +324,7 @@ def arabic_run() -> dict[str, Any]:
                     risk=0.58,
                     severity="major",
                     reasons=["no source sentence says this (possible addition)"],
-                    checks=[_check("alignment", "major", "no source sentence aligned", None)],
+                    checks=[_check("length", "major", "no source sentence aligned", None)],
                     texts={"back_translation": "ولم ترد الوزارة على طلب للتعليق."},
                 ),
                 sent(
@@ -425,7 +383,7 @@ def arabic_run() -> dict[str, Any]:
                     reasons=['stray capital in "To the broader issue"'],
                     checks=[
                         _check(
-                            "case",
+                            "casing",
                             "minor",
                             'capital letter mid-sentence: "To"',
                             span_of(u3, "To the"),
@@ -463,7 +421,7 @@ HOSTILE = {
 }
 
 
-def hostile_run() -> dict[str, Any]:
+def hostile_run() -> Run:
     """An article whose every field carries markup, script, links and bidi controls."""
     astral = HOSTILE["astral"]
     doc = document(
@@ -478,7 +436,7 @@ def hostile_run() -> dict[str, Any]:
                     reasons=['<b onmouseover="window.__pwned=1">bold</b> reason'],
                     checks=[
                         _check(
-                            "mojibake",
+                            "encoding",
                             "critical",
                             '"><svg onload="window.__pwned=1">',
                             span_of(HOSTILE["script"], "<script>"),
@@ -533,7 +491,7 @@ def hostile_run() -> dict[str, Any]:
         metadata={"title": "<script>window.__pwned=1</script>"},
     )
     broken = document("feed.jsonl:3 <svg onload=window.__pwned=1>", [], has_source=False)
-    broken.update(target="", error="undecodable bytes <script>window.__pwned=1</script>")
+    broken.error = "undecodable bytes <script>window.__pwned=1</script>"
     sig = signature(text="</title><script>window.__pwned=1</script>|mtaudit:0.1.0")
     sig["signals"][2]["reason"] = '<img src=x onerror="window.__pwned=1">'
     return run([doc, broken], sig)
@@ -550,7 +508,7 @@ _AR_WORDS = (
 ).split()
 
 
-def large_run(n_sentences: int = 5000, n_documents: int = 25, seed: int = 7) -> dict[str, Any]:
+def large_run(n_sentences: int = 5000, n_documents: int = 25, seed: int = 7) -> Run:
     """A synthetic run of ``n_sentences`` across ``n_documents`` for load and filter timing."""
     rng = random.Random(seed)
     docs = []
@@ -559,7 +517,7 @@ def large_run(n_sentences: int = 5000, n_documents: int = 25, seed: int = 7) -> 
         for i in range(n_documents)
     ]
     for d, count in enumerate(per_doc):
-        paragraphs: list[list[dict[str, Any]]] = []
+        paragraphs: list[list[RunSentence]] = []
         made = 0
         while made < count:
             para = []
@@ -583,7 +541,7 @@ def large_run(n_sentences: int = 5000, n_documents: int = 25, seed: int = 7) -> 
                     "major": rng.uniform(0.55, 0.8),
                     "critical": rng.uniform(0.8, 1.0),
                 }
-                check_id = rng.choice(["numbers", "repetition", "length_ratio", "named_entities"])
+                check_id = rng.choice(["numbers", "repetition", "length", "fidelity.names"])
                 a = rng.randint(0, max(0, len(text) - 12))
                 flagged = severity != "none"
                 para.append(
@@ -593,10 +551,10 @@ def large_run(n_sentences: int = 5000, n_documents: int = 25, seed: int = 7) -> 
                         risk=round(risk[severity], 3),
                         severity=severity,
                         reasons=[f"{check_id} finding"] if flagged else [],
-                        checks=[_check(check_id, severity, f"{check_id} finding", [a, a + 10])]
+                        checks=[_check(check_id, severity, f"{check_id} finding", (a, a + 10))]
                         if flagged
                         else [],
-                        spans=[[a, a + 10]] if flagged else [],
+                        spans=[(a, a + 10)] if flagged else [],
                         signals={"fidelity.chrf_back": round(rng.uniform(30, 80), 1)},
                         texts={
                             "back_translation": src,
@@ -631,17 +589,17 @@ SEED_PHRASES = {
 _SENTENCE_END = re.compile(r"(?<=[.!?”\"])\s+(?=[A-Z“\"])")
 
 
-def seed_run(path: Path) -> dict[str, Any]:
+def seed_run(path: Path) -> Run:
     """A run over the seed article with hand-made verdicts on its known broken sentences.
 
-    Until the audit pipeline can run, this stands in for it: the article's real text and
-    paragraphs, the comment-form boilerplate as a block, and the broken sentences the data notes
-    name, flagged with plausible reasons, round trips and suggestions.
+    The article's real text and paragraphs, the comment-form boilerplate as a block, and the
+    broken sentences the data notes name, flagged with plausible reasons, round trips and
+    suggestions (what a run with the round-trip signal would say, without its models).
     """
     raw = path.read_text(encoding="utf-8")
     cut = raw.find("Leave a Reply")
     prose = raw[:cut] if cut >= 0 else raw
-    paragraphs: list[list[dict[str, Any]]] = []
+    paragraphs: list[list[RunSentence]] = []
     for para in re.split(r"\n\s*\n", prose.strip()):
         para = " ".join(para.split())
         if not para:
@@ -682,9 +640,9 @@ def seed_run(path: Path) -> dict[str, Any]:
                         _check(
                             "repetition"
                             if "controlled" in p
-                            else "case"
+                            else "casing"
                             if p[0].isupper()
-                            else "round_trip",
+                            else "fidelity.round_trip",
                             v[0],
                             v[2],
                             span_of(text, p),
@@ -711,36 +669,32 @@ def seed_run(path: Path) -> dict[str, Any]:
     return run([doc])
 
 
-def corrections(
-    run_obj: dict[str, Any], decisions: list[tuple[str, int, str | None]]
-) -> dict[str, Any]:
+def corrections(run_obj: Run, decisions: list[tuple[str, int, str | None]]) -> dict[str, Any]:
     """A ``mtaudit.corrections/1`` object as the report exports it.
 
     ``decisions`` are (document id, sentence index, corrected text or ``None`` for "fine").
     """
-    from mtaudit.reports.html import documents_digest
-
-    docs = {d["id"]: d for d in run_obj["documents"]}
+    docs = {d.id: d for d in run_obj.documents}
     entries = []
     for doc_id, index, corrected in decisions:
-        s = docs[doc_id]["sentences"][index]
+        s = docs[doc_id].sentences[index]
         entries.append(
             {
                 "document": doc_id,
                 "sentence": index,
-                "start": s["start"],
-                "end": s["end"],
-                "original": s["text"],
+                "start": s.start,
+                "end": s.end,
+                "original": s.text,
                 "corrected": corrected,
                 "decision": "fine" if corrected is None else "corrected",
-                "source": s["source"],
+                "source": s.source,
                 "verdict": {
-                    "risk": s["risk"],
-                    "severity": s["severity"],
-                    "flagged": s["flagged"],
-                    "checks": [c["id"] for c in s["checks"]],
-                    "reasons": s["reasons"],
-                    "signals": s["signals"],
+                    "risk": s.risk,
+                    "severity": s.severity.label,
+                    "flagged": s.flagged,
+                    "checks": [c.id for c in s.checks],
+                    "reasons": s.reasons,
+                    "signals": s.signals,
                 },
                 "decided_at": "2021-08-02T10:00:00.000Z",
             }
@@ -749,7 +703,7 @@ def corrections(
         "schema": "mtaudit.corrections/1",
         "run": {
             "schema": "mtaudit.run/1",
-            "signature": run_obj["signature"]["text"],
+            "signature": run_obj.signature_text,
             "version": "0.1.0",
             "config_digest": "3f2a9c1b7d10",
             "documents_digest": documents_digest(run_obj),

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import ClassVar
 
 from mtaudit.types import Sentence
 
@@ -95,6 +96,14 @@ ABBREVIATIONS = frozenset(
         "e.u",
     ]
 )
+
+
+@dataclass(frozen=True)
+class SegmentSettings:
+    """``[segment]``: sentences longer than this are kept whole; the length check reports them."""
+
+    SECTION: ClassVar[str] = "segment"
+    max_sentence_chars: int
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from mtaudit.segment import TERMINALS, Paragraph
+from mtaudit.text.segment import TERMINALS, Paragraph
 from mtaudit.types import Block
 
 _FLAGS = re.IGNORECASE | re.MULTILINE

@@ -1,4 +1,6 @@
-"""Comparing a text with its back-translation, forward translation or round trip.
+"""Comparing two texts: a sentence with its back-translation, forward translation or round trip.
+
+Used by translation-based alignment, the fidelity signal and the chrF labels of labelled data.
 
 Sentence-level chrF, BLEU and TER from sacrebleu, after a normalisation that suits the language:
 for Arabic, diacritics and tatweel are dropped, alef/ya/ta-marbuta variants folded and
@@ -19,11 +21,10 @@ from functools import lru_cache
 
 from sacrebleu.metrics.bleu import BLEU
 
-from mtaudit.checks.numbers import normalise as ascii_digits
-from mtaudit.checks.numbers import numbers as number_groups
 from mtaudit.errors import ConfigError
 from mtaudit.text.chrf import Profile, f_score, matches, merged_bound, profile, statistics
 from mtaudit.text.chrf import score as chrf_score
+from mtaudit.text.numbers import ascii_digits, numbers
 from mtaudit.text.ter import FastTER
 
 _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
@@ -178,15 +179,6 @@ class ChrfMemo:
             found_a = self._matches(single, first, one, a)
             found_b = self._matches(single, second, one, b)
         return merged_bound(a, b, one, found_a, found_b, merged_is_hyp)
-
-
-def numbers(text: str) -> list[tuple[str, int, int]]:
-    """Numbers in ``text`` as (value, start, end), read as the ``numbers`` check reads them.
-
-    Arabic-Indic digits and separators are understood; a number with separators gives one value
-    per digit group (``9:30`` and ``9.30`` both give 9 and 30), each with the whole number's span.
-    """
-    return [(value, start, end) for value, (start, end) in number_groups(text)]
 
 
 def lost_numbers(text: str, other: str) -> list[tuple[str, int, int]]:
