@@ -91,3 +91,22 @@ def test_bit_parallel_trace_is_the_beam_trace(hyp: str, ref: str) -> None:
     dist, trace, _ = EditDistance(words_ref).traced(words_hyp)
     assert (dist, trace) == BeamEditDistance(words_ref)(words_hyp)
     assert EditDistance(words_ref).banded(words_hyp) == dist
+
+
+def test_a_sacrebleu_without_the_reused_internals_falls_back_to_its_own_ter(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A sacrebleu release that renames the private parts the fast TER reuses slows TER down;
+    it never breaks the import or changes a score."""
+    import sys
+    import types
+
+    from mtaudit.text.compare import SacrebleuTER, ter_scorer
+
+    assert isinstance(ter_scorer(), FastTER)
+    monkeypatch.setitem(sys.modules, "sacrebleu.metrics.lib_ter", types.ModuleType("lib_ter"))
+    monkeypatch.delitem(sys.modules, "mtaudit.text.ter")
+    fallback = ter_scorer()
+    assert isinstance(fallback, SacrebleuTER)
+    hyp, ref = "The army attacked the city at night.", "The army attacked the town by night."
+    assert fallback.score(hyp, ref) == sacrebleu_ter(hyp, ref) == FastTER().score(hyp, ref)

@@ -18,14 +18,15 @@ from collections import OrderedDict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
 from sacrebleu.metrics.bleu import BLEU
+from sacrebleu.metrics.ter import TER
 
 from mtaudit.errors import ConfigError
 from mtaudit.text.chrf import Profile, f_score, matches, merged_bound, profile, statistics
 from mtaudit.text.chrf import score as chrf_score
 from mtaudit.text.numbers import ascii_digits, numbers
-from mtaudit.text.ter import FastTER
 
 _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _ARABIC_FOLD = str.maketrans(
@@ -70,11 +71,43 @@ def _remember(key: tuple[str, str, str], score: float) -> None:
         _RECENT.popitem(last=False)
 
 
+class TerScorer(Protocol):
+    """Sentence TER of a hypothesis against one reference, as sacrebleu scores it."""
+
+    def score(self, hypothesis: str, reference: str) -> float:
+        """TER (0-100 and above) of ``hypothesis`` against ``reference``."""
+        ...
+
+
+class SacrebleuTER:
+    """sacrebleu's own sentence TER: the fallback when the fast path cannot be imported."""
+
+    def __init__(self) -> None:
+        self.metric = TER(normalized=True)
+
+    def score(self, hypothesis: str, reference: str) -> float:
+        """TER of ``hypothesis`` against ``reference`` (``sentence_score(...).score``)."""
+        return float(self.metric.sentence_score(hypothesis, [reference]).score)
+
+
+def ter_scorer() -> TerScorer:
+    """The fast TER (``mtaudit.text.ter``), or sacrebleu's when its internals have moved.
+
+    The fast path reuses private parts of sacrebleu's TER (the shift search); a sacrebleu
+    release that renames them makes TER slower, never wrong or unavailable.
+    """
+    try:
+        from mtaudit.text.ter import FastTER
+    except ImportError:
+        return SacrebleuTER()
+    return FastTER()
+
+
 @lru_cache(maxsize=8)
-def _metrics(lang: str) -> tuple[BLEU, FastTER]:
+def _metrics(lang: str) -> tuple[BLEU, TerScorer]:
     # built once per language: sacrebleu's metric objects are costly to construct
     tokenize = "intl" if lang in ("ar", "fa", "ur", "he") else "13a"
-    return BLEU(effective_order=True, tokenize=tokenize), FastTER()
+    return BLEU(effective_order=True, tokenize=tokenize), ter_scorer()
 
 
 @dataclass(frozen=True)
