@@ -293,14 +293,16 @@ _METRIC_FEATURES = {"bleu_gap": "bleu", "ter": "ter"}
 def fidelity_metrics(settings: JudgeSettings, direction: str) -> dict[str, frozenset[str]]:
     """The comparison metrics each fidelity part must compute for ``direction``'s judge model.
 
-    chrF always; BLEU or TER only where a feature of the model reads them
-    (``fidelity.<part>.bleu_gap``, ``fidelity.<part>.ter``). Without a model: chrF only.
+    chrF always; BLEU or TER only where a feature of the model reads them with a non-zero
+    weight (``fidelity.<part>.bleu_gap``, ``fidelity.<part>.ter``). Without a model: chrF only.
     """
     path = model_path(settings, direction)
     wanted: dict[str, set[str]] = {}
     if path is not None:
         for basis in JudgeModel.load(path).models:
-            for name in basis.features:
+            for name, coef in zip(basis.features, basis.coef, strict=True):
+                if coef == 0:
+                    continue  # a feature the model does not weigh needs no metric
                 pieces = name.split(".")
                 if len(pieces) == 3 and pieces[0] == "fidelity" and pieces[2] in _METRIC_FEATURES:
                     wanted.setdefault(pieces[1], set()).add(_METRIC_FEATURES[pieces[2]])

@@ -16,7 +16,7 @@ from mtaudit.align.length import STEPS, _length_cost
 from mtaudit.config import Config
 from mtaudit.io import read_inputs
 from mtaudit.pipeline import Auditor
-from mtaudit.text.compare import chrf
+from mtaudit.text.compare import ChrfMemo, chrf
 from mtaudit.translate.cache import TranslationCache
 from mtaudit.translate.engine import translation_key
 from mtaudit.translate.settings import cache_path, engine_for
@@ -160,6 +160,7 @@ def flores(shared_data: Path) -> dict[str, list[str]]:
         "ar": read("ar-en/flores-dev.ar"),
         "en": read("ar-en/flores-dev.google.en"),
         "back": read("en-ar/flores-dev.nllb.ar"),  # Arabic MT of the English reference
+        "ref": read("ar-en/flores-dev.en"),
     }
 
 
@@ -195,6 +196,52 @@ def test_banded_translations_equal_full_table(
     assert inside(full, len(source), len(backs), width)
     merge = BEADS.align_merge_penalty
     assert align_translations(source, backs, similarity, merge_penalty=merge, width=width) == full
+
+
+@pytest.mark.parametrize(
+    ("start", "count", "seed", "rate", "lang"),
+    [
+        (0, 30, 7, 0.05, "ar"),
+        (200, 40, 8, 0.1, "ar"),
+        (400, 25, 9, 0.25, "ar"),  # many merges, omissions and insertions
+        (600, 5, 10, 0.3, "ar"),  # a five-sentence document, as in a feed
+        (700, 6, 11, 0.0, "ar"),
+        (800, 30, 12, 0.15, "en"),
+    ],
+)
+def test_bounded_merges_give_the_full_tables_beads(
+    flores: dict[str, list[str]], start: int, count: int, seed: int, rate: float, lang: str
+) -> None:
+    """Many-to-one beads scored by their upper bound until they are on the best path: the beads
+    are those of the full table with every bead compared exactly, and fewer are compared."""
+    if lang == "ar":
+        source = flores["ar"][start : start + count]
+        _, backs = perturb(source, flores["back"][start : start + count], seed, rate)
+    else:
+        source = flores["en"][start : start + count]
+        _, backs = perturb(source, flores["ref"][start : start + count], seed, rate)
+    memo = ChrfMemo(lang)
+    asked: list[tuple[str, str]] = []
+
+    def similarity(hyp: str, ref: str) -> float:
+        asked.append((hyp, ref))
+        return memo(hyp, ref) / 100.0
+
+    def bound(hyps: Sequence[str], refs: Sequence[str]) -> float | None:
+        value = memo.bound(hyps, refs)
+        return None if value is None else value / 100.0
+
+    width = band_width(len(source), len(backs), 10, 60)
+    full = full_translations(source, backs, lambda h, r: chrf(h, r, lang) / 100.0)
+    merge = BEADS.align_merge_penalty
+    bounded = align_translations(
+        source, backs, similarity, merge_penalty=merge, width=width, bound=bound
+    )
+    assert bounded == full
+    exact = len(asked)
+    asked.clear()
+    assert align_translations(source, backs, similarity, merge_penalty=merge, width=width) == full
+    assert exact < len(asked)
 
 
 @pytest.mark.parametrize(

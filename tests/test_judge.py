@@ -728,3 +728,28 @@ def test_length_of_a_split_sentence_is_the_beads() -> None:
     sentences = run.documents[0].sentences
     assert len(sentences) == 2 and sentences[0].pair.target_indices == (0, 1)
     assert not any(s.verdict.flagged for s in sentences)
+
+
+@pytest.mark.parametrize(
+    ("ter_weight", "expected"),
+    [
+        (0.44, {"forward": frozenset({"chrf", "ter"})}),
+        (0.0, {}),  # read by the model with no weight: TER is not computed
+    ],
+)
+def test_fidelity_metrics_follow_the_models_weights(
+    tmp_path: Path, ter_weight: float, expected: dict[str, frozenset[str]]
+) -> None:
+    from mtaudit.judge import JudgeSettings, fidelity_metrics
+    from mtaudit.settings import settings_of
+
+    model = json.loads((SHIPPED / "ar-en.json").read_text(encoding="utf-8"))
+    for basis in model["models"]:
+        if "fidelity.forward.ter" in basis["weights"]:
+            basis["weights"]["fidelity.forward.ter"]["coef"] = ter_weight
+    path = tmp_path / "ar-en.json"
+    path.write_text(json.dumps(model), encoding="utf-8")
+    config = tmp_path / "config.toml"
+    config.write_text(f'[judge.models]\n"ar-en" = "{path}"\n', encoding="utf-8")
+    settings = settings_of(Config.load(config), JudgeSettings)
+    assert fidelity_metrics(settings, "ar-en") == expected

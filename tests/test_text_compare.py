@@ -4,6 +4,7 @@ import random
 from pathlib import Path
 
 import pytest
+from sacrebleu.metrics.chrf import CHRF
 
 from mtaudit.align import align_translations as align
 from mtaudit.text.compare import (
@@ -100,6 +101,12 @@ def test_align_finds_merged_and_dropped_sentences() -> None:
     assert covered_src == list(range(5)) and covered_tgt == list(range(3))
 
 
+def sacrebleu_chrf(hyp: str, ref: str, lang: str) -> float:
+    """sacrebleu's own sentence chrF of the normalised texts (0 when either is empty)."""
+    h, r = normalise(hyp, lang), normalise(ref, lang)
+    return float(CHRF().sentence_score(h, [r]).score) if h and r else 0.0
+
+
 @pytest.mark.parametrize(
     ("hyp", "ref", "lang"),
     [
@@ -109,15 +116,25 @@ def test_align_finds_merged_and_dropped_sentences() -> None:
         ("", "Something.", "en"),
         ("Same text.", "Same text.", "en"),
         ("١٢ بالمئة", "12 بالمئة", "ar"),
+        ("ab", "abcdefgh", "en"),  # shorter than the longest n-grams on one side
+        ("abcdefgh", "ab", "en"),
+        ("a", "a", "en"),
+        ("aaaaaaaaaaaaaaaaaaaa", "aaaaaaaaa", "en"),  # one n-gram many times per order
+        ("abababababab ab ab", "ababab abab", "en"),
+        ("ha ha ha ha ha ha ha ha ha ha ha ha", "ha ha ha", "en"),
+        ("x" * 40 + "y" * 3, "y" * 10 + "x" * 5, "en"),
     ],
 )
-def test_memoised_chrf_equals_sacrebleu(hyp: str, ref: str, lang: str) -> None:
+def test_chrf_equals_sacrebleu(hyp: str, ref: str, lang: str) -> None:
+    expected = sacrebleu_chrf(hyp, ref, lang)
     memo = ChrfMemo(lang)
-    assert memo(hyp, ref) == chrf(hyp, ref, lang)
-    assert memo(hyp, ref) == chrf(hyp, ref, lang)  # from the memo
+    assert chrf(hyp, ref, lang) == expected
+    assert memo(hyp, ref) == expected
+    assert memo(hyp, ref) == expected  # from the memo
+    assert compare(hyp, ref, lang, ["chrf"]).chrf == expected
 
 
-def test_memoised_chrf_equals_sacrebleu_on_flores(shared_data: Path) -> None:
+def test_chrf_equals_sacrebleu_on_flores(shared_data: Path) -> None:
     folder = shared_data / "flores-dev"
     for lang, hyp_file, ref_file in (
         ("en", "ar-en/flores-dev.google.en", "ar-en/flores-dev.en"),
@@ -127,8 +144,50 @@ def test_memoised_chrf_equals_sacrebleu_on_flores(shared_data: Path) -> None:
         refs = (folder / ref_file).read_text(encoding="utf-8").splitlines()
         rng = random.Random(lang)
         memo = ChrfMemo(lang)
-        for _ in range(150):
+        for _ in range(300):
             i = rng.randrange(len(hyps))
             j = i if rng.random() < 0.5 else rng.randrange(len(refs))
             hyp = hyps[i] if rng.random() < 0.8 else hyps[i] + " " + hyps[i - 1]
-            assert memo(hyp, refs[j]) == chrf(hyp, refs[j], lang)
+            expected = sacrebleu_chrf(hyp, refs[j], lang)
+            assert memo(hyp, refs[j]) == expected
+            assert chrf(hyp, refs[j], lang) == expected
+
+
+def test_merged_bound_is_never_below_the_score(shared_data: Path) -> None:
+    """The bound for two sentences joined, from the parts' comparisons, is at least the real
+    chrF of the joined text, on either side (1-2 and 2-1 beads), related or not."""
+    folder = shared_data / "flores-dev"
+    for lang, one_file, other_file in (
+        ("ar", "en-ar/flores-dev.nllb.ar", "en-ar/flores-dev.ar"),
+        ("en", "ar-en/flores-dev.google.en", "ar-en/flores-dev.en"),
+    ):
+        ones = (folder / one_file).read_text(encoding="utf-8").splitlines()
+        others = (folder / other_file).read_text(encoding="utf-8").splitlines()
+        rng = random.Random(lang)
+        memo = ChrfMemo(lang)
+        for _ in range(300):
+            i = rng.randrange(1, len(ones))
+            j = i if rng.random() < 0.5 else rng.randrange(1, len(others))
+            pair, single = [ones[i - 1], ones[i]], others[j]
+            hyp_bound = memo.bound(pair, [single])
+            ref_bound = memo.bound([single], pair)
+            assert hyp_bound is not None and ref_bound is not None
+            assert hyp_bound >= sacrebleu_chrf(" ".join(pair), single, lang)
+            assert ref_bound >= sacrebleu_chrf(single, " ".join(pair), lang)
+
+
+@pytest.mark.parametrize(
+    ("parts", "single", "expected"),
+    [
+        (["abc", "\u0301def"], "abc def", None),  # the second part starts with a combining mark
+        (["abc", ""], "abc", None),
+        (["", "abc"], "abc", None),
+        (["abc", "def"], "   ", None),
+    ],
+)
+def test_no_merged_bound_where_the_join_is_not_plain(
+    parts: list[str], single: str, expected: None
+) -> None:
+    memo = ChrfMemo("en")
+    assert memo.bound(parts, [single]) is expected
+    assert memo.bound([single], parts) is expected

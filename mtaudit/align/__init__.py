@@ -76,10 +76,16 @@ def _block(
             from mtaudit.text.compare import ChrfMemo
 
             chrf = ChrfMemo(source_lang)
+
+            def bound(hyps: Sequence[str], refs: Sequence[str]) -> float | None:
+                value = chrf.bound(hyps, refs)
+                return None if value is None else value / 100.0
+
             return align_translations(
                 [s.text for s in source],
                 backs,
                 lambda hyp, ref: chrf(hyp, ref) / 100.0,
+                bound=bound,
                 merge_penalty=settings.beads.align_merge_penalty,
                 width=band_width(n, m, settings.beads.align_band, settings.lengths.max_band),
             )

@@ -5,24 +5,27 @@ Used by translation-based alignment, the fidelity signal and the chrF labels of 
 Sentence-level chrF, BLEU and TER from sacrebleu, after a normalisation that suits the language:
 for Arabic, diacritics and tatweel are dropped, alef/ya/ta-marbuta variants folded and
 Arabic-Indic digits mapped to ASCII, and BLEU uses the Unicode-aware ``intl`` tokenizer; TER
-runs with its normalisation on. Also: numbers and names that a comparison text lost.
+runs with its normalisation on. chrF and TER are computed by ``mtaudit.text.chrf`` and
+``mtaudit.text.ter``, which give sacrebleu's scores exactly, faster. Also: numbers and names that
+a comparison text lost.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter, OrderedDict
-from collections.abc import Collection
+from collections import OrderedDict
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
 from sacrebleu.metrics.bleu import BLEU
-from sacrebleu.metrics.chrf import CHRF
-from sacrebleu.metrics.helpers import extract_all_char_ngrams
 from sacrebleu.metrics.ter import TER
 
 from mtaudit.errors import ConfigError
+from mtaudit.text.chrf import Profile, f_score, matches, merged_bound, profile, statistics
+from mtaudit.text.chrf import score as chrf_score
 from mtaudit.text.numbers import ascii_digits, numbers
 
 _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
@@ -68,10 +71,43 @@ def _remember(key: tuple[str, str, str], score: float) -> None:
         _RECENT.popitem(last=False)
 
 
+class TerScorer(Protocol):
+    """Sentence TER of a hypothesis against one reference, as sacrebleu scores it."""
+
+    def score(self, hypothesis: str, reference: str) -> float:
+        """TER (0-100 and above) of ``hypothesis`` against ``reference``."""
+        ...
+
+
+class SacrebleuTER:
+    """sacrebleu's own sentence TER: the fallback when the fast path cannot be imported."""
+
+    def __init__(self) -> None:
+        self.metric = TER(normalized=True)
+
+    def score(self, hypothesis: str, reference: str) -> float:
+        """TER of ``hypothesis`` against ``reference`` (``sentence_score(...).score``)."""
+        return float(self.metric.sentence_score(hypothesis, [reference]).score)
+
+
+def ter_scorer() -> TerScorer:
+    """The fast TER (``mtaudit.text.ter``), or sacrebleu's when its internals have moved.
+
+    The fast path reuses private parts of sacrebleu's TER (the shift search); a sacrebleu
+    release that renames them makes TER slower, never wrong or unavailable.
+    """
+    try:
+        from mtaudit.text.ter import FastTER
+    except ImportError:
+        return SacrebleuTER()
+    return FastTER()
+
+
 @lru_cache(maxsize=8)
-def _metrics(lang: str) -> tuple[CHRF, BLEU, TER]:
+def _metrics(lang: str) -> tuple[BLEU, TerScorer]:
+    # built once per language: sacrebleu's metric objects are costly to construct
     tokenize = "intl" if lang in ("ar", "fa", "ur", "he") else "13a"
-    return CHRF(), BLEU(effective_order=True, tokenize=tokenize), TER(normalized=True)
+    return BLEU(effective_order=True, tokenize=tokenize), ter_scorer()
 
 
 @dataclass(frozen=True)
@@ -102,65 +138,80 @@ def compare(
             (100.0 if same else 0.0) if want_bleu else None,
             (0.0 if same else 100.0) if want_ter else None,
         )
-    chrf, bleu, ter = _metrics(lang)
+    bleu, ter = _metrics(lang)
     known = _RECENT.get((lang, hypothesis, reference))
     return Scores(
-        chrf=known if known is not None else chrf.sentence_score(hyp, [ref]).score,
+        chrf=known if known is not None else chrf_score(profile(hyp), profile(ref)),
         bleu=bleu.sentence_score(hyp, [ref]).score if want_bleu else None,
-        ter=ter.sentence_score(hyp, [ref]).score if want_ter else None,
+        ter=ter.score(hyp, ref) if want_ter else None,
     )
 
 
 def chrf(hypothesis: str, reference: str, lang: str) -> float:
     """Sentence chrF only (the cheap similarity the aligner uses)."""
-    hyp, ref = normalise(hypothesis, lang), normalise(reference, lang)
-    if not hyp or not ref:
-        return 0.0
-    return float(_metrics(lang)[0].sentence_score(hyp, [ref]).score)
+    return chrf_score(profile(normalise(hypothesis, lang)), profile(normalise(reference, lang)))
 
 
 class ChrfMemo:
-    """Sentence chrF (as ``chrf``) with each text's character n-grams extracted once.
+    """Sentence chrF (as ``chrf``) with each text's n-grams extracted once.
 
     The aligner compares every target sentence (and pair of sentences) with several source
-    sentences; extracting n-grams is most of chrF's cost, so they are kept per text for the life
-    of this object (one alignment block), with their totals, and matches are counted over the
-    n-grams both texts share. Scores equal sacrebleu's ``sentence_score``.
+    sentences; each text's n-gram profile (``mtaudit.text.chrf``) is kept for the life of this
+    object (one alignment block), and matches are set intersections. Scores equal sacrebleu's
+    ``sentence_score``. ``bound`` gives an upper bound for a bead of two sentences on one side
+    from the two one-to-one comparisons, without extracting the joined text.
     """
 
     def __init__(self, lang: str) -> None:
         self.lang = lang
-        self.metric = _metrics(lang)[0]
-        self._ngrams: dict[str, list[tuple[Counter[str], int]] | None] = {}
+        self._profiles: dict[str, Profile | None] = {}
+        self._found: dict[tuple[str, str], list[int]] = {}
 
-    def _of(self, text: str) -> list[tuple[Counter[str], int]] | None:
-        if text not in self._ngrams:
-            norm = normalise(text, self.lang)
-            self._ngrams[text] = (
-                [
-                    (grams, sum(grams.values()))
-                    for grams in extract_all_char_ngrams(
-                        norm, self.metric.char_order, self.metric.whitespace
-                    )
-                ]
-                if norm
-                else None
-            )
-        return self._ngrams[text]
+    def _of(self, text: str) -> Profile | None:
+        if text not in self._profiles:
+            self._profiles[text] = profile(normalise(text, self.lang))
+        return self._profiles[text]
+
+    def _matches(self, hyp: str, ref: str, h: Profile, r: Profile) -> list[int]:
+        key = (hyp, ref)
+        if key not in self._found:
+            self._found[key] = matches(h, r)
+        return self._found[key]
 
     def __call__(self, hypothesis: str, reference: str) -> float:
         """Score ``hypothesis`` against ``reference`` with chrF (0-100)."""
         hyp, ref = self._of(hypothesis), self._of(reference)
         if hyp is None or ref is None:
             return 0.0
-        stats: list[int] = []
-        for (h, h_total), (r, r_total) in zip(hyp, ref, strict=True):
-            # sacrebleu's _get_match_statistics, counted over the shared n-grams only
-            match = sum(min(h[g], r[g]) for g in h.keys() & r.keys())
-            stats.extend((h_total if r else 0, r_total, match))
-        score = float(self.metric._compute_f_score(stats))
-        _remember((self.lang, hypothesis, reference), score)
-        return score
+        found = self._matches(hypothesis, reference, hyp, ref)
+        result = f_score(statistics(hyp.totals, ref.totals, found))
+        _remember((self.lang, hypothesis, reference), result)
+        return result
+
+    def bound(self, hypotheses: Sequence[str], references: Sequence[str]) -> float | None:
+        """An upper bound for ``self(" ".join(hypotheses), " ".join(references))``.
+
+        One side has two sentences, the other one. ``None`` when no bound is known: a text is
+        empty, or the second sentence starts with a combining mark (then the joined text's
+        n-grams need not be the parts' n-grams and those across the join).
+        """
+        merged_is_hyp = len(hypotheses) == 2
+        if merged_is_hyp:
+            (first, second), single = hypotheses, references[0]
+        else:
+            (first, second), single = references, hypotheses[0]
+        if not second or unicodedata.combining(second[0]):
+            return None
+        one, a, b = self._of(single), self._of(first), self._of(second)
+        if one is None or a is None or b is None:
+            return None
+        if merged_is_hyp:
+            found_a = self._matches(first, single, a, one)
+            found_b = self._matches(second, single, b, one)
+        else:
+            found_a = self._matches(single, first, one, a)
+            found_b = self._matches(single, second, one, b)
+        return merged_bound(a, b, one, found_a, found_b, merged_is_hyp)
 
 
 def lost_numbers(text: str, other: str) -> list[tuple[str, int, int]]:
