@@ -24,6 +24,8 @@ from mtaudit.translate.shared import Translations
 from mtaudit.types import Bead, Sentence
 from tests.helpers.translate_fixtures import make_config
 
+pytestmark = pytest.mark.usefixtures("no_model_env")
+
 CONFIG = Config.load()
 LENGTHS = Alignment.from_config(CONFIG).lengths
 BEADS = Alignment.from_config(CONFIG).beads

@@ -21,6 +21,8 @@ from tests.test_fidelity_signal import (
     pair,
 )
 
+pytestmark = pytest.mark.usefixtures("no_model_env")
+
 SRC_NEW = "وصل الرئيس إلى بغداد صباح الأحد في زيارة رسمية."
 TGT_NEW = "The president arrived in Baghdad on Sunday morning for an official visit."
 PAIRS = [pair(0, TGT_GOOD, SRC_GOOD), pair(1, TGT_NEW, SRC_NEW), pair(2, TGT_BAD, SRC_BAD)]

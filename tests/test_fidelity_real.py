@@ -17,6 +17,8 @@ from mtaudit.translate.settings import cache_path, engine_for
 from mtaudit.types import Pair, Sentence
 from tests.helpers.translate_fixtures import make_config
 
+pytestmark = pytest.mark.usefixtures("no_model_env")
+
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 FLORES = DATA / "flores-dev" / "ar-en"
 

@@ -16,6 +16,8 @@ from mtaudit.translate.settings import engine_for
 from mtaudit.types import Pair, Sentence, Severity
 from tests.helpers.translate_fixtures import make_config
 
+pytestmark = pytest.mark.usefixtures("no_model_env")
+
 SRC_GOOD = "قال وزير النفط يوم الاثنين إن الإنتاج ارتفع بنسبة ١٢ بالمئة."
 TGT_GOOD = "The oil minister said on Monday that production rose by 12 percent."
 SRC_BAD = "اجتمعت الجمعية الكندية للسكري في أوتاوا عام ٢٠١٩."

@@ -19,7 +19,7 @@ from mtaudit.translate.settings import decoding, engine_for
 from tests.helpers.tiny_marian import parallel_lines
 from tests.helpers.translate_fixtures import make_config
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("no_model_env")]
 
 ARABIC = range(0x0600, 0x0700)
 

@@ -155,6 +155,17 @@ def _start(ray: Any, address: str | None) -> bool:
     return True
 
 
+def _remote_args() -> dict[str, Any]:
+    """Ray options that give the workers this process's ``MTAUDIT_*`` variables.
+
+    The model folder, translation cache and state locations may come from the environment;
+    workers of an instance started earlier (or of a cluster) do not share this process's
+    environment, so they get those variables with every task and actor.
+    """
+    env = {k: v for k, v in os.environ.items() if k.startswith("MTAUDIT_")}
+    return {"runtime_env": {"env_vars": env}} if env else {}
+
+
 def run_ray(
     inputs: list[str],
     config: Config,
@@ -201,6 +212,7 @@ def _run(
         ds = ray.data.read_json(files, include_paths=True)
     except Exception as exc:  # pyarrow reports a malformed line as one of several types
         raise InputError(f"cannot be read as JSONL by Ray Data ({exc})", files[0]) from None
+    remote = _remote_args()
     if names:
         gpus = ray.cluster_resources().get("GPU", 0)
         ds = ds.map_batches(
@@ -210,6 +222,7 @@ def _run(
             batch_format="pyarrow",
             concurrency=max(1, run_settings.ray_actors),
             num_gpus=1 if gpus else 0,
+            **remote,
         )
     else:
         ds = ds.map_batches(
@@ -217,6 +230,7 @@ def _run(
             fn_args=(config, names, strict, langs),
             batch_size=batch_size,
             batch_format="pyarrow",
+            **remote,
         )
     folder = Path(output)
     try:

@@ -41,9 +41,14 @@ def tiny_ct2_models(tiny_models: Path, tmp_path_factory: pytest.TempPathFactory)
     return root
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def no_model_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Keep the user's model and cache locations out of the tests."""
+    """Let a test's own config choose the model folder and cache: the environment's locations
+    (which the suite points at a temporary home) would override it.
+
+    Used by the modules whose configs come from ``make_config``; every other test keeps the
+    isolated locations.
+    """
     monkeypatch.delenv(MODELS_DIR_ENV, raising=False)
     monkeypatch.delenv(CACHE_ENV, raising=False)
     yield
