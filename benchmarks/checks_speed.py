@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from pathlib import Path
 
 from mtaudit.config import Config
@@ -23,16 +22,7 @@ from mtaudit.types import Document
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 from flores_checks import DEFAULT, feed_lines  # noqa: E402
-
-
-def best_of(repeat: int, func: object) -> float:
-    """Fastest wall time of ``repeat`` calls."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()  # type: ignore[operator]
-        times.append(time.perf_counter() - start)
-    return min(times)
+from timing import best_of  # noqa: E402
 
 
 def main() -> None:

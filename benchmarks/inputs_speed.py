@@ -18,11 +18,10 @@ import json
 import os
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 from xml.sax.saxutils import escape
+
+from timing import best_of
 
 from mtaudit.config import Config
 from mtaudit.io import read_inputs
@@ -32,16 +31,6 @@ from mtaudit.reports.json_report import run_to_dict
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT.parent / "shared" / "data" / "flores-dev" / "ar-en"
-
-
-def best_of(repeat: int, func: Callable[[], Any]) -> float:
-    """Fastest wall time of ``repeat`` calls."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 G_TAG, PC_TAG = "<g id='1'>", "<pc id='1'>"

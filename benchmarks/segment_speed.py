@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import time
 from pathlib import Path
+
+from timing import best_of
 
 from mtaudit.config import Config
 from mtaudit.pipeline import audit, segment_target
@@ -28,16 +29,6 @@ def text_of(sentences: list[str], count: int, layout: str) -> str:
     """``count`` sentences cycled from ``sentences``, in one paragraph or one per line."""
     chosen = [sentences[i % len(sentences)] for i in range(count)]
     return (" " if layout == "paragraph" else "\n").join(chosen)
-
-
-def timed(func: object, repeat: int = 1) -> float:
-    """Fastest wall time of ``repeat`` calls."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()  # type: ignore[operator]
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def repeats(size: int) -> int:
@@ -64,7 +55,7 @@ def main() -> None:
         base: float | None = None
         for size in args.sizes:
             doc = Document(id="bench", target=text_of(pool, size, layout))
-            seg = timed(lambda doc=doc: segment_target(doc, config), repeats(size))
+            seg = best_of(repeats(size), lambda doc=doc: segment_target(doc, config))
             run_time = 0.0
             found = 0
 
@@ -72,7 +63,7 @@ def main() -> None:
                 nonlocal found
                 found = audit([doc], config, signals=[]).sentence_count
 
-            run_time = timed(run, repeats(size))
+            run_time = best_of(repeats(size), run)
             per = run_time / found * 1e6
             base = base or per
             print(
