@@ -12,7 +12,7 @@ import pytest
 
 from mtaudit.align import Alignment, AlignSettings, align, align_lengths, align_translations
 from mtaudit.align.band import band_width, limits
-from mtaudit.align.length import STEPS, _length_cost
+from mtaudit.align.length import STEPS, _length_cost, penalties
 from mtaudit.config import Config
 from mtaudit.io import read_inputs
 from mtaudit.pipeline import Auditor
@@ -40,14 +40,7 @@ def full_lengths(
     """Gale-Church over the whole n×m table, as before banding."""
     ratio = settings.ratio
     variance = settings.variance
-    penalty = {
-        (1, 1): 0.0,
-        (1, 2): settings.penalty_1_2,
-        (2, 1): settings.penalty_2_1,
-        (1, 0): settings.penalty_1_0,
-        (0, 1): settings.penalty_0_1,
-        (2, 2): settings.penalty_1_2 * 2,
-    }
+    penalty = penalties(settings)
     n, m = len(source), len(target)
     inf = math.inf
     cost = [[inf] * (m + 1) for _ in range(n + 1)]

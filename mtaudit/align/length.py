@@ -49,6 +49,18 @@ def _length_cost(source_len: int, target_len: int, ratio: float, variance: float
     return min(-math.log(max(prob, 1e-300)), MAX_LENGTH_COST)
 
 
+def penalties(settings: AlignSettings) -> dict[tuple[int, int], float]:
+    """The cost added for each bead shape (source sentences, target sentences)."""
+    return {
+        (1, 1): 0.0,
+        (1, 2): settings.penalty_1_2,
+        (2, 1): settings.penalty_2_1,
+        (1, 0): settings.penalty_1_0,
+        (0, 1): settings.penalty_0_1,
+        (2, 2): settings.penalty_1_2 * 2,
+    }
+
+
 def align_lengths(
     source: Sequence[int],
     target: Sequence[int],
@@ -63,14 +75,7 @@ def align_lengths(
     """
     ratio = settings.ratio
     variance = settings.variance
-    penalty = {
-        (1, 1): 0.0,
-        (1, 2): settings.penalty_1_2,
-        (2, 1): settings.penalty_2_1,
-        (1, 0): settings.penalty_1_0,
-        (0, 1): settings.penalty_0_1,
-        (2, 2): settings.penalty_1_2 * 2,
-    }
+    penalty = penalties(settings)
     n, m = len(source), len(target)
     src_sum = [0, *accumulate(source)]
     tgt_sum = [0, *accumulate(target)]
