@@ -27,6 +27,8 @@ from mtaudit.text.numbers import numbers
         ("عام ٢٠٢١", "ar", "عام 2021"),
         ("كتـــاب", "ar", "كتاب"),  # tatweel
         ("Hello   world", "en", "Hello world"),
+        ("آمن، ٱلسلام؛ أين ذهبت؟ مكة ١٬٢٣٤٫٥", "ar", "امن, السلام; اين ذهبت? مكه 1,234.5"),
+        ("۱۲ and 12", "en", "12 and 12"),  # Persian digits too, in any language
     ],
 )
 def test_normalise(text: str, lang: str, expected: str) -> None:
