@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from mtaudit.config import Config
 from mtaudit.errors import ConfigError, ModelMissingError
+from mtaudit.judge import JudgeSettings, fidelity_metrics
+from mtaudit.settings import settings_of
 from mtaudit.signals import load
 from mtaudit.signals.fidelity import FidelitySignal, ensure_all_ran
 from mtaudit.translate.cache import TranslationCache
@@ -81,9 +84,15 @@ def test_everything_cached_and_no_model_on_disk(cached_config: Config) -> None:
     assert good.texts["suggestion"] == good.texts["forward_translation"] == FORWARD[SRC_GOOD]
     assert good.values["chrf_back"] > 90 and good.values["chrf_forward"] > 60
     assert {"chrf_back", "chrf_forward"} <= set(good.values)
-    # metrics "auto": chrF, plus what the ar-en judge model reads (TER of the forward part)
-    assert "ter_forward" in good.values
-    assert not {"bleu_back", "ter_back", "bleu_forward"} & set(good.values)
+    # metrics "auto": chrF, plus what the shipped ar-en judge model reads (nothing more today)
+    wanted = fidelity_metrics(settings_of(cached_config, JudgeSettings), "ar-en")
+    computed = {
+        (part, metric)
+        for part, suffix in (("back_translation", "back"), ("forward", "forward"))
+        for metric in ("bleu", "ter")
+        if f"{metric}_{suffix}" in good.values
+    }
+    assert computed == {(part, m) for part, ms in wanted.items() for m in ms if m != "chrf"}
     assert good.findings == []
 
     assert bad.values["chrf_back"] < good.values["chrf_back"]
@@ -102,6 +111,22 @@ def test_everything_cached_and_no_model_on_disk(cached_config: Config) -> None:
     assert alone.texts["round_trip"] == FORWARD[BACK[TGT_ALONE]]
     assert alone.values["chrf_round_trip"] > 60
     assert "chrf_back" not in alone.values
+
+
+def test_auto_metrics_follow_a_judge_model_that_reads_ter(
+    cached_config: Config, tmp_path: Path
+) -> None:
+    shipped = Path(__file__).resolve().parents[1] / "mtaudit" / "data" / "judge" / "ar-en.json"
+    model = json.loads(shipped.read_text(encoding="utf-8"))
+    for basis in model["models"]:
+        if "fidelity.forward" in basis["basis"]:
+            basis["weights"]["fidelity.forward.ter"] = {"coef": 0.4, "mean": 0.6, "scale": 0.3}
+    path = tmp_path / "ar-en.json"
+    path.write_text(json.dumps(model), encoding="utf-8")
+    config = cached_config.with_overrides({"judge.models": {"ar-en": str(path)}})
+    good = FidelitySignal(config).score(PAIRS)[0]
+    assert "ter_forward" in good.values  # the model reads it: computed
+    assert not {"ter_back", "bleu_back", "bleu_forward"} & set(good.values)  # nobody reads these
 
 
 def test_numbers_lost_in_the_back_translation(cached_config: Config) -> None:

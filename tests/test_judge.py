@@ -745,8 +745,9 @@ def test_fidelity_metrics_follow_the_models_weights(
 
     model = json.loads((SHIPPED / "ar-en.json").read_text(encoding="utf-8"))
     for basis in model["models"]:
-        if "fidelity.forward.ter" in basis["weights"]:
-            basis["weights"]["fidelity.forward.ter"]["coef"] = ter_weight
+        if "fidelity.forward" in basis["basis"]:
+            weight = {"coef": ter_weight, "mean": 0.6, "scale": 0.3}
+            basis["weights"]["fidelity.forward.ter"] = weight
     path = tmp_path / "ar-en.json"
     path.write_text(json.dumps(model), encoding="utf-8")
     config = tmp_path / "config.toml"
