@@ -25,6 +25,9 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+import numpy.typing as npt
+
 from mtaudit.types import Finding, Pair, Severity
 
 CHECKS = "checks"
@@ -91,23 +94,35 @@ class Evidence:
 def merge(findings: Iterable[Finding]) -> list[Evidence]:
     """Group findings of the same evidence group whose spans overlap into one piece each.
 
-    Whole-sentence findings (no span) are pieces of their own.
+    Whole-sentence findings (no span) are pieces of their own. A finding joins the first piece
+    (in order of creation) of its group whose span it overlaps. Each piece's span is kept as it
+    grows, in arrays per group, so a sentence with thousands of findings (a 200,000-character
+    line of numbers) is compared in vectorised steps rather than rescanned in Python.
     """
+    found_all = list(findings)
     pieces: list[Evidence] = []
-    for found in findings:
+    groups: dict[str, tuple[list[Evidence], npt.NDArray[np.int64]]] = {}
+    for found in found_all:
         group = group_of(found.check)
-        target = None
-        if found.span is not None:
-            start, end = found.span
-            for piece in pieces:
-                span = piece.span
-                if piece.group == group and span is not None and start < span[1] and span[0] < end:
-                    target = piece
-                    break
-        if target is None:
+        if found.span is None:
             pieces.append(Evidence([found], group))
+            continue
+        start, end = found.span
+        if group not in groups:
+            groups[group] = ([], np.empty((len(found_all), 2), dtype=np.int64))
+        members, spans = groups[group]
+        count = len(members)
+        hit = np.flatnonzero((spans[:count, 0] < end) & (spans[:count, 1] > start))
+        if hit.size:
+            index = int(hit[0])
+            members[index].findings.append(found)
+            spans[index, 0] = min(int(spans[index, 0]), start)
+            spans[index, 1] = max(int(spans[index, 1]), end)
         else:
-            target.findings.append(found)
+            piece = Evidence([found], group)
+            pieces.append(piece)
+            members.append(piece)
+            spans[count] = (start, end)
     return pieces
 
 

@@ -12,6 +12,7 @@ import json
 import logging
 import math
 import re
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -130,32 +131,38 @@ def _show(value: Any) -> str:
     return text if len(text) <= 30 else text[:27] + "..."
 
 
+def parse_line(
+    line: str, path: str, number: int, source_lang: str, target_lang: str
+) -> Document | InputError:
+    """Parse one JSONL line into its ``Document``, or the ``InputError`` naming what is wrong."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return InputError(f"malformed JSON ({exc.msg} at column {exc.colno})", path, number)
+    except RecursionError:
+        return InputError(f"nested deeper than {MAX_DEPTH} levels", path, number)
+    except ValueError:  # an integer longer than Python converts
+        limit = sys.get_int_max_str_digits()
+        return InputError(
+            f"malformed JSON (a number of more than {limit} digits; write it as text)",
+            path,
+            number,
+        )
+    try:
+        return record_to_document(record, path, number, source_lang, target_lang)
+    except InputError as exc:
+        return exc
+
+
 def read_jsonl(
     text: str, path: str, source_lang: str, target_lang: str
 ) -> list[Document | InputError]:
     """Parse a JSONL feed; blank lines are skipped."""
-    out: list[Document | InputError] = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            out.append(
-                InputError(f"malformed JSON ({exc.msg} at column {exc.colno})", path, number)
-            )
-            continue
-        except RecursionError:
-            out.append(InputError(f"nested deeper than {MAX_DEPTH} levels", path, number))
-            continue
-        except ValueError as exc:  # an integer too long to convert
-            out.append(InputError(f"malformed JSON ({exc})", path, number))
-            continue
-        try:
-            out.append(record_to_document(record, path, number, source_lang, target_lang))
-        except InputError as exc:
-            out.append(exc)
-    return out
+    return [
+        parse_line(line, path, number, source_lang, target_lang)
+        for number, line in enumerate(text.split("\n"), start=1)
+        if line.strip()
+    ]
 
 
 def read_table(

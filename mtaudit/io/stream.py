@@ -8,13 +8,12 @@ by ``read_inputs``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
 from mtaudit.errors import InputError
 from mtaudit.io import _EXTENSIONS, read_inputs
-from mtaudit.io.feed import record_to_document
+from mtaudit.io.feed import parse_line
 from mtaudit.types import Document
 
 ReadItem = Document | InputError
@@ -40,36 +39,41 @@ def iter_jsonl(path: str, source_lang: str, target_lang: str) -> Iterator[ReadIt
         return
     with fh:
         seen = False
-        for number, raw in enumerate(fh, start=1):
-            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
-            if b"\x00" in raw:
-                yield InputError("contains NUL bytes: not a text feed", path, number)
-                continue
-            try:
-                line = raw.decode("utf-8").rstrip("\r\n")
-            except UnicodeDecodeError as exc:
-                yield InputError(
-                    f"not UTF-8 text (byte 0x{raw[exc.start : exc.start + 1].hex()} at column "
-                    f"{exc.start + 1}); re-save the file as UTF-8",
-                    path,
-                    number,
-                )
-                continue
-            if not line.strip():
-                continue
-            seen = True
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield InputError(f"malformed JSON ({exc.msg} at column {exc.colno})", path, number)
-                continue
-            try:
-                yield record_to_document(record, path, number, source_lang, target_lang)
-            except InputError as error:
-                yield error
+        number = 0
+        for chunk in fh:
+            if number == 0 and chunk.startswith(b"\xef\xbb\xbf"):
+                chunk = chunk[3:]
+            for raw in _physical_lines(chunk):
+                number += 1
+                if b"\x00" in raw:
+                    yield InputError("contains NUL bytes: not a text feed", path, number)
+                    continue
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    yield InputError(
+                        f"not UTF-8 text (byte 0x{raw[exc.start : exc.start + 1].hex()} at "
+                        f"column {exc.start + 1}); re-save the file as UTF-8",
+                        path,
+                        number,
+                    )
+                    continue
+                if not line.strip():
+                    continue
+                seen = True
+                yield parse_line(line, path, number, source_lang, target_lang)
         if not seen:
             yield InputError("is empty", path)
+
+
+def _physical_lines(chunk: bytes) -> list[bytes]:
+    """Split what ``readline`` gave at CR, CRLF and LF, as text files are read elsewhere.
+
+    JSON text never holds a raw carriage return (inside a string it is written ``\\r``), so a
+    feed whose lines end in CR alone is still one record a line, numbered as an editor shows.
+    """
+    chunk = chunk.removesuffix(b"\n").removesuffix(b"\r")
+    return chunk.split(b"\r") if b"\r" in chunk else [chunk]
 
 
 def iter_inputs(
