@@ -21,12 +21,10 @@ A group that did not run is missing, never zero: the judge then uses a model fit
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-
-import numpy as np
-import numpy.typing as npt
 
 from mtaudit.types import Finding, Pair, Severity
 
@@ -91,38 +89,68 @@ class Evidence:
         return min(s for s, _ in spans), max(e for _, e in spans)
 
 
+class _Pieces:
+    """The pieces of one evidence group, by where their spans start.
+
+    A piece that overlaps ``[start, end)`` starts after ``start - widest`` (``widest``: the
+    longest piece so far), so only the pieces starting in that window are compared; a
+    sentence with thousands of findings is not rescanned for every one.
+    """
+
+    def __init__(self) -> None:
+        self.members: list[Evidence] = []
+        self.spans: list[tuple[int, int]] = []
+        self.by_start: list[tuple[int, int]] = []  # (start, index), sorted
+        self.widest = 0
+
+    def first_overlapping(self, start: int, end: int) -> int | None:
+        """The index of the first piece (in order of creation) overlapping ``[start, end)``."""
+        low = bisect.bisect_left(self.by_start, (start - self.widest + 1, -1))
+        high = bisect.bisect_left(self.by_start, (end, -1))
+        hits = [i for _, i in self.by_start[low:high] if self.spans[i][1] > start]
+        return min(hits) if hits else None
+
+    def add(self, piece: Evidence, start: int, end: int) -> None:
+        """Keep a new piece spanning ``[start, end)``."""
+        bisect.insort(self.by_start, (start, len(self.members)))
+        self.members.append(piece)
+        self.spans.append((start, end))
+        self.widest = max(self.widest, end - start)
+
+    def grow(self, index: int, start: int, end: int) -> None:
+        """Widen piece ``index`` to cover ``[start, end)`` too."""
+        old_start, old_end = self.spans[index]
+        new = (min(old_start, start), max(old_end, end))
+        if new[0] != old_start:
+            del self.by_start[bisect.bisect_left(self.by_start, (old_start, index))]
+            bisect.insort(self.by_start, (new[0], index))
+        self.spans[index] = new
+        self.widest = max(self.widest, new[1] - new[0])
+
+
 def merge(findings: Iterable[Finding]) -> list[Evidence]:
     """Group findings of the same evidence group whose spans overlap into one piece each.
 
     Whole-sentence findings (no span) are pieces of their own. A finding joins the first piece
-    (in order of creation) of its group whose span it overlaps. Each piece's span is kept as it
-    grows, in arrays per group, so a sentence with thousands of findings (a 200,000-character
-    line of numbers) is compared in vectorised steps rather than rescanned in Python.
+    (in order of creation) of its group whose span it overlaps, and widens it.
     """
-    found_all = list(findings)
     pieces: list[Evidence] = []
-    groups: dict[str, tuple[list[Evidence], npt.NDArray[np.int64]]] = {}
-    for found in found_all:
+    groups: dict[str, _Pieces] = {}
+    for found in findings:
         group = group_of(found.check)
         if found.span is None:
             pieces.append(Evidence([found], group))
             continue
         start, end = found.span
-        if group not in groups:
-            groups[group] = ([], np.empty((len(found_all), 2), dtype=np.int64))
-        members, spans = groups[group]
-        count = len(members)
-        hit = np.flatnonzero((spans[:count, 0] < end) & (spans[:count, 1] > start))
-        if hit.size:
-            index = int(hit[0])
-            members[index].findings.append(found)
-            spans[index, 0] = min(int(spans[index, 0]), start)
-            spans[index, 1] = max(int(spans[index, 1]), end)
-        else:
+        known = groups.setdefault(group, _Pieces())
+        index = known.first_overlapping(start, end)
+        if index is None:
             piece = Evidence([found], group)
             pieces.append(piece)
-            members.append(piece)
-            spans[count] = (start, end)
+            known.add(piece, start, end)
+        else:
+            known.members[index].findings.append(found)
+            known.grow(index, start, end)
     return pieces
 
 
