@@ -261,7 +261,7 @@ def xliff12(body: str, head: str = "") -> bytes:
         (xliff12(GOOD_UNIT, '<!DOCTYPE xliff [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;'
                  '&a;&a;&a;&a;">]>\n'), "DOCTYPE declares entities", 2),
         (xliff12('<trans-unit id="d"><source>' + '<g id="1">' * 5000 + "x" + "</g>" * 5000
-                 + "</source></trans-unit>"), "Excessive depth", 4),
+                 + "</source></trans-unit>"), "nested more than 256 deep", 4),
         (b"", "is empty", None),
     ],
 )  # fmt: skip

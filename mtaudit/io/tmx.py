@@ -54,6 +54,7 @@ def read_tmx(path: str, source_lang: str, target_lang: str) -> list[ReadItem]:
     if header is None or body is None:
         raise InputError("a TMX file needs a <header> and a <body>", path, root.sourceline)
     header_src = header.get("srclang")
+    src_lang = language(header_src, source_lang, path, header.sourceline)
     errors: list[InputError] = []
     by_target: dict[str, list[Unit]] = {}
     untranslated: list[Unit] = []
@@ -61,18 +62,25 @@ def read_tmx(path: str, source_lang: str, target_lang: str) -> list[ReadItem]:
         line = tu.sourceline
         uid = tu.get("tuid") or str(number)
         src_tag = tu.get("srclang") or header_src
-        src = language(src_tag, source_lang)
+        try:
+            src = language(src_tag, source_lang, path, line)
+        except InputError as exc:
+            errors.append(exc)
+            continue
         variants: list[tuple[str, str, etree._Element]] = []
         for tuv in (c for c in tu if local(c) == "tuv"):
             tag = _lang(tuv)
             seg = next((c for c in tuv if local(c) == "seg"), None)
-            if not tag:
+            if not tag or tag.strip() == "*all*":
                 errors.append(InputError(f"tu {uid!r}: a <tuv> has no xml:lang", path, line))
                 continue
             if seg is None:
                 errors.append(InputError(f"tu {uid!r}: the {tag} <tuv> has no <seg>", path, line))
                 continue
-            variants.append((language(tag, ""), tag, seg))
+            try:
+                variants.append((language(tag, "", path, line), tag, seg))
+            except InputError as exc:
+                errors.append(InputError(f"tu {uid!r}: {exc.reason}", path, line))
         sources = [v for v in variants if v[0] == src]
         if not sources:
             errors.append(
@@ -89,7 +97,6 @@ def read_tmx(path: str, source_lang: str, target_lang: str) -> list[ReadItem]:
                 Unit(uid, source, flatten(seg), line, {**meta, "target_language": tag})
             )
     stem = document_id(path)
-    src_lang = language(header_src, source_lang)
     out: list[ReadItem] = []
     if not by_target:
         by_target[target_lang] = []

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from mtaudit.config_check import LANGUAGE_CODE
+from mtaudit.errors import InputError
 from mtaudit.io.inline import Piece, render
 from mtaudit.types import Block, Document, Place
 
@@ -30,11 +32,23 @@ class Unit:
     metadata: dict[str, Any] = field(default_factory=dict)
 
 
-def language(tag: str | None, default: str) -> str:
-    """The primary language subtag of a BCP 47 tag (``ar-IQ`` -> ``ar``), lower case."""
+def language(
+    tag: str | None, default: str, path: str | None = None, line: int | None = None
+) -> str:
+    """The primary language subtag of a BCP 47 tag (``ar-IQ`` -> ``ar``), lower case.
+
+    A tag whose primary subtag is not an ISO 639 code (``!!``, ``../x``) is an ``InputError``
+    naming ``path`` and ``line``: it would otherwise become a document's language and name.
+    """
     if not tag or not tag.strip() or tag.strip() == "*all*":
         return default
-    return tag.strip().replace("_", "-").split("-")[0].lower()
+    code = tag.strip().replace("_", "-").split("-")[0].lower()
+    if not LANGUAGE_CODE.match(code):
+        shown = tag if len(tag) <= 30 else tag[:27] + "..."
+        raise InputError(
+            f"language {shown!r} is not a language code like 'ar' or 'en-GB'", path, line
+        )
+    return code
 
 
 def _empty(pieces: list[Piece] | None) -> bool:

@@ -31,6 +31,7 @@ UNIT_TAGS = {"1": "trans-unit", "2": "unit"}
 """The element each XLIFF major version calls a unit."""
 
 ReadItem = Document | InputError
+_V1_LANGS = ("source-language", "target-language")
 
 
 def _child(element: etree._Element, name: str) -> etree._Element | None:
@@ -120,8 +121,13 @@ def _units_v2(
         if not segments:
             errors.append(InputError(f"unit {uid!r} has no <segment>", path, line))
             continue
+        seen: set[str] = set()
         for number, seg in enumerate(segments, start=1):
             sid = uid if len(segments) == 1 else f"{uid}/{seg.get('id') or number}"
+            if sid in seen:
+                errors.append(InputError(f"segment id {sid!r} is used twice", path, _line(seg)))
+                continue
+            seen.add(sid)
             source = _child(seg, "source")
             if source is None:
                 errors.append(InputError(f"unit {sid!r} has no <source>", path, _line(seg)))
@@ -162,14 +168,15 @@ def read_xliff(path: str, source_lang: str, target_lang: str) -> list[ReadItem]:
     out: list[ReadItem] = []
     stem = document_id(path)
     for number, file_el in enumerate(files, start=1):
-        if major == "1":
-            src = language(file_el.get("source-language"), source_lang)
-            tgt = language(file_el.get("target-language"), target_lang)
-            units, errors = _units_v1(file_el, path, ordinals)
-        else:
-            src = language(root.get("srcLang"), source_lang)
-            tgt = language(root.get("trgLang"), target_lang)
-            units, errors = _units_v2(file_el, path, ordinals)
+        langs = (root, "srcLang", "trgLang") if major != "1" else (file_el, *_V1_LANGS)
+        try:
+            src = language(langs[0].get(langs[1]), source_lang, path, _line(langs[0]))
+            tgt = language(langs[0].get(langs[2]), target_lang, path, _line(langs[0]))
+        except InputError as exc:
+            out.append(exc)
+            continue
+        reader = _units_v1 if major == "1" else _units_v2
+        units, errors = reader(file_el, path, ordinals)
         name = file_el.get("original") or file_el.get("id") or ""
         doc_id = stem if len(files) == 1 else f"{stem}#{name or number}"
         meta: dict[str, Any] = {"format": f"xliff-{version}"}

@@ -8,6 +8,7 @@ the text unexpanded.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from lxml import etree
@@ -49,6 +50,9 @@ def parse_xml(data: bytes, path: str) -> etree._Element:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
         message = str(exc.msg or exc).split(", line ")[0]
+        depth = re.match(r"Excessive depth in document: (\d+)", message)
+        if depth:  # libxml2's limit, which the user cannot lift
+            message = f"elements nested more than {depth[1]} deep; no translation file needs that"
         raise InputError(f"malformed XML ({message})", path, exc.lineno or None) from None
     dtd = root.getroottree().docinfo.internalDTD
     if dtd is not None and any(True for _ in dtd.iterentities()):
