@@ -69,7 +69,7 @@ def iter_jsonl(path: str, source_lang: str, target_lang: str) -> Iterator[ReadIt
 def _physical_lines(chunk: bytes) -> list[bytes]:
     """Split what ``readline`` gave at CR, CRLF and LF, as text files are read elsewhere.
 
-    JSON text never holds a raw carriage return (inside a string it is written ``\\r``), so a
+    JSON text never holds a raw carriage return (a string writes it as a backslash and r), so a
     feed whose lines end in CR alone is still one record a line, numbered as an editor shows.
     """
     chunk = chunk.removesuffix(b"\n").removesuffix(b"\r")
