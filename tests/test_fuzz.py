@@ -76,6 +76,15 @@ def audit(folder: Path, *inputs: str, extra: tuple[str, ...] = ()) -> tuple[Resu
     return result, run
 
 
+def audited(doc: Any) -> bool:
+    """A document was audited: it has sentences, or its text was reported as page furniture.
+
+    (A paragraph with words run together, ``aAaA``, and no final stop is furniture by design;
+    see mtaudit/text/boilerplate.py.)
+    """
+    return bool(doc["sentences"]) or any(b["kind"] == "boilerplate" for b in doc["blocks"])
+
+
 def good_ids(run: Any) -> list[str]:
     return [d["id"] for d in run["documents"] if not d["error"]]
 
@@ -200,6 +209,51 @@ def test_found_by_fuzzing(
     assert all(d["sentences"] for d in run["documents"] if not d["error"])
 
 
+# Folders: every entry is read, or named in a warning. (files: name -> text, None for a folder;
+# ids audited; names the warning must list)
+FOLDERS: list[tuple[str, dict[str, str | None], list[str], list[str]]] = [
+    ("upper-case extension and language", {"A.EN.TXT": GOOD, "A.AR.TXT": "قال."}, ["A"], []),
+    ("a newline in the name", {"x\ny.en.txt": GOOD}, ["x\ny"], []),
+    (
+        "another language, a sub-folder and a stray file are named",
+        {"a.en.txt": GOOD, "b.fr.txt": GOOD, "sub": None, "notes.json": "{}"},
+        ["a"],
+        ["'b.fr.txt'", "'notes.json'", "'sub/'"],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("files", "ids", "named"), [pytest.param(*c[1:], id=c[0]) for c in FOLDERS]
+)
+def test_folder_entries_are_read_or_named(
+    tmp_path: Path, files: dict[str, str | None], ids: list[str], named: list[str]
+) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for name, content in files.items():
+        if content is None:
+            (folder / name).mkdir()
+        else:
+            (folder / name).write_text(content, encoding="utf-8")
+    result, run = audit(tmp_path, str(folder))
+    assert result.exit_code == 0 and good_ids(run) == ids
+    if named:
+        assert f"{folder}: {len(named)} entries not read" in result.stderr
+        assert all(n in result.stderr for n in named)
+    else:
+        assert "not read" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args", [["-", "-"], ["-", "--source", "-"]], ids=["input twice", "input and source"]
+)
+def test_standard_input_is_read_once(args: list[str]) -> None:
+    result = CliRunner().invoke(main, ["audit", *args], input=GOOD)
+    assert result.exit_code == 2 and "standard input (-) can be read once" in result.stderr
+    assert "is empty" not in result.stderr
+
+
 # ---------------------------------------------------------------------------------------------
 # Generators
 
@@ -308,7 +362,7 @@ def test_generated_feeds_keep_every_good_record(
     for number, (rec, doc) in enumerate(zip(records, docs, strict=True), start=1):
         assert f"{path}:{number}" in (doc["origin"], doc["id"])
         if _expected_line(rec):
-            assert not doc["error"] and doc["sentences"], doc
+            assert not doc["error"] and audited(doc), doc
         elif doc["error"]:
             assert f"{path}:{number}:" in result.stderr
     # The same bytes from standard input (read whole, not streamed) give the same documents.
@@ -362,7 +416,7 @@ def test_generated_articles_with_a_source(
     result, run = audit(tmp_path, str(target_path), extra=extra)
     [doc] = run["documents"]
     if not doc["error"]:
-        assert doc["sentences"]
+        assert audited(doc)
         for sentence in doc["sentences"]:
             assert 0 <= sentence["start"] <= sentence["end"] <= len(doc["target"])
             for start, end in sentence["spans"]:

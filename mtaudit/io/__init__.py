@@ -8,6 +8,7 @@ with ``{``.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,8 +36,11 @@ _FILE_FORMATS = {
 }
 """Formats read from the file's bytes by their own parser (not as UTF-8 text first)."""
 _ARTICLE = re.compile(
-    r"^(?P<name>.+?)(?:\.(?P<lang>[a-z]{2,3}))?\.(?:txt|md|markdown|html?|xhtml)$"
+    r"^(?P<name>.+?)(?:\.(?P<lang>[a-z]{2,3}))?\.(?:txt|md|markdown|html?|xhtml)$",
+    re.IGNORECASE | re.DOTALL,
 )
+_SHOWN = 5
+"""How many skipped names a folder's warning lists."""
 _PAGE = (".html", ".htm", ".xhtml")
 
 __all__ = ["FORMATS", "LanguageSettings", "read_inputs"]
@@ -52,6 +56,7 @@ class LanguageSettings:
 
 
 ReadItem = Document | InputError
+log = logging.getLogger("mtaudit")
 
 
 def _format_of(path: str, text: str, fmt: str) -> str:
@@ -101,7 +106,11 @@ def read_folder(folder: Path, source_lang: str, target_lang: str) -> list[ReadIt
     targets: dict[str, Path] = {}
     sources: dict[str, Path] = {}
     out: list[ReadItem] = []
-    for path in sorted(p for p in folder.iterdir() if p.is_file()):
+    skipped: list[str] = []
+    for path in sorted(folder.iterdir()):
+        if not path.is_file():
+            skipped.append(f"{path.name}/" if path.is_dir() else path.name)
+            continue
         kind = _FILE_FORMATS.get(path.suffix.lower())
         if kind in ("xliff", "tmx"):
             try:
@@ -111,13 +120,26 @@ def read_folder(folder: Path, source_lang: str, target_lang: str) -> list[ReadIt
                 out.append(exc)
             continue
         match = _ARTICLE.match(path.name)
-        if not match:
-            continue
-        lang = match.group("lang")
-        if lang == source_lang:
+        lang = (match.group("lang") or "").lower() if match else None
+        if match and lang == source_lang:
             sources[match.group("name")] = path
-        elif lang in (target_lang, None):
+        elif match and lang in (target_lang, ""):
             targets[match.group("name")] = path
+        else:
+            skipped.append(path.name)
+    if skipped:
+        shown = ", ".join(repr(n) for n in skipped[:_SHOWN])
+        log.warning(
+            "%s: %d entr%s not read (articles are NAME.%s or NAME.%s with .txt, .md or .html, "
+            "beside XLIFF and TMX files; sub-folders are not read): %s%s",
+            folder,
+            len(skipped),
+            "y" if len(skipped) == 1 else "ies",
+            target_lang,
+            source_lang,
+            shown,
+            ", ..." if len(skipped) > _SHOWN else "",
+        )
     if not targets and not sources and not out:
         raise InputError(
             f"holds no articles (expected NAME.{target_lang}.txt, optionally with "
@@ -157,6 +179,8 @@ def read_inputs(
         raise UsageError(f"unknown input format {fmt!r} (choose from {', '.join(FORMATS)})")
     if source is not None and len(paths) != 1:
         raise UsageError("--source goes with exactly one translated article")
+    if [*paths, source].count("-") > 1:
+        raise UsageError("standard input (-) can be read once: give the other text as a file")
     out: list[ReadItem] = []
     for path in paths:
         try:
