@@ -209,6 +209,87 @@ def test_found_by_fuzzing(
     assert all(d["sentences"] for d in run["documents"] if not d["error"])
 
 
+# Odd but good inputs that fuzzing found failing: (case id, file name, bytes, a check that must
+# fire on the audited text, or None). Each is audited, exit 0.
+ODD_BUT_GOOD: list[tuple[str, str, bytes, str | None]] = [
+    (
+        "control characters in a page's headline and text (lxml refused them in the extractor)",
+        "page.en.html",
+        b"<html><body><article><h1>Title\x01here\x1f</h1><p>The minister\x1b said the talks "
+        b"would resume on Monday.</p></article></body></html>",
+        "encoding",
+    ),
+    (
+        "a unit separator alone in a heading",
+        "page.en.html",
+        b"<html><body><article><p>" + GOOD.encode() + b"</p><h1>\x1f</h1>",
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "check"), [pytest.param(*c[1:], id=c[0]) for c in ODD_BUT_GOOD]
+)
+def test_odd_but_good_inputs_are_audited(
+    tmp_path: Path, name: str, data: bytes, check: str | None
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    result, run = audit(tmp_path, str(path))
+    assert result.exit_code == 0, result.output
+    [doc] = run["documents"]
+    assert audited(doc)
+    fired = {c["id"] for s in doc["sentences"] for c in s["checks"]}
+    assert check is None or check in fired, fired
+
+
+# Findings on a bead (one source, several target sentences) land on the sentence holding them,
+# with spans inside it: (case id, target, source, check, sentence index, highlighted text).
+BEADS: list[tuple[str, str, str, str, int, str]] = [
+    (
+        "a made-up code in the second sentence of a 1-2 bead",
+        f"{GOOD} 000000000000000000A",
+        "0",
+        "patterns",
+        1,
+        "000000000000000000A",
+    ),
+    (
+        "a code the source lacks, in the second sentence of a bead",
+        "The F-16 jet flew over the city on Monday morning. It carried a KX-9 pod.",
+        "حلقت طائرة F-16 فوق المدينة صباح الاثنين حاملة حاضنة.",
+        "patterns",
+        1,
+        "KX-9",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("target", "source", "check", "index", "marked"), [pytest.param(*c[1:], id=c[0]) for c in BEADS]
+)
+def test_bead_findings_are_placed_on_their_sentence(
+    tmp_path: Path, target: str, source: str, check: str, index: int, marked: str
+) -> None:
+    (tmp_path / "a.en.txt").write_text(target, encoding="utf-8")
+    (tmp_path / "a.ar.txt").write_text(source, encoding="utf-8")
+    _, run = audit(
+        tmp_path, str(tmp_path / "a.en.txt"), extra=("--source", str(tmp_path / "a.ar.txt"))
+    )
+    sentences = run["documents"][0]["sentences"]
+    for sentence in sentences:
+        for start, end in sentence["spans"]:
+            assert 0 <= start <= end <= len(sentence["text"]), sentence
+    hits = [
+        sentence["text"][c["span"][0] : c["span"][1]]
+        for sentence in sentences
+        for c in sentence["checks"]
+        if c["id"] == check and sentence["index"] == index and c.get("span")
+    ]
+    assert marked in hits, sentences
+
+
 # Folders: every entry is read, or named in a warning. (files: name -> text, None for a folder;
 # ids audited; names the warning must list)
 FOLDERS: list[tuple[str, dict[str, str | None], list[str], list[str]]] = [
@@ -425,6 +506,119 @@ def test_generated_articles_with_a_source(
         main, ["audit", str(target_path), "--source", str(source_path), "--all"]
     )
     assert text_report.exit_code == result.exit_code and "Traceback" not in text_report.output
+
+
+TAGS = [
+    "p",
+    "div",
+    "article",
+    "b",
+    "i",
+    "a",
+    "script",
+    "style",
+    "br",
+    "table",
+    "td",
+    "li",
+    "ul",
+    "h1",
+    "span",
+    "nav",
+    "footer",
+    "svg",
+    "template",
+    "iframe",
+    "pre",
+    "q",
+    "bdo",
+]
+ENTITIES = ["&amp;", "&lt;", "&#0;", "&#xD800;", "&#x110000;", "&bogus;", "&nbsp;", "&#1575;", "&"]
+
+
+@st.composite
+def html_pages(draw: st.DrawFn) -> str:
+    """Broken markup: unclosed and misnested tags, odd attributes, entities, scripts."""
+    parts = ["<html><body><article><p>", GOOD, "</p>"]
+    for _ in range(draw(st.integers(0, 12))):
+        tag = draw(st.sampled_from(TAGS))
+        attr = draw(
+            st.sampled_from(
+                [
+                    "",
+                    ' dir="rtl"',
+                    ' onclick="x()"',
+                    " title='" + "x" * 500,
+                    ' lang="!!"',
+                    ' style="display:none"',
+                ]
+            )
+        )
+        inner = draw(st.one_of(text, st.sampled_from(ENTITIES)))
+        close = draw(st.sampled_from([f"</{tag}>", "", "</p>", "</b></i>"]))
+        parts.append(f"<{tag}{attr}>{inner}{close}")
+    return "".join(parts)
+
+
+@FUZZ
+@given(page=html_pages())
+def test_generated_pages(tmp_path: Path, page: str) -> None:
+    path = tmp_path / "page.en.html"
+    path.write_bytes(page.encode("utf-8", "surrogatepass"))
+    result, run = audit(tmp_path, str(path))
+    [doc] = run["documents"]
+    assert doc["error"] or audited(doc), result.stderr
+    assert "<script" not in json.dumps(run["documents"]).lower() or "&lt;script" in page
+
+
+@st.composite
+def xliff_files(draw: st.DrawFn) -> tuple[str, int]:
+    """XLIFF 1.2 with odd ids, missing parts, inline tags; and how many units have a target."""
+    units = []
+    translated = 0
+    for number in range(draw(st.integers(1, 5))):
+        uid = draw(st.sampled_from([str(number), str(number), "", "dup", "a&amp;b", "\u0661"]))
+        ident = "" if uid == "" else f' id="{uid}"'
+        source = draw(
+            st.sampled_from(
+                ["<source>مرحبا</source>", "", "<source/>", '<source>a <g id="1">b</g></source>']
+            )
+        )
+        target = draw(
+            st.sampled_from(
+                [
+                    "<target>Hello there.</target>",
+                    "",
+                    "<target/>",
+                    '<target><g id="1">Hi</g> <x id="2"/>.</target>',
+                    '<target><mrk mtype="seg">Fine.</mrk></target>',
+                ]
+            )
+        )
+        translate = draw(st.sampled_from(["", ' translate="no"']))
+        units.append(f"<trans-unit{ident}{translate}>{source}{target}</trans-unit>")
+        translated += 1
+    body = "\n".join(units)
+    lang = draw(st.sampled_from(["en", "EN-us", "", "!!", "*all*"]))
+    return (
+        '<?xml version="1.0"?>\n<xliff version="1.2" '
+        'xmlns="urn:oasis:names:tc:xliff:document:1.2">\n'
+        f'<file source-language="ar" target-language="{lang}" original="o"><body>\n'
+        f"{body}\n</body></file></xliff>",
+        translated,
+    )
+
+
+@FUZZ
+@given(xliff=xliff_files())
+def test_generated_xliff(tmp_path: Path, xliff: tuple[str, int]) -> None:
+    path = tmp_path / "delivery.xlf"
+    path.write_text(xliff[0], encoding="utf-8")
+    result, run = audit(tmp_path, str(path))
+    for doc in run["documents"]:
+        if not doc["error"]:
+            units = [s["unit"] for s in doc["sentences"]] + [b["unit"] for b in doc["blocks"]]
+            assert len(units) == len(set(units)), units
 
 
 # ---------------------------------------------------------------------------------------------

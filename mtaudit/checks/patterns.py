@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 
-from mtaudit.checks.base import Check, CheckSettings, DocContext
+from mtaudit.checks.base import Check, CheckSettings, DocContext, Hit
 from mtaudit.text.numbers import ascii_digits
 from mtaudit.types import Finding, Pair, Severity
 
@@ -68,6 +69,26 @@ class PatternsCheck(Check):
             for k, v in self.settings.acronyms.items()
         }
         self.acronym_severity = self.settings.acronym_severity
+
+    def document(self, ctx: DocContext) -> Iterator[Hit]:
+        """Each pair's findings, a span in the bead's joined text put on its own sentence.
+
+        A source aligned with several target sentences is compared with all of them joined by
+        spaces; a code found in the second sentence is reported there, at its offsets in it.
+        """
+        for pair in ctx.pairs:
+            sentences = [ctx.sentences[i] for i in pair.target_indices]
+            for found in self.sentence(pair, ctx):
+                if found.span is None:
+                    yield pair.target.index, found
+                    continue
+                start, end = found.span
+                for sentence in sentences:
+                    if start <= len(sentence.text):
+                        span = (start, min(end, len(sentence.text)))
+                        yield sentence.index, replace(found, span=span)
+                        break
+                    start, end = start - len(sentence.text) - 1, end - len(sentence.text) - 1
 
     def sentence(self, pair: Pair, ctx: DocContext) -> list[Finding]:
         """Report each pattern of the source that the target lost or changed."""

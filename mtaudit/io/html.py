@@ -58,6 +58,8 @@ _PARAGRAPHS = {"head", "p", "item", "quote", "code", "cell"}
 _CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]{1,40})", re.I)
 _SPACE = re.compile(r"[ \t\n\r\f\v]+")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+"""Characters lxml keeps from an HTML page but refuses when text is set (the extractor does)."""
 _REASONS = [
     (re.compile(r"\bnav\b|navigation|menu|breadcrumb|role=search|search"), "navigation"),
     (re.compile(r"\bform\b|comment|respond|reply|disqus"), "comment section"),
@@ -94,7 +96,25 @@ def _norm(text: str) -> str:
 
 def _key(text: str) -> str:
     """Text as compared with the extractor's output, which turns every space into a space."""
-    return " ".join(text.split())
+    return " ".join(_NOT_XML.sub(" ", text).split())
+
+
+def _for_extractor(root: Any) -> Any:
+    """A copy of the page for the extractor, with characters XML cannot hold made spaces.
+
+    The page's own text keeps them (the ``encoding`` check reports control characters); the
+    extractor rewrites element text, which lxml refuses for such characters.
+    """
+    page = copy.deepcopy(root)
+    for element in page.iter():
+        if element.text and _NOT_XML.search(element.text):
+            element.text = _NOT_XML.sub(" ", element.text)
+        if element.tail and _NOT_XML.search(element.tail):
+            element.tail = _NOT_XML.sub(" ", element.tail)
+        for name, value in element.attrib.items():
+            if _NOT_XML.search(value):
+                element.attrib[name] = _NOT_XML.sub(" ", value)
+    return page
 
 
 def _text_of(data: bytes, path: str) -> str:
@@ -165,9 +185,9 @@ def _extracted_paragraphs(root: Any) -> tuple[str, list[str]]:
         "include_links": False,
         "deduplicate": False,
     }
-    result = trafilatura.extract(copy.deepcopy(root), favor_precision=True, **options)
+    result = trafilatura.extract(_for_extractor(root), favor_precision=True, **options)
     if not result:
-        result = trafilatura.extract(copy.deepcopy(root), favor_recall=True, **options)
+        result = trafilatura.extract(_for_extractor(root), favor_recall=True, **options)
     if not result:
         return "", []
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
@@ -181,7 +201,7 @@ def _extracted_paragraphs(root: Any) -> tuple[str, list[str]]:
             text = _norm(" ".join(element.itertext()))
             if text:
                 paragraphs.append(text)
-    return _title(copy.deepcopy(root)), paragraphs
+    return _title(_for_extractor(root)), paragraphs
 
 
 def _deepest(elements: list[Any], norms: list[str], start: int, want: str, exact: bool) -> int:
