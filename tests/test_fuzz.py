@@ -290,6 +290,43 @@ def test_bead_findings_are_placed_on_their_sentence(
     assert marked in hits, sentences
 
 
+# The terminal report shows a feed's ids and errors on one line each, controls as tokens:
+# (case id, feed line, text that must not appear, token that must).
+TERMINAL: list[tuple[str, bytes, str, str]] = [
+    (
+        "a line break in an id",
+        b'{"id": "a\\nfake: 0 flagged", "target": "Fine."}',
+        "\nfake: 0 flagged",
+        "a⟨U+000A⟩fake",
+    ),
+    (
+        "an escape sequence in an id",
+        b'{"id": "b\\u001b[2J", "target": "Fine."}',
+        "\x1b",
+        "b⟨U+001B⟩[2J",
+    ),
+    (
+        "a line separator in an id",
+        b'{"id": "c\\u2028fake", "target": "Fine."}',
+        "\u2028fake",
+        "c⟨U+2028⟩fake",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("record", "absent", "token"), [pytest.param(*c[1:], id=c[0]) for c in TERMINAL]
+)
+def test_terminal_report_keeps_ids_on_one_line(
+    tmp_path: Path, record: bytes, absent: str, token: str
+) -> None:
+    path = tmp_path / "feed.jsonl"
+    path.write_bytes(record + b"\n")
+    result = CliRunner().invoke(main, ["audit", str(path)])
+    assert result.exit_code in (0, 2) and "Traceback" not in result.output
+    assert absent not in result.stdout and token in result.stdout, result.stdout
+
+
 # Folders: every entry is read, or named in a warning. (files: name -> text, None for a folder;
 # ids audited; names the warning must list)
 FOLDERS: list[tuple[str, dict[str, str | None], list[str], list[str]]] = [

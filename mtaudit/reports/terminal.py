@@ -36,6 +36,18 @@ def visible(text: str) -> str:
     return _CONTROL.sub(lambda m: f"⟨U+{ord(m.group(0)):04X}⟩", text)
 
 
+_BREAKS = re.compile("[\t\n\r\u0085\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """``visible`` text with line breaks and tabs shown as tokens too: a heading or a name.
+
+    A document id or error read from a feed (an id holding a line break and "fake: 0 flagged")
+    cannot start a line of its own in the report.
+    """
+    return _BREAKS.sub(lambda m: f"⟨U+{ord(m.group(0)):04X}⟩", visible(text))
+
+
 def _counts(sentences: list[RunSentence]) -> str:
     """Count flagged sentences by severity (the parts add up), then the unflagged with findings.
 
@@ -88,10 +100,13 @@ def render(run: Run, colour: bool = False, show_all: bool = False) -> str:
     for doc in run.documents:
         if doc.error:
             lines.append(
-                click.style(f"{doc.id}: cannot audit: {doc.error}", fg="red" if colour else None)
+                click.style(
+                    f"{one_line(doc.id)}: cannot audit: {one_line(doc.error)}",
+                    fg="red" if colour else None,
+                )
             )
             continue
-        head = f"{visible(doc.id)}: {doc.summary.sentences} sentences, {_counts(doc.sentences)}"
+        head = f"{one_line(doc.id)}: {doc.summary.sentences} sentences, {_counts(doc.sentences)}"
         if doc.blocks:
             head += f"; {len(doc.blocks)} non-prose block(s) not scored"
         lines.append(click.style(head, bold=True) if colour else head)
