@@ -225,6 +225,18 @@ ODD_BUT_GOOD: list[tuple[str, str, bytes, str | None]] = [
         b"<html><body><article><p>" + GOOD.encode() + b"</p><h1>\x1f</h1>",
         None,
     ),
+    (
+        "a control character after a line break (the reader sets the break's tail)",
+        "page.en.html",
+        b"<html><body><article><p>" + GOOD.encode() + b"</p><br>\x1f</br>",
+        None,
+    ),
+    (
+        "control characters written as entities",
+        "page.en.html",
+        b"<html><body><article><p>" + GOOD.encode() + b"<br>&#x1f;&#1; Next.</p></article>",
+        "encoding",
+    ),
 ]
 
 

@@ -59,7 +59,8 @@ _CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-
 _SPACE = re.compile(r"[ \t\n\r\f\v]+")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-"""Characters lxml keeps from an HTML page but refuses when text is set (the extractor does)."""
+"""Characters lxml's HTML parser keeps (from bytes or entities such as ``&#x1f;``) but refuses
+when text is set, as the extractor and the line-break handling do."""
 _REASONS = [
     (re.compile(r"\bnav\b|navigation|menu|breadcrumb|role=search|search"), "navigation"),
     (re.compile(r"\bform\b|comment|respond|reply|disqus"), "comment section"),
@@ -96,25 +97,7 @@ def _norm(text: str) -> str:
 
 def _key(text: str) -> str:
     """Text as compared with the extractor's output, which turns every space into a space."""
-    return " ".join(_NOT_XML.sub(" ", text).split())
-
-
-def _for_extractor(root: Any) -> Any:
-    """A copy of the page for the extractor, with characters XML cannot hold made spaces.
-
-    The page's own text keeps them (the ``encoding`` check reports control characters); the
-    extractor rewrites element text, which lxml refuses for such characters.
-    """
-    page = copy.deepcopy(root)
-    for element in page.iter():
-        if element.text and _NOT_XML.search(element.text):
-            element.text = _NOT_XML.sub(" ", element.text)
-        if element.tail and _NOT_XML.search(element.tail):
-            element.tail = _NOT_XML.sub(" ", element.tail)
-        for name, value in element.attrib.items():
-            if _NOT_XML.search(value):
-                element.attrib[name] = _NOT_XML.sub(" ", value)
-    return page
+    return " ".join(text.split())
 
 
 def _text_of(data: bytes, path: str) -> str:
@@ -150,6 +133,7 @@ def _parse(text: str, path: str) -> Any:
                 element.sourceline,
             )
         stack.extend((child, level + 1) for child in element)
+    _replace_not_xml(root)
     for element in list(root.iter(*_INVISIBLE)):
         if element.getparent() is not None:
             element.drop_tree()
@@ -159,6 +143,18 @@ def _parse(text: str, path: str) -> Any:
     for br in root.iter("br"):  # a line break separates words, in the text as on the screen
         br.tail = "\n" + (br.tail or "")
     return root
+
+
+def _replace_not_xml(root: Any) -> None:
+    """Make every character XML cannot hold U+FFFD, which the ``encoding`` check reports."""
+    for element in root.iter():
+        if element.text and _NOT_XML.search(element.text):
+            element.text = _NOT_XML.sub("\ufffd", element.text)
+        if element.tail and _NOT_XML.search(element.tail):
+            element.tail = _NOT_XML.sub("\ufffd", element.tail)
+        for name, value in element.attrib.items():
+            if _NOT_XML.search(value):
+                element.attrib[name] = _NOT_XML.sub("\ufffd", value)
 
 
 def _title(root: Any) -> str:
@@ -185,9 +181,9 @@ def _extracted_paragraphs(root: Any) -> tuple[str, list[str]]:
         "include_links": False,
         "deduplicate": False,
     }
-    result = trafilatura.extract(_for_extractor(root), favor_precision=True, **options)
+    result = trafilatura.extract(copy.deepcopy(root), favor_precision=True, **options)
     if not result:
-        result = trafilatura.extract(_for_extractor(root), favor_recall=True, **options)
+        result = trafilatura.extract(copy.deepcopy(root), favor_recall=True, **options)
     if not result:
         return "", []
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
@@ -201,7 +197,7 @@ def _extracted_paragraphs(root: Any) -> tuple[str, list[str]]:
             text = _norm(" ".join(element.itertext()))
             if text:
                 paragraphs.append(text)
-    return _title(_for_extractor(root)), paragraphs
+    return _title(copy.deepcopy(root)), paragraphs
 
 
 def _deepest(elements: list[Any], norms: list[str], start: int, want: str, exact: bool) -> int:
