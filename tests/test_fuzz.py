@@ -339,6 +339,19 @@ def test_terminal_report_keeps_ids_on_one_line(
     assert absent not in result.stdout and token in result.stdout, result.stdout
 
 
+def test_github_annotations_show_escape_sequences_as_tokens(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    text = "He said the talks \x1b[31mresumed\r\n::warning::forged"
+    path.write_text(json.dumps({"id": "a", "target": text}) + "\n", encoding="utf-8")
+    args = ["check", str(path), "--github", "--no-state", "--max-flagged", "100%"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    commands = [line for line in result.stdout.splitlines() if line.startswith("::")]
+    assert commands and all("\x1b" not in line for line in commands)
+    assert "⟨U+001B⟩[31mresumed%0D%0A::warning::forged" in result.stdout
+    assert not any(line.startswith("::warning::forged") for line in result.stdout.splitlines())
+
+
 # Folders: every entry is read, or named in a warning. (files: name -> text, None for a folder;
 # ids audited; names the warning must list)
 FOLDERS: list[tuple[str, dict[str, str | None], list[str], list[str]]] = [

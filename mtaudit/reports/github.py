@@ -14,10 +14,15 @@ from mtaudit.baseline import ACCEPTED
 from mtaudit.reports import CiFormat
 from mtaudit.reports.location import location
 from mtaudit.reports.problems import NEW, Gated, Problem
+from mtaudit.reports.terminal import visible
 
 
 def escape_data(text: str) -> str:
-    """Escape a command's message."""
+    """Escape a command's message; control and bidi characters become ⟨U+XXXX⟩ tokens.
+
+    (An escape sequence in a translation would otherwise colour or rewrite the CI log.)
+    """
+    text = visible(text)
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
