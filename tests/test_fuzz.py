@@ -129,6 +129,14 @@ FOUND: list[tuple[str, str, bytes, str | None, int | None, list[str]]] = [
         ["a", "b"],
     ),
     (
+        "CSV header naming 'target' twice",
+        "feed.csv",
+        b"id,target,source,target\n1,Hello.,x,Fine.\n",
+        "header names 'target' more than once",
+        1,
+        [],
+    ),
+    (
         "XLIFF target-language that is not a language code",
         "x.xlf",
         b'<?xml version="1.0"?>\n<xliff version="1.2" '

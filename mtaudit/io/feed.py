@@ -198,6 +198,14 @@ def _read_rows(
     if isinstance(header_row, str):
         raise InputError(f"no readable header row ({header_row})", path, line)
     header = [h.strip() for h in header_row]
+    twice = sorted({h for h in header if h and header.count(h) > 1})
+    if twice:
+        raise InputError(
+            f"header names {', '.join(repr(h) for h in twice)} more than once; which column "
+            "to read would be a guess (rename or remove the extra column)",
+            path,
+            line,
+        )
     if "target" not in header:
         raise InputError(
             f"header must name a 'target' column (found: {', '.join(header) or 'nothing'})",
