@@ -119,7 +119,7 @@ class Baseline:
                 Entry(
                     make_key(item["document"], item["text"], item["checks"]),
                     severity=str(item.get("severity", "")),
-                    reasons=[str(r) for r in item.get("reasons") or []],
+                    reasons=_texts(item.get("reasons")),
                     accepted=item.get("accepted") is True,
                     note=str(item.get("note", "")),
                 )
@@ -145,7 +145,7 @@ class Baseline:
             verdict = item.get("verdict")
             if not isinstance(verdict, dict):
                 verdict = {}
-            checks = [str(c) for c in verdict.get("checks") or []]
+            checks = _texts(verdict.get("checks"))
             document, original = item.get("document"), item.get("original")
             if not isinstance(document, str) or not isinstance(original, str):
                 continue
@@ -153,7 +153,7 @@ class Baseline:
                 Entry(
                     make_key(document, original, checks),
                     severity=str(verdict.get("severity", "")),
-                    reasons=[str(r) for r in verdict.get("reasons") or []],
+                    reasons=_texts(verdict.get("reasons")),
                     accepted=True,
                     note=f"marked fine by a reviewer ({item.get('decided_at', 'undated')})",
                 )
@@ -234,3 +234,8 @@ class Baseline:
         """Write the baseline atomically (a reader sees the old file or the new one)."""
         text = json.dumps(self.to_dict(signature), ensure_ascii=False, indent=2) + "\n"
         write_text_atomic(text, path)
+
+
+def _texts(value: Any) -> list[str]:
+    """A list of texts from a file's list field; anything but a list (a hand edit) is none."""
+    return [str(v) for v in value] if isinstance(value, list) else []

@@ -360,6 +360,57 @@ def test_github_annotations_show_escape_sequences_as_tokens(tmp_path: Path) -> N
     assert not any(line.startswith("::warning::forged") for line in result.stdout.splitlines())
 
 
+# Hand-edited files that `check` reads: (case id, option, file content). Each is read or refused
+# with exit 2, never an internal error.
+EDITED = [
+    (
+        "baseline reasons that are a number",
+        "--baseline",
+        {
+            "schema": "mtaudit.baseline/1",
+            "problems": [{"document": "a", "text": "x", "checks": ["repetition"], "reasons": -1}],
+        },
+    ),
+    (
+        "baseline reasons that are true",
+        "--baseline",
+        {
+            "schema": "mtaudit.baseline/1",
+            "problems": [{"document": "a", "text": "x", "checks": [], "reasons": True}],
+        },
+    ),
+    (
+        "accepted corrections whose checks are a number",
+        "--accept",
+        {
+            "schema": "mtaudit.corrections/1",
+            "corrections": [
+                {
+                    "document": "a",
+                    "original": "He said that that the the talks",
+                    "decision": "fine",
+                    "verdict": {"checks": 5, "reasons": 1.5},
+                }
+            ],
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(("option", "content"), [pytest.param(*c[1:], id=c[0]) for c in EDITED])
+def test_hand_edited_gate_files(tmp_path: Path, option: str, content: Any) -> None:
+    feed_path, edited = tmp_path / "feed.jsonl", tmp_path / "edited.json"
+    feed_path.write_text(
+        json.dumps({"id": "a", "target": "He said that that the the talks"}) + "\n",
+        encoding="utf-8",
+    )
+    edited.write_text(json.dumps(content), encoding="utf-8")
+    args = ["check", str(feed_path), "--no-state", option, str(edited)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code in (0, 1, 2), result.output
+    assert "internal error" not in result.stderr and "Traceback" not in result.output
+
+
 # Folders: every entry is read, or named in a warning. (files: name -> text, None for a folder;
 # ids audited; names the warning must list)
 FOLDERS: list[tuple[str, dict[str, str | None], list[str], list[str]]] = [
