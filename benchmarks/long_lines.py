@@ -28,6 +28,8 @@ KINDS = {
     "no spaces": "a",
     "zero-width marks": "\u200b\u200d\u0301",
     "words": "word ",
+    "hyphenated run": "a-",
+    "brackets and digits": "(1",
 }
 
 

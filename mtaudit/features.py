@@ -90,42 +90,54 @@ class Evidence:
 
 
 class _Pieces:
-    """The pieces of one evidence group, by where their spans start.
+    """The pieces of one evidence group, narrow ones by where their spans start.
 
-    A piece that overlaps ``[start, end)`` starts after ``start - widest`` (``widest``: the
-    longest piece so far), so only the pieces starting in that window are compared; a
-    sentence with thousands of findings is not rescanned for every one.
+    A narrow piece (at most ``NARROW`` characters) that overlaps ``[start, end)`` starts after
+    ``start - NARROW``, so only the narrow pieces starting in that window are compared; wide
+    pieces (a finding over a whole clause) are few and always compared. A sentence with
+    thousands of findings is not rescanned for every one.
     """
+
+    NARROW = 64
 
     def __init__(self) -> None:
         self.members: list[Evidence] = []
         self.spans: list[tuple[int, int]] = []
-        self.by_start: list[tuple[int, int]] = []  # (start, index), sorted
-        self.widest = 0
+        self.by_start: list[tuple[int, int]] = []  # narrow pieces: (start, index), sorted
+        self.wide: list[int] = []  # indices of wide pieces
 
     def first_overlapping(self, start: int, end: int) -> int | None:
         """The index of the first piece (in order of creation) overlapping ``[start, end)``."""
-        low = bisect.bisect_left(self.by_start, (start - self.widest + 1, -1))
+        low = bisect.bisect_left(self.by_start, (start - self.NARROW + 1, -1))
         high = bisect.bisect_left(self.by_start, (end, -1))
-        hits = [i for _, i in self.by_start[low:high] if self.spans[i][1] > start]
+        near = (i for _, i in self.by_start[low:high])
+        hits = [
+            i for i in (*near, *self.wide) if self.spans[i][0] < end and self.spans[i][1] > start
+        ]
         return min(hits) if hits else None
 
     def add(self, piece: Evidence, start: int, end: int) -> None:
         """Keep a new piece spanning ``[start, end)``."""
-        bisect.insort(self.by_start, (start, len(self.members)))
+        index = len(self.members)
         self.members.append(piece)
         self.spans.append((start, end))
-        self.widest = max(self.widest, end - start)
+        if end - start > self.NARROW:
+            self.wide.append(index)
+        else:
+            bisect.insort(self.by_start, (start, index))
 
     def grow(self, index: int, start: int, end: int) -> None:
         """Widen piece ``index`` to cover ``[start, end)`` too."""
-        old_start, old_end = self.spans[index]
-        new = (min(old_start, start), max(old_end, end))
-        if new[0] != old_start:
-            del self.by_start[bisect.bisect_left(self.by_start, (old_start, index))]
-            bisect.insort(self.by_start, (new[0], index))
+        old = self.spans[index]
+        new = (min(old[0], start), max(old[1], end))
         self.spans[index] = new
-        self.widest = max(self.widest, new[1] - new[0])
+        if old[1] - old[0] > self.NARROW or new == old:
+            return
+        del self.by_start[bisect.bisect_left(self.by_start, (old[0], index))]
+        if new[1] - new[0] > self.NARROW:
+            self.wide.append(index)
+        else:
+            bisect.insort(self.by_start, (new[0], index))
 
 
 def merge(findings: Iterable[Finding]) -> list[Evidence]:

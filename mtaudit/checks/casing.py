@@ -47,8 +47,9 @@ FUNCTION_WORDS = frozenset(
 )
 # A lower-case word, plain white space, then a capitalised word, and what follows it: a
 # capitalised function word that starts a title or name ("The Guardian", "Our Dumb World") is
-# correct.
-_PAIR = re.compile(r"\b([a-z][a-z'’-]*)\s+([A-Z][a-z]+)\b(?!\s+[A-Z0-9])")
+# correct. The lower-case word is matched up to 200 characters (longer, the capital is missed):
+# unbounded, a run like "a-a-a-…" made every start of a word scan to the end of the run.
+_PAIR = re.compile(r"\b([a-z][a-z'’-]{0,199})\s+([A-Z][a-z]+)\b(?!\s+[A-Z0-9])")
 
 
 class CasingCheck(Check):
