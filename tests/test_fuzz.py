@@ -22,6 +22,7 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from mtaudit.checks.untranslated import longest_runs
 from mtaudit.cli import main
 from mtaudit.features import Evidence, group_of, merge
 from mtaudit.types import Finding, Severity
@@ -757,6 +758,13 @@ LONG_LINES = [
     ("brackets and digits", "(1" * 100_000),
 ]
 
+# The same with a source line beside it: (case id, target unit, source unit).
+LONG_PAIRS = [
+    ("URLs, one letter changed", "http://a.b/c ", "http://a.b/d "),
+    ("the same words on both sides", "a b c d ", "a b c d "),
+    ("numbers in both scripts", "1 ", "١ "),
+]
+
 
 @pytest.mark.parametrize(("label", "line"), LONG_LINES, ids=[c[0] for c in LONG_LINES])
 def test_a_200000_character_line_is_audited(tmp_path: Path, label: str, line: str) -> None:
@@ -765,6 +773,36 @@ def test_a_200000_character_line_is_audited(tmp_path: Path, label: str, line: st
     result, run = audit(tmp_path, str(path))
     assert result.exit_code == 0
     assert run["documents"][0]["sentences"]
+
+
+@pytest.mark.parametrize(("target", "source"), [pytest.param(*c[1:], id=c[0]) for c in LONG_PAIRS])
+def test_a_200000_character_line_with_its_source(tmp_path: Path, target: str, source: str) -> None:
+    (tmp_path / "long.en.txt").write_text((target * 200_000)[:200_000], encoding="utf-8")
+    (tmp_path / "long.ar.txt").write_text((source * 200_000)[:200_000], encoding="utf-8")
+    extra = ("--source", str(tmp_path / "long.ar.txt"))
+    result, run = audit(tmp_path, str(tmp_path / "long.en.txt"), extra=extra)
+    assert result.exit_code == 0
+    assert run["documents"][0]["sentences"]
+
+
+words = st.lists(st.sampled_from(["a", "b", "c", "d"]), max_size=30)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(words, words)
+def test_longest_runs_match_the_definition(source: list[str], target: list[str]) -> None:
+    """The untranslated check's copied-run search (a suffix automaton) against brute force."""
+
+    def occurs(run: list[str]) -> bool:
+        return any(source[i : i + len(run)] == run for i in range(len(source) - len(run) + 1))
+
+    want = []
+    for i in range(len(target)):
+        length = 0
+        while i + length < len(target) and occurs(target[i : i + length + 1]):
+            length += 1
+        want.append(length)
+    assert longest_runs(source, target) == want
 
 
 # ---------------------------------------------------------------------------------------------

@@ -64,20 +64,16 @@ class UntranslatedCheck(Check):
         keys = [m.group(0).casefold() for m in target_words]
         if len(set(source_words) & set(keys)) < min_run - 1:
             return []  # too few words in common for any copied run
-        grams = {
-            tuple(source_words[i : i + min_run - 1]) for i in range(len(source_words) - min_run + 2)
-        }
-        if not grams:
-            return []
+        # From the first target word starting a run of min_run - 1 source words, the run is
+        # extended as far as it goes on in the source, and the search resumes after it.
+        runs = longest_runs(source_words, keys)
         best: tuple[int, int] = (0, 0)
         i = 0
         while i <= len(keys) - (min_run - 1):
-            if tuple(keys[i : i + min_run - 1]) not in grams:
+            if runs[i] < min_run - 1 or runs[i] == 0:
                 i += 1
                 continue
-            j = i + min_run - 1
-            while j < len(keys) and _continues(source_words, keys[i : j + 1]):
-                j += 1
+            j = i + runs[i]
             if j - i > best[1] - best[0]:
                 best = (i, j)
             i = j
@@ -110,7 +106,48 @@ def _plain_words(text: str) -> int:
     )
 
 
-def _continues(source_words: list[str], run: list[str]) -> bool:
-    """Whether ``run`` occurs as consecutive words of the source."""
-    n = len(run)
-    return any(source_words[i : i + n] == run for i in range(len(source_words) - n + 1))
+def longest_runs(source: list[str], target: list[str]) -> list[int]:
+    """For each target position, how many of the words from there on occur in a row in ``source``.
+
+    A suffix automaton of the reversed source, walked along the reversed target, gives every
+    position's longest match in time linear in both lengths (asking the source again for each
+    longer run was quadratic: a feed of repeated URLs took minutes).
+    """
+    moves: list[dict[str, int]] = [{}]
+    link, length, last = [-1], [0], 0
+    for word in reversed(source):
+        current = len(moves)
+        moves.append({})
+        length.append(length[last] + 1)
+        link.append(0)
+        state = last
+        while state != -1 and word not in moves[state]:
+            moves[state][word] = current
+            state = link[state]
+        if state != -1:
+            nxt = moves[state][word]
+            if length[state] + 1 == length[nxt]:
+                link[current] = nxt
+            else:
+                clone = len(moves)
+                moves.append(dict(moves[nxt]))
+                length.append(length[state] + 1)
+                link.append(link[nxt])
+                while state != -1 and moves[state].get(word) == nxt:
+                    moves[state][word] = clone
+                    state = link[state]
+                link[nxt] = link[current] = clone
+        last = current
+    out = [0] * len(target)
+    state, matched = 0, 0
+    for position in range(len(target) - 1, -1, -1):
+        word = target[position]
+        while state and word not in moves[state]:
+            state = link[state]
+            matched = length[state]
+        if word in moves[state]:
+            state, matched = moves[state][word], matched + 1
+        else:
+            state, matched = 0, 0
+        out[position] = matched
+    return out
