@@ -43,12 +43,21 @@ FURNITURE = [
 _CAMEL_JOIN = re.compile(r"[a-z][A-Z]")
 
 
+# Tags and menus run together ("AnalyticsWashingtonbreakingISIS") have a join every few words;
+# prose naming an iPhone and YouTube has two in a sentence of fifteen words or more.
+_WORDS_PER_JOIN = 4
+
+
 def _furniture(text: str) -> str | None:
     for pattern, reason in FURNITURE:
         if pattern.search(text):
             return reason
     joins = len(_CAMEL_JOIN.findall(text))
-    if joins >= 2 and text.rstrip()[-1:] not in TERMINALS:
+    if (
+        joins >= 2
+        and joins * _WORDS_PER_JOIN >= len(text.split())
+        and text.rstrip()[-1:] not in TERMINALS
+    ):
         return "words run together (tags or navigation)"
     return None
 
