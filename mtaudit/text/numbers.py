@@ -15,7 +15,7 @@ from collections import Counter
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬", "01234567890123456789.,")
 # str.translate looks every character up; most texts have none of these, and a search says so
 # several times faster
-_HAS_DIGITS = re.compile("[٠-٩۰-۹٫٬]")
+_HAS_DIGITS = re.compile("[" + "".join(map(chr, _DIGITS)) + "]")
 _ARABIC_THOUSANDS = re.compile(r"(?<=\d)،(?=\d{3}(?!\d))")
 # Digits glued to Latin letters belong to a code or a unit ("KV62", "km2"), and so do squares
 # and cubes of Arabic units ("مم2"); the patterns check compares codes. Dimensions ("4x4",
