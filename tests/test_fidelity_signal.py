@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from mtaudit.translate.cache import TranslationCache
 from mtaudit.translate.engine import translation_key
 from mtaudit.translate.settings import engine_for
 from mtaudit.types import Pair, Sentence, Severity
+from tests.helpers.judge_models import reading_forward_ter
 from tests.helpers.translate_fixtures import make_config
 
 pytestmark = pytest.mark.usefixtures("no_model_env")
@@ -116,13 +116,7 @@ def test_everything_cached_and_no_model_on_disk(cached_config: Config) -> None:
 def test_auto_metrics_follow_a_judge_model_that_reads_ter(
     cached_config: Config, tmp_path: Path
 ) -> None:
-    shipped = Path(__file__).resolve().parents[1] / "mtaudit" / "data" / "judge" / "ar-en.json"
-    model = json.loads(shipped.read_text(encoding="utf-8"))
-    for basis in model["models"]:
-        if "fidelity.forward" in basis["basis"]:
-            basis["weights"]["fidelity.forward.ter"] = {"coef": 0.4, "mean": 0.6, "scale": 0.3}
-    path = tmp_path / "ar-en.json"
-    path.write_text(json.dumps(model), encoding="utf-8")
+    path = reading_forward_ter(tmp_path, 0.4)
     config = cached_config.with_overrides({"judge.models": {"ar-en": str(path)}})
     good = FidelitySignal(config).score(PAIRS)[0]
     assert "ter_forward" in good.values  # the model reads it: computed

@@ -17,6 +17,7 @@ from mtaudit.judge import SHIPPED, Judge, JudgeModel
 from mtaudit.metrics import at_threshold, auroc, average_precision, kendall_tau, threshold_for
 from mtaudit.pipeline import audit
 from mtaudit.types import Document, Finding, Pair, Sentence, Severity
+from tests.helpers.judge_models import reading_forward_ter
 
 CONFIG = Config.load()
 SHIPPED_MODELS = sorted(SHIPPED.glob("*.json"))
@@ -743,13 +744,7 @@ def test_fidelity_metrics_follow_the_models_weights(
     from mtaudit.judge import JudgeSettings, fidelity_metrics
     from mtaudit.settings import settings_of
 
-    model = json.loads((SHIPPED / "ar-en.json").read_text(encoding="utf-8"))
-    for basis in model["models"]:
-        if "fidelity.forward" in basis["basis"]:
-            weight = {"coef": ter_weight, "mean": 0.6, "scale": 0.3}
-            basis["weights"]["fidelity.forward.ter"] = weight
-    path = tmp_path / "ar-en.json"
-    path.write_text(json.dumps(model), encoding="utf-8")
+    path = reading_forward_ter(tmp_path, ter_weight)
     config = tmp_path / "config.toml"
     config.write_text(f'[judge.models]\n"ar-en" = "{path}"\n', encoding="utf-8")
     settings = settings_of(Config.load(config), JudgeSettings)

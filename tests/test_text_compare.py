@@ -136,14 +136,24 @@ def test_chrf_equals_sacrebleu(hyp: str, ref: str, lang: str) -> None:
     assert compare(hyp, ref, lang, ["chrf"]).chrf == expected
 
 
-def test_chrf_equals_sacrebleu_on_flores(shared_data: Path) -> None:
+def flores_outputs(shared_data: Path) -> list[tuple[str, list[str], list[str]]]:
+    """Per target language: one system's FLORES-dev outputs and the human references."""
     folder = shared_data / "flores-dev"
-    for lang, hyp_file, ref_file in (
-        ("en", "ar-en/flores-dev.google.en", "ar-en/flores-dev.en"),
-        ("ar", "en-ar/flores-dev.nllb.ar", "en-ar/flores-dev.ar"),
-    ):
-        hyps = (folder / hyp_file).read_text(encoding="utf-8").splitlines()
-        refs = (folder / ref_file).read_text(encoding="utf-8").splitlines()
+    return [
+        (
+            lang,
+            (folder / outputs).read_text(encoding="utf-8").splitlines(),
+            (folder / references).read_text(encoding="utf-8").splitlines(),
+        )
+        for lang, outputs, references in (
+            ("en", "ar-en/flores-dev.google.en", "ar-en/flores-dev.en"),
+            ("ar", "en-ar/flores-dev.nllb.ar", "en-ar/flores-dev.ar"),
+        )
+    ]
+
+
+def test_chrf_equals_sacrebleu_on_flores(shared_data: Path) -> None:
+    for lang, hyps, refs in flores_outputs(shared_data):
         rng = random.Random(lang)
         memo = ChrfMemo(lang)
         for _ in range(300):
@@ -158,13 +168,7 @@ def test_chrf_equals_sacrebleu_on_flores(shared_data: Path) -> None:
 def test_merged_bound_is_never_below_the_score(shared_data: Path) -> None:
     """The bound for two sentences joined, from the parts' comparisons, is at least the real
     chrF of the joined text, on either side (1-2 and 2-1 beads), related or not."""
-    folder = shared_data / "flores-dev"
-    for lang, one_file, other_file in (
-        ("ar", "en-ar/flores-dev.nllb.ar", "en-ar/flores-dev.ar"),
-        ("en", "ar-en/flores-dev.google.en", "ar-en/flores-dev.en"),
-    ):
-        ones = (folder / one_file).read_text(encoding="utf-8").splitlines()
-        others = (folder / other_file).read_text(encoding="utf-8").splitlines()
+    for lang, ones, others in flores_outputs(shared_data):
         rng = random.Random(lang)
         memo = ChrfMemo(lang)
         for _ in range(300):
