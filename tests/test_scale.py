@@ -252,6 +252,62 @@ def test_ray_actors_give_the_same_fidelity_verdicts(
     ]
 
 
+def hostile_feeds(folder: Path) -> list[Path]:
+    """Two feeds whose bad lines each used to stop a Ray run, and a third with no record."""
+    good = json.loads(make_feed(folder / "good.jsonl", 4).read_text("utf-8").splitlines()[1])
+    lines = [
+        json.dumps(good, ensure_ascii=False),
+        "{not json",
+        "[1, 2, 3]",
+        "42",
+        json.dumps({"id": 5, "target": 7}),  # other types than the records around it
+        '{"target": "no id: named by its file and line"}',
+        '{"id": "deep", "target": "x", "meta": ' + "[" * 5000 + "]" * 5000 + "}",
+        '{"id": "big", "target": "x", "n": ' + "9" * 5000 + "}",
+        '{"id": "twice", "target": "first", "target": "second"}',
+        '{"id": "null", "target": null}',
+        "\u3000",  # blank once decoded
+        json.dumps(dict(good, id="last"), ensure_ascii=False),
+    ]
+    first = folder / "first.jsonl"
+    first.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    second = folder / "second.jsonl"
+    second.write_bytes(
+        b"\xef\xbb\xbf"
+        + json.dumps(dict(good, id="bom")).encode()
+        + b'\r{"id": "latin1", "target": "caf\xe9"}\r{"id": "nul", "target": "a\x00"}\r'
+    )
+    empty = folder / "empty.jsonl"
+    empty.write_text("\n \n", encoding="utf-8")
+    return [first, second, empty]
+
+
+@pytest.mark.ray
+def test_ray_reads_hostile_lines_as_a_local_run_does(tmp_path: Path) -> None:
+    pytest.importorskip("ray.data")
+    feeds = [str(p) for p in hostile_feeds(tmp_path)]
+    code1, out1, _ = run("audit", *feeds, "--format", "jsonl", "--no-signals", "--jobs", "1")
+    code3, _, err3 = run(
+        "audit", *feeds, "--no-signals", "--executor", "ray", "-o", str(tmp_path / "ray")
+    )
+    assert code1 == code3 == 2, err3
+    shards = sorted((tmp_path / "ray").glob("part-*.jsonl"))
+    ray_docs = [json.loads(x) for shard in shards for x in shard.read_text("utf-8").splitlines()]
+    local = jsonl_documents(out1)
+    assert ray_docs == local
+    errors = [(d.get("origin"), d.get("error")) for d in local if d.get("error")]
+    assert len(errors) == 10, errors
+    assert [d["id"] for d in local if not d.get("error")] == [
+        local[0]["id"],
+        f"{feeds[0]}:6",
+        "twice",
+        "last",
+        "bom",
+    ]
+    summary = json.loads((tmp_path / "ray" / "run.json").read_text("utf-8"))
+    assert summary["summary"] == json.loads(out1.splitlines()[-1])["summary"]
+
+
 @pytest.mark.parametrize(
     ("extra", "message"),
     [

@@ -3,8 +3,10 @@
 The same stage function as a local run (``mtaudit.runner.audit_batch``) runs inside
 ``map_batches``: checks-only runs are plain Ray tasks; when model signals are on, the stage is
 an actor class, so each actor loads its translation models and causal LM once and keeps them
-(with ``num_gpus`` per actor when the cluster has GPUs). Records are read with
-``ray.data.read_json`` (a file, a folder of shards or a glob), in input order. Results stream
+(with ``num_gpus`` per actor when the cluster has GPUs). Feeds are read with
+``ray.data.read_binary_files`` (a file, a folder of shards or a glob), each file whole by one
+task, and split into lines that are parsed as a local run parses them: a malformed line is one
+failed document, named by file and line, and the run goes on. Input order is kept. Results stream
 back in order and are written as sharded JSONL (``part-00000.jsonl``...: one document per line,
 as in ``--format jsonl``) plus ``run.json`` (schema, signature, summary).
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import atexit
 import glob
+import io
 import json
 import logging
 import os
@@ -29,7 +32,7 @@ from mtaudit.atomic import write_text_atomic
 from mtaudit.checks import build_checks
 from mtaudit.config import Config
 from mtaudit.errors import InputError, MtauditError, UsageError
-from mtaudit.io.feed import record_to_document
+from mtaudit.io.stream import is_blank, numbered_lines, read_line
 from mtaudit.judge import Judge
 from mtaudit.pipeline import Auditor, RunSettings, merge_statuses, signature
 from mtaudit.reports.stream import RunTotals, compact
@@ -43,6 +46,7 @@ log = logging.getLogger("mtaudit")
 
 INSTALL_HINT = "--executor ray needs Ray Data: pip install 'mtaudit[ray]'"
 SHARD_DOCUMENTS = 10_000
+LINE_BLOCK_BYTES = 2 * 1024 * 1024
 
 
 def _import_ray() -> Any:
@@ -81,15 +85,32 @@ def feed_files(inputs: list[str]) -> list[str]:
     return files
 
 
-def _records_to_items(rows: list[dict[str, Any]], source_lang: str, target_lang: str) -> list[Any]:
+def _file_lines(row: dict[str, Any]) -> list[dict[str, Any]]:
+    """One feed file (``read_binary_files`` row) as its non-blank lines, numbered.
+
+    A file with no record gives one row with line 0, read back as "is empty", as a local run
+    reports it.
+    """
+    path = str(row["path"])
+    lines = [
+        {"path": path, "line": number, "raw": raw}
+        for number, raw in numbered_lines(io.BytesIO(row["bytes"]))
+        if not is_blank(raw)
+    ]
+    return lines or [{"path": path, "line": 0, "raw": b""}]
+
+
+def _lines_to_items(rows: list[dict[str, Any]], source_lang: str, target_lang: str) -> list[Any]:
+    """Parse lines exactly as a local run reads a JSONL file (``mtaudit.io.stream``)."""
     items: list[Any] = []
     for row in rows:
-        path = str(row.pop("path", "") or "<ray>")
-        record = {k: v for k, v in row.items() if v is not None}
-        try:
-            items.append(record_to_document(record, Path(path).name, 0, source_lang, target_lang))
-        except InputError as exc:
-            items.append(exc)
+        path, number = str(row["path"]), int(row["line"])
+        if number == 0:
+            items.append(InputError("is empty", path))
+            continue
+        item = read_line(row["raw"], path, number, source_lang, target_lang)
+        if item is not None:
+            items.append(item)
     return items
 
 
@@ -97,7 +118,7 @@ def _result_table(auditor: Auditor, rows: list[dict[str, Any]], langs: tuple[str
     import pyarrow as pa
 
     auditor.statuses = []
-    done = audit_batch(auditor, _records_to_items(rows, *langs))
+    done = audit_batch(auditor, _lines_to_items(rows, *langs))
     statuses = compact([s.__dict__ for s in done.statuses])
     components = compact(done.components)
     return pa.table(
@@ -205,13 +226,19 @@ def _run(
     ctx = ray.data.DataContext.get_current()
     ctx.execution_options.preserve_order = True
     ctx.enable_progress_bars = False
+    # a file's lines leave the reading task in blocks of about this size, so that the batches
+    # of one large file are audited by several workers at once
+    ctx.target_max_block_size = LINE_BLOCK_BYTES
     names = chosen(config, signals)
     run_settings = settings_of(config, RunSettings)
     batch_size = max(1, run_settings.batch_size)
+    # each file is read whole by one task and split into lines here, so that every line is
+    # parsed and reported exactly as a local run does (pyarrow's JSON reader stops the whole
+    # run at one malformed line and numbers no line)
     try:
-        ds = ray.data.read_json(files, include_paths=True)
-    except Exception as exc:  # pyarrow reports a malformed line as one of several types
-        raise InputError(f"cannot be read as JSONL by Ray Data ({exc})", files[0]) from None
+        ds = ray.data.read_binary_files(files, include_paths=True).flat_map(_file_lines)
+    except Exception as exc:  # a remote file system reports what it cannot list its own way
+        raise InputError(f"cannot be read by Ray Data ({exc})", files[0]) from None
     remote = _remote_args()
     if names:
         gpus = ray.cluster_resources().get("GPU", 0)

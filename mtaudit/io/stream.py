@@ -8,7 +8,7 @@ by ``read_inputs``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from mtaudit.errors import InputError
@@ -39,31 +39,54 @@ def iter_jsonl(path: str, source_lang: str, target_lang: str) -> Iterator[ReadIt
         return
     with fh:
         seen = False
-        number = 0
-        for chunk in fh:
-            if number == 0 and chunk.startswith(b"\xef\xbb\xbf"):
-                chunk = chunk[3:]
-            for raw in _physical_lines(chunk):
-                number += 1
-                if b"\x00" in raw:
-                    yield InputError("contains NUL bytes: not a text feed", path, number)
-                    continue
-                try:
-                    line = raw.decode("utf-8")
-                except UnicodeDecodeError as exc:
-                    yield InputError(
-                        f"not UTF-8 text (byte 0x{raw[exc.start : exc.start + 1].hex()} at "
-                        f"column {exc.start + 1}); re-save the file as UTF-8",
-                        path,
-                        number,
-                    )
-                    continue
-                if not line.strip():
-                    continue
+        for number, raw in numbered_lines(fh):
+            item = read_line(raw, path, number, source_lang, target_lang)
+            if item is not None:
                 seen = True
-                yield parse_line(line, path, number, source_lang, target_lang)
+                yield item
         if not seen:
             yield InputError("is empty", path)
+
+
+def numbered_lines(chunks: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
+    """Number the physical lines of a JSONL file read as ``readline`` chunks (BOM dropped)."""
+    number = 0
+    for chunk in chunks:
+        if number == 0 and chunk.startswith(b"\xef\xbb\xbf"):
+            chunk = chunk[3:]
+        for raw in _physical_lines(chunk):
+            number += 1
+            yield number, raw
+
+
+def read_line(
+    raw: bytes, path: str, number: int, source_lang: str, target_lang: str
+) -> ReadItem | None:
+    """One physical line as a ``Document`` or ``InputError``; ``None`` when it is blank."""
+    if b"\x00" in raw:
+        return InputError("contains NUL bytes: not a text feed", path, number)
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return InputError(
+            f"not UTF-8 text (byte 0x{raw[exc.start : exc.start + 1].hex()} at "
+            f"column {exc.start + 1}); re-save the file as UTF-8",
+            path,
+            number,
+        )
+    if not line.strip():
+        return None
+    return parse_line(line, path, number, source_lang, target_lang)
+
+
+def is_blank(raw: bytes) -> bool:
+    """Whether ``read_line`` skips this line (whitespace only, once decoded)."""
+    if b"\x00" in raw:
+        return False
+    try:
+        return not raw.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        return False
 
 
 def _physical_lines(chunk: bytes) -> list[bytes]:
