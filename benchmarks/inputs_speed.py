@@ -25,9 +25,9 @@ from timing import best_of
 
 from mtaudit.config import Config
 from mtaudit.io import read_inputs
-from mtaudit.io.annotate import annotate_xliff
 from mtaudit.pipeline import audit
-from mtaudit.reports.json_report import run_to_dict
+from mtaudit.reports.annotate import annotate_xliff
+from mtaudit.runfile import Run
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT.parent / "shared" / "data" / "flores-dev" / "ar-en"
@@ -140,7 +140,7 @@ def main() -> None:
             f"  audit, XLIFF 1.2:           {n / xliff_audit:9.0f} units/s "
             f"({xliff_audit / feed_audit:.2f}x the feed's time)"
         )
-        run = run_to_dict(audit(xliff_docs, config, signals=[]))
+        run = Run.from_result(audit(xliff_docs, config, signals=[]))
         out = Path(tmp) / "out.xlf"
         took = best_of(args.repeat, lambda: annotate_xliff(str(files["xliff12"]), run, str(out)))
         notes = annotate_xliff(str(files["xliff12"]), run, str(out))

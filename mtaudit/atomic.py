@@ -11,7 +11,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
-from typing import TextIO
+from typing import IO, Any, TextIO, cast
 
 from mtaudit.errors import InputError
 
@@ -79,6 +79,19 @@ def open_atomic(path: str | os.PathLike[str]) -> Iterator[TextIO]:
     For reports written piece by piece: until the end a reader sees the old file (or none), and
     an interrupted run leaves no half-written file behind.
     """
+    with _replacing(path, binary=False) as fh:
+        yield cast(TextIO, fh)
+
+
+def write_bytes_atomic(data: bytes, path: str | os.PathLike[str]) -> Path:
+    """Write ``data`` to ``path`` as ``write_text_atomic`` writes text (same guarantees)."""
+    with _replacing(path, binary=True) as fh:
+        fh.write(data)
+    return Path(path)
+
+
+@contextlib.contextmanager
+def _replacing(path: str | os.PathLike[str], *, binary: bool) -> Iterator[IO[Any]]:
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     try:
@@ -87,7 +100,10 @@ def open_atomic(path: str | os.PathLike[str]) -> Iterator[TextIO]:
     except OSError as exc:
         raise InputError(f"cannot write: {exc.strerror}", path=str(target)) from None
     try:
-        with terminate_as_exit(), os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+        stream = (
+            os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        )
+        with terminate_as_exit(), stream as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())

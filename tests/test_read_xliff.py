@@ -14,9 +14,10 @@ from mtaudit.cli import main
 from mtaudit.config import Config
 from mtaudit.errors import InputError, UsageError
 from mtaudit.io import read_inputs
-from mtaudit.io.annotate import annotate_xliff
 from mtaudit.pipeline import audit
+from mtaudit.reports.annotate import annotate_xliff
 from mtaudit.reports.json_report import run_to_dict
+from mtaudit.runfile import Run
 from mtaudit.types import Document
 
 DATA = Path(__file__).parent / "data"
@@ -214,7 +215,7 @@ def test_annotate_never_writes_over_the_input(tmp_path: Path) -> None:
     assert src.read_bytes() == V12.read_bytes()
     link = tmp_path / "link.xlf"
     link.symlink_to(src)
-    run = run_of(src)
+    run = Run.from_result(audit(read_inputs([str(src)]), Config.load(), signals=[]))
     with pytest.raises(UsageError, match="would overwrite the input"):
         annotate_xliff(str(src), run, str(link))
     assert src.read_bytes() == V12.read_bytes()

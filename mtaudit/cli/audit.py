@@ -7,7 +7,7 @@ import click
 from mtaudit.cli.common import AuditJob, audit_options, pass_audit
 from mtaudit.cli.paths import refuse_overwrite
 from mtaudit.errors import UsageError
-from mtaudit.io.annotate import annotate_xliff
+from mtaudit.reports.annotate import annotate_xliff
 from mtaudit.runfile import Run
 
 
@@ -21,7 +21,7 @@ def _annotate(run: Run, output: str) -> None:
         )
     if origins[0] == "<stdin>":
         raise UsageError("--annotate needs the XLIFF as a file, not standard input")
-    count = annotate_xliff(origins[0], run.to_dict(), output)
+    count = annotate_xliff(origins[0], run, output)
     click.echo(f"wrote {output}: {count} unit(s) annotated", err=True)
 
 

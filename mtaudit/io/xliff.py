@@ -9,7 +9,7 @@ that cannot be read (no id, no source, an id used twice) is reported with its li
 other units are still read.
 
 Every segment's metadata carries ``xliff_unit``, the position of its unit among all the file's
-units, which ``mtaudit.io.annotate`` uses to write verdicts back.
+units, which ``mtaudit.reports.annotate`` uses to write verdicts back.
 """
 
 from __future__ import annotations

@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 from xml.parsers import expat
 from xml.sax.saxutils import escape, quoteattr
 
+from mtaudit.atomic import write_bytes_atomic
 from mtaudit.errors import InputError, UsageError
 from mtaudit.io.xliff import UNIT_TAGS
 from mtaudit.io.xmlsafe import parse_xml, read_bytes
+from mtaudit.runfile import Run, RunDocument
+from mtaudit.types import Severity
 
 __all__ = ["annotate_xliff", "notes_by_unit"]
 
@@ -30,32 +32,28 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _ENCODINGS = {"utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "latin-1", "windows-1252"}
 
 
-def notes_by_unit(document: dict[str, Any]) -> dict[int, tuple[str, str]]:
+def notes_by_unit(document: RunDocument) -> dict[int, tuple[str, str]]:
     """For one XLIFF document of a run: unit position -> (worst severity, note text).
 
     Only flagged segments get a note (what a reviewer must look at); a unit of several segments
     gets one note naming each flagged segment.
     """
     lines: dict[int, list[tuple[int, str]]] = {}
-    worst: dict[int, str] = {}
-    order = ["none", "minor", "major", "critical"]
-    for sent in document.get("sentences") or []:
-        metadata = sent.get("metadata") or {}
-        position = metadata.get("xliff_unit")
-        severity = str(sent.get("severity", "none"))
-        if not isinstance(position, int) or not sent.get("flagged"):
+    worst: dict[int, Severity] = {}
+    for sent in document.sentences:
+        position = sent.metadata.get("xliff_unit")
+        if not isinstance(position, int) or not sent.flagged:
             continue
-        unit = str(sent.get("unit") or "")
+        unit = sent.unit or ""
         prefix = f"segment {unit.split('/', 1)[1]}: " if "/" in unit else ""
-        text = (
-            f"{prefix}flagged, {severity} (risk {float(sent.get('risk', 0.0)):.2f}): "
-            + "; ".join(str(r) for r in sent.get("reasons") or [])
+        text = f"{prefix}flagged, {sent.severity.label} (risk {sent.risk:.2f}): " + "; ".join(
+            sent.reasons
         )
-        lines.setdefault(position, []).append((int(sent.get("index", 0)), text))
-        if order.index(severity) >= order.index(worst.get(position, "none")):
-            worst[position] = severity
+        lines.setdefault(position, []).append((sent.index, text))
+        if sent.severity >= worst.get(position, Severity.NONE):
+            worst[position] = sent.severity
     return {
-        pos: (worst[pos], "mtaudit " + " | ".join(t for _, t in sorted(found)))
+        pos: (worst[pos].label, "mtaudit " + " | ".join(t for _, t in sorted(found)))
         for pos, found in lines.items()
     }
 
@@ -194,26 +192,7 @@ def _insertions(
     return out
 
 
-def _write_bytes_atomic(data: bytes, target: Path) -> None:
-    directory = target.parent if str(target.parent) else Path(".")
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise InputError(f"cannot write: {exc.strerror}", str(target)) from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def annotate_xliff(source: str, run: dict[str, Any], output: str) -> int:
+def annotate_xliff(source: str, run: Run, output: str) -> int:
     """Write ``source`` with the run's verdicts added as notes to ``output``; return how many.
 
     Raises ``UsageError`` when ``output`` is the input itself, ``InputError`` when the input
@@ -233,8 +212,8 @@ def annotate_xliff(source: str, run: dict[str, Any], output: str) -> int:
     if encoding not in _ENCODINGS:
         raise UsageError(f"cannot annotate a {encoding} file; convert it to UTF-8 first")
     notes: dict[int, tuple[str, str]] = {}
-    for doc in run.get("documents") or []:
-        if doc.get("origin") == source and not doc.get("error"):
+    for doc in run.documents:
+        if doc.origin == source and not doc.error:
             notes.update(notes_by_unit(doc))
     units = _locate(data, UNIT_TAGS[major], source)
     pieces: list[bytes] = []
@@ -244,5 +223,5 @@ def annotate_xliff(source: str, run: dict[str, Any], output: str) -> int:
         last = pos
     result = b"".join([*pieces, data[last:]])
     parse_xml(result, output)
-    _write_bytes_atomic(result, out_path)
+    write_bytes_atomic(result, out_path)
     return len(notes)
