@@ -76,6 +76,47 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot be read ({exc.strerror})") from None
 
 
+# Keys (and tables of keys) whose values are file or folder paths: relative ones in a user's
+# file are relative to that file's folder; the other words a key accepts are not paths.
+_PATH_KEYS = {
+    "judge.model": {"auto", "rules"},
+    "checks.glossary.file": set(),
+    "checks.terms.file": set(),
+    "translation.models_dir": set(),
+    "translation.cache": set(),
+    "fluency.background": set(),
+}
+_PATH_TABLES = ("judge.models", "fluency.sample_texts")
+
+
+def _anchor_paths(user: dict[str, Any], folder: Path) -> dict[str, Any]:
+    """``user`` with its relative paths made relative to ``folder`` (the file's own folder)."""
+    out = copy.deepcopy(user)
+
+    def anchor(table: Any, key: str, words: set[str]) -> None:
+        value = table.get(key) if isinstance(table, dict) else None
+        if not isinstance(value, str) or not value or value in words:
+            return
+        path = Path(value)
+        if not path.is_absolute() and not value.startswith("~"):
+            table[key] = str(folder / path)
+
+    def table_of(dotted: str) -> Any:
+        node: Any = out
+        for part in dotted.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        return node
+
+    for dotted, words in _PATH_KEYS.items():
+        head, _, key = dotted.rpartition(".")
+        anchor(table_of(head), key, words)
+    for dotted in _PATH_TABLES:
+        table = table_of(dotted)
+        for key in list(table) if isinstance(table, dict) else []:
+            anchor(table, key, set())
+    return out
+
+
 def _validate(
     user: dict[str, Any], defaults: dict[str, Any], merged: dict[str, Any], path: Path
 ) -> None:
@@ -115,8 +156,8 @@ class Config:
         if path is not None:
             user = Path(path)
             override = _read_toml(user)
-            data = _merge(defaults, override)
-            _validate(override, defaults, data, user)
+            _validate(override, defaults, _merge(defaults, override), user)
+            data = _merge(defaults, _anchor_paths(override, user.resolve().parent))
             _warn_deprecated(override, user)
             paths.append(user)
         else:

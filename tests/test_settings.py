@@ -8,6 +8,7 @@ settings built from the defaults alone hold exactly the file's values.
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import tomllib
 from collections.abc import Mapping
@@ -289,3 +290,51 @@ def test_settings_are_built_per_run_not_per_document(
     audit(docs, Config.load(), signals=[])
     assert len(built) == len(set(built))  # each settings object once
     assert len(built) <= len(CHECKS) + len(COMPONENTS)
+
+
+def test_relative_paths_in_a_user_file_are_relative_to_that_file(tmp_path: Path) -> None:
+    folder = tmp_path / "newsroom"
+    folder.mkdir()
+    path = folder / "newsroom.toml"
+    path.write_text(
+        '[judge]\nmodel = "rules"\n[judge.models]\nar-en = "models/ar-en.json"\n'
+        'en-ar = "/abs/en-ar.json"\n[checks.glossary]\nfile = "terms.tsv"\n'
+        '[translation]\nmodels_dir = "../shared-models"\ncache = ""\n'
+        '[fluency]\nsample_texts = { fr = "fr.txt" }\n',
+        encoding="utf-8",
+    )
+    config = Config.load(path)
+    assert config.get("judge.model") == "rules"  # a word, not a path
+    assert config.get("judge.models.ar-en") == str(folder / "models" / "ar-en.json")
+    assert config.get("judge.models.en-ar") == "/abs/en-ar.json"
+    assert config.get("checks.glossary.file") == str(folder / "terms.tsv")
+    assert config.get("translation.models_dir") == str(folder / ".." / "shared-models")
+    assert config.get("translation.cache") == ""  # empty keeps its meaning (the default)
+    assert config.get("fluency.sample_texts") == {"fr": str(folder / "fr.txt")}
+    assert Config.load().get("translation.models_dir") == "models"  # the defaults' own
+
+
+def test_a_calibrated_model_beside_its_config_is_found_from_anywhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the README shows: `calibrate -o newsroom.ar-en.json`, then name it in the config."""
+    folder = tmp_path / "newsroom"
+    folder.mkdir()
+    shipped = Path(__file__).resolve().parents[1] / "mtaudit" / "data" / "judge" / "ar-en.json"
+    (folder / "newsroom.ar-en.json").write_bytes(shipped.read_bytes())
+    (folder / "terms.tsv").write_text("الكاظمي\tAl-Kadhimi\n", encoding="utf-8")
+    config = folder / "newsroom.toml"
+    config.write_text(
+        '[judge.models]\nar-en = "newsroom.ar-en.json"\n[checks.glossary]\nfile = "terms.tsv"\n',
+        encoding="utf-8",
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    result = CliRunner().invoke(
+        main, ["audit", str(EXAMPLE), "--no-signals", "-c", str(config), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    run = json.loads(result.stdout)
+    [judge] = [j for j in run["signature"]["judge"] if j["direction"] == "ar-en"]
+    assert judge["model"] == "newsroom.ar-en.json"
