@@ -21,6 +21,7 @@ from mtaudit.checks.suppression import Suppressor
 from mtaudit.config import Config
 from mtaudit.errors import InputError, ModelMissingError
 from mtaudit.judge import Judge
+from mtaudit.runfile import RunDocument
 from mtaudit.settings import settings_of
 from mtaudit.signals import Signal, chosen, load
 from mtaudit.signals.fidelity import FidelitySettings
@@ -375,6 +376,17 @@ def signature(
         "text": f"mtaudit:{__version__}|config:{digest}|checks:{len(checks)}|"
         f"signals:{','.join(ran) or 'none'}|judge:{_judge_text(judge)}",
     }
+
+
+def note_directions(judge: Judge, documents: Iterable[RunDocument]) -> None:
+    """Load ``judge``'s model for each judged document's direction, so the signature names it.
+
+    Documents are judged in worker processes (or taken from the state database), so the judge
+    that writes the run signature learns from the documents which models the run used.
+    """
+    for doc in documents:
+        if doc.sentences and not doc.error:
+            judge.model_for(f"{doc.source_lang}-{doc.target_lang}")
 
 
 def _judge_text(judge: Judge | None) -> str:

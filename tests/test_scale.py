@@ -164,7 +164,12 @@ def test_jobs_and_ray_give_the_same_verdicts(tmp_path: Path, small_batches: Path
     assert verdicts(one) == verdicts(two) == verdicts(ray_docs)
     assert sum(v[4] for v in verdicts(one)) > 0  # something was flagged
     summary = json.loads((out_dir / "run.json").read_text("utf-8"))
-    assert summary["summary"] == json.loads(out1.splitlines()[-1])["summary"]
+    last = json.loads(out1.splitlines()[-1])
+    assert summary["summary"] == last["summary"]
+    # the judging happened in workers; the signature still names the model used
+    judged = [j["model"] for j in last["signature"]["judge"]]
+    assert judged == ["ar-en.json"] == [j["model"] for j in summary["signature"]["judge"]]
+    assert json.loads(out2.splitlines()[-1])["signature"]["judge"] == last["signature"]["judge"]
 
 
 def fill_fidelity_cache(feed: Path, config_path: Path) -> None:

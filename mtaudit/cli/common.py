@@ -25,7 +25,7 @@ from mtaudit.errors import InputError, UsageError
 from mtaudit.io import FORMATS, LanguageSettings
 from mtaudit.io.stream import iter_inputs
 from mtaudit.judge import Judge
-from mtaudit.pipeline import merge_statuses, signature
+from mtaudit.pipeline import merge_statuses, note_directions, signature
 from mtaudit.reports import Options, StreamWriter, get_format
 from mtaudit.reports.html import write_html
 from mtaudit.reports.stream import Collector, RunTotals
@@ -312,6 +312,7 @@ class AuditJob:
             for batch in batches:
                 statuses = merge_statuses(statuses, batch.statuses)
                 components.update(batch.components)
+                note_directions(judge, batch.documents)
                 current = signature(config, checks, statuses, components or None, judge)
 
                 def known(sig: dict[str, Any] = current) -> dict[str, Any]:

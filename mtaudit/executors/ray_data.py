@@ -34,7 +34,7 @@ from mtaudit.config import Config
 from mtaudit.errors import InputError, MtauditError, UsageError
 from mtaudit.io.stream import is_blank, numbered_lines, read_line
 from mtaudit.judge import Judge
-from mtaudit.pipeline import Auditor, RunSettings, merge_statuses, signature
+from mtaudit.pipeline import Auditor, RunSettings, merge_statuses, note_directions, signature
 from mtaudit.reports.stream import RunTotals, compact
 from mtaudit.runfile import SCHEMA, Run, RunDocument
 from mtaudit.runner import audit_batch
@@ -288,7 +288,9 @@ def _run(
                     shard, count = shard + 1, 0
                 fh.write(line + "\n")
                 count += 1
-                totals.add(RunDocument.from_dict(json.loads(line)))
+                document = RunDocument.from_dict(json.loads(line))
+                note_directions(judge, [document])
+                totals.add(document)
     except MtauditError:
         raise
     except Exception as exc:
