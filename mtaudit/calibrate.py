@@ -263,6 +263,11 @@ def _folds(rows: Sequence[Row], folds: int) -> list[tuple[list[int], list[int]]]
 
     groups = [r.group for r in rows]
     n = min(folds, len(set(groups)))
+    if n < 2:
+        raise ValueError(
+            "cross-validation needs segments of at least 2 source sentences "
+            f"(the folds are split by source sentence; got {len(set(groups))})"
+        )
     splitter = GroupKFold(n_splits=n)
     return [
         (train.tolist(), test.tolist())
@@ -284,6 +289,16 @@ def fit_models(
     return entries
 
 
+def _bases_or_fail(rows: Sequence[Row]) -> list[frozenset[str]]:
+    bases = candidate_bases(rows)
+    if not bases:
+        raise ValueError(
+            f"too little labelled data: need at least {MIN_ROWS} segments and "
+            f"{MIN_POSITIVES} broken ones"
+        )
+    return bases
+
+
 def cross_validated(rows: Sequence[Row], operating_point: str, folds: int = 5) -> list[float]:
     """Out-of-fold risk per row: the whole judge refitted on the other folds each time.
 
@@ -291,7 +306,7 @@ def cross_validated(rows: Sequence[Row], operating_point: str, folds: int = 5) -
     """
     risk = [math.nan] * len(rows)
     flagged = [False] * len(rows)
-    bases = candidate_bases(rows)
+    bases = _bases_or_fail(rows)
     for train, test in _folds(rows, folds):
         models = [
             BasisModel.from_dict(e)
@@ -332,12 +347,7 @@ def calibrate(
 
     The flag threshold of each basis is chosen on its cross-validated predictions.
     """
-    bases = candidate_bases(rows)
-    if not bases:
-        raise ValueError(
-            f"too little labelled data: need at least {MIN_ROWS} segments and "
-            f"{MIN_POSITIVES} broken ones"
-        )
+    bases = _bases_or_fail(rows)
     entries, report = [], []
     splits = _folds(rows, folds)
     for basis in bases:

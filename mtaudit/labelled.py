@@ -20,7 +20,6 @@ cross-validation never splits one source sentence across folds.
 
 from __future__ import annotations
 
-import json
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from pathlib import Path
 
 from mtaudit.errors import InputError
 from mtaudit.io import read_inputs
+from mtaudit.runfile import read_json
 from mtaudit.types import Document
 
 
@@ -129,23 +129,24 @@ def _corrections(path: str, source_lang: str, target_lang: str) -> list[Document
     """The entries of a corrections export as post-edited segments; ``None`` for other files."""
     if not path.endswith(".json"):
         return None
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"cannot read the corrections export ({exc})", path) from None
+    data = read_json(path)
     if not isinstance(data, dict) or data.get("schema") != "mtaudit.corrections/1":
         raise InputError("not a corrections export (schema mtaudit.corrections/1)", path)
+    entries = data.get("corrections", [])
+    if not isinstance(entries, list):
+        raise InputError("'corrections' is not a list of corrections", path)
     out = []
-    for number, entry in enumerate(data.get("corrections", []), start=1):
+    for number, entry in enumerate(entries, start=1):
         original = entry.get("original") if isinstance(entry, dict) else None
         if not isinstance(original, str):
             raise InputError(f"correction {number} has no 'original' text", path)
         corrected = entry.get("corrected")
+        source = entry.get("source")
         out.append(
             Document(
                 id=f"{entry.get('document')}:{entry.get('sentence')}",
                 target=original,
-                source=entry.get("source") or None,
+                source=source if isinstance(source, str) and source.strip() else None,
                 source_lang=source_lang,
                 target_lang=target_lang,
                 origin=f"{path}:{number}",

@@ -473,6 +473,43 @@ def test_calibrate_then_eval_on_the_command_line(tmp_path: Path) -> None:
     assert cv.exit_code == 0 and "cross-validated" in cv.output
 
 
+SMALL = "source\ttarget\tlabel\n" + "".join(
+    f"مرحبا {i}\tHello {i}\t{int(i < 3)}\n" for i in range(12)
+)
+ONE_SOURCE = "source\ttarget\tlabel\n" + "".join(
+    f"مرحبا\tHello world {'x' * i}\t{i % 2}\n" for i in range(40)
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("small.tsv", SMALL, "too little labelled data: need at least 40 segments and 8 broken"),
+        ("one.tsv", ONE_SOURCE, "cross-validation needs segments of at least 2 source sentences"),
+        ("deep.json", "[" * 100_000 + "]" * 100_000, "not valid JSON (nested too deeply)"),
+        (
+            "list.json",
+            '{"schema": "mtaudit.corrections/1", "corrections": 5}',
+            "'corrections' is not a list of corrections",
+        ),
+    ],
+)
+def test_eval_and_calibrate_say_what_is_wrong_with_the_data(
+    tmp_path: Path, name: str, content: str, message: str
+) -> None:
+    from click.testing import CliRunner
+
+    from mtaudit.cli import main
+
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    runner = CliRunner()
+    for args in (["eval", "--cv"], ["calibrate", "-o", str(tmp_path / "m.json")]):
+        result = runner.invoke(main, [*args, str(path), "--no-signals"])
+        assert result.exit_code == 2, result.output
+        assert message in result.stderr and "internal error" not in result.stderr
+
+
 @pytest.mark.parametrize(
     ("record", "label"),
     [
