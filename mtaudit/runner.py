@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import itertools
+import logging
 import multiprocessing
 import os
 from collections import deque
@@ -23,6 +24,8 @@ from mtaudit.pipeline import Auditor, Progress, RunSettings, Stage, batched
 from mtaudit.runfile import RunDocument
 from mtaudit.settings import settings_of
 from mtaudit.types import Document, SignalStatus
+
+log = logging.getLogger("mtaudit")
 
 Item = Document | InputError
 
@@ -132,3 +135,22 @@ def _finish(result: AsyncResult[Batch], progress: Progress | None) -> Batch:
     if progress:
         progress(done.sentences)
     return done
+
+
+class RepeatedIds:
+    """Warns when a document id is used again: reports, baselines and the state need one each."""
+
+    def __init__(self) -> None:
+        self.first: dict[str, str] = {}
+
+    def see(self, doc_id: str, origin: str) -> None:
+        """Note a document read from ``origin``; warn when its id was seen before."""
+        if doc_id in self.first:
+            log.warning(
+                "%s: document id %r is also used by %s; give each record its own id",
+                origin,
+                doc_id,
+                self.first[doc_id],
+            )
+        else:
+            self.first[doc_id] = origin

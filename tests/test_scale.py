@@ -313,6 +313,25 @@ def test_ray_reads_hostile_lines_as_a_local_run_does(tmp_path: Path) -> None:
     assert summary["summary"] == json.loads(out1.splitlines()[-1])["summary"]
 
 
+@pytest.mark.ray
+def test_ray_keeps_segments_whole_and_warns_of_repeated_ids(tmp_path: Path) -> None:
+    pytest.importorskip("ray.data")
+    two = "The council met on Tuesday. It approved the budget of 12 million dinars."
+    feed = tmp_path / "segments.jsonl"
+    records = [{"id": "s1", "target": two}, {"id": "s1", "target": "A second record."}]
+    feed.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    base = ("audit", str(feed), "--no-signals", "--unit", "segment")
+    code1, out1, err1 = run(*base, "--format", "jsonl", "--jobs", "1")
+    code3, _, err3 = run(*base, "--executor", "ray", "-o", str(tmp_path / "ray"))
+    assert code1 == code3 == 0, err3
+    shards = sorted((tmp_path / "ray").glob("part-*.jsonl"))
+    ray_docs = [json.loads(x) for shard in shards for x in shard.read_text("utf-8").splitlines()]
+    assert ray_docs == jsonl_documents(out1)
+    assert [len(d["sentences"]) for d in ray_docs] == [1, 1]  # the segment was not re-split
+    warning = f"{feed}:2: document id 's1' is also used by {feed}:1"
+    assert warning in err1 and warning in err3
+
+
 @pytest.mark.parametrize(
     ("extra", "message"),
     [

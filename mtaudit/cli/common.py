@@ -30,7 +30,7 @@ from mtaudit.reports import Options, StreamWriter, get_format
 from mtaudit.reports.html import write_html
 from mtaudit.reports.stream import Collector, RunTotals
 from mtaudit.runfile import Run
-from mtaudit.runner import default_jobs, run_batches
+from mtaudit.runner import RepeatedIds, default_jobs, run_batches
 from mtaudit.settings import settings_of
 from mtaudit.types import Document, SignalStatus
 
@@ -197,22 +197,14 @@ class AuditJob:
             source_lang=self.source_lang or settings_of(config, LanguageSettings).source,
             target_lang=self.target_lang or settings_of(config, LanguageSettings).target,
         )
-        seen: dict[str, str] = {}
+        ids = RepeatedIds()
         read = failed = 0
         for item in items:
             if isinstance(item, Document):
                 read += 1
                 if self.unit is not None and not item.fixed_units:
                     item.unit = self.unit
-                if item.id in seen:
-                    log.warning(
-                        "%s: document id %r is also used by %s; give each record its own id",
-                        item.origin,
-                        item.id,
-                        seen[item.id],
-                    )
-                else:
-                    seen[item.id] = item.origin
+                ids.see(item.id, item.origin)
             else:
                 failed += 1
             yield item
@@ -259,6 +251,7 @@ class AuditJob:
                 source_lang=self.source_lang or settings_of(config, LanguageSettings).source,
                 target_lang=self.target_lang or settings_of(config, LanguageSettings).target,
                 input_format=self.input_format,
+                unit=self.unit,
             )
         report = get_format(fmt)
         options = Options(

@@ -25,6 +25,7 @@ import io
 import json
 import logging
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,10 +38,10 @@ from mtaudit.judge import Judge
 from mtaudit.pipeline import Auditor, RunSettings, merge_statuses, note_directions, signature
 from mtaudit.reports.stream import RunTotals, compact
 from mtaudit.runfile import SCHEMA, Run, RunDocument
-from mtaudit.runner import audit_batch
+from mtaudit.runner import RepeatedIds, audit_batch
 from mtaudit.settings import settings_of
 from mtaudit.signals import chosen
-from mtaudit.types import SignalStatus
+from mtaudit.types import Document, SignalStatus
 
 log = logging.getLogger("mtaudit")
 
@@ -100,7 +101,16 @@ def _file_lines(row: dict[str, Any]) -> list[dict[str, Any]]:
     return lines or [{"path": path, "line": 0, "raw": b""}]
 
 
-def _lines_to_items(rows: list[dict[str, Any]], source_lang: str, target_lang: str) -> list[Any]:
+@dataclass(frozen=True)
+class Reading:
+    """How records become documents: the default languages and ``--unit`` (as locally)."""
+
+    source_lang: str
+    target_lang: str
+    unit: str | None = None
+
+
+def _lines_to_items(rows: list[dict[str, Any]], reading: Reading) -> list[Any]:
     """Parse lines exactly as a local run reads a JSONL file (``mtaudit.io.stream``)."""
     items: list[Any] = []
     for row in rows:
@@ -108,17 +118,19 @@ def _lines_to_items(rows: list[dict[str, Any]], source_lang: str, target_lang: s
         if number == 0:
             items.append(InputError("is empty", path))
             continue
-        item = read_line(row["raw"], path, number, source_lang, target_lang)
+        item = read_line(row["raw"], path, number, reading.source_lang, reading.target_lang)
+        if isinstance(item, Document) and reading.unit is not None and not item.fixed_units:
+            item.unit = reading.unit
         if item is not None:
             items.append(item)
     return items
 
 
-def _result_table(auditor: Auditor, rows: list[dict[str, Any]], langs: tuple[str, str]) -> Any:
+def _result_table(auditor: Auditor, rows: list[dict[str, Any]], reading: Reading) -> Any:
     import pyarrow as pa
 
     auditor.statuses = []
-    done = audit_batch(auditor, _lines_to_items(rows, *langs))
+    done = audit_batch(auditor, _lines_to_items(rows, reading))
     statuses = compact([s.__dict__ for s in done.statuses])
     components = compact(done.components)
     return pa.table(
@@ -134,23 +146,23 @@ class AuditActor:
     """A Ray actor holding one ``Auditor`` (and so its models) for all the batches it gets."""
 
     def __init__(
-        self, config: Config, signals: list[str] | None, strict: bool, langs: tuple[str, str]
+        self, config: Config, signals: list[str] | None, strict: bool, reading: Reading
     ) -> None:
         self.auditor = Auditor(config, signals=signals, strict=strict)
-        self.langs = langs
+        self.reading = reading
 
     def __call__(self, batch: Any) -> Any:
         """Audit one batch of records (a pyarrow table) into document lines."""
-        return _result_table(self.auditor, batch.to_pylist(), self.langs)
+        return _result_table(self.auditor, batch.to_pylist(), self.reading)
 
 
 def _audit_task(
-    batch: Any, config: Config, signals: list[str] | None, strict: bool, langs: tuple[str, str]
+    batch: Any, config: Config, signals: list[str] | None, strict: bool, reading: Reading
 ) -> Any:
     """Checks only: a plain task (building the stages is cheap without models)."""
     auditor = Auditor(config, signals=signals, strict=strict)
     try:
-        return _result_table(auditor, batch.to_pylist(), langs)
+        return _result_table(auditor, batch.to_pylist(), reading)
     finally:
         auditor.close()
 
@@ -198,6 +210,7 @@ def run_ray(
     source_lang: str = "ar",
     target_lang: str = "en",
     input_format: str = "auto",
+    unit: str | None = None,
 ) -> Run:
     """Audit JSONL feeds with Ray Data; write ``output``/part-*.jsonl and ``output``/run.json.
 
@@ -211,7 +224,8 @@ def run_ray(
         # the local instance lives as long as this process (a second run in the same process,
         # as in tests, reuses it instead of waiting for a new one to start)
         atexit.register(ray.shutdown)
-    return _run(ray, files, config, output, signals, strict, (source_lang, target_lang))
+    reading = Reading(source_lang, target_lang, unit)
+    return _run(ray, files, config, output, signals, strict, reading)
 
 
 def _run(
@@ -221,7 +235,7 @@ def _run(
     output: str,
     signals: list[str] | None,
     strict: bool,
-    langs: tuple[str, str],
+    reading: Reading,
 ) -> Run:
     ctx = ray.data.DataContext.get_current()
     ctx.execution_options.preserve_order = True
@@ -244,7 +258,7 @@ def _run(
         gpus = ray.cluster_resources().get("GPU", 0)
         ds = ds.map_batches(
             AuditActor,
-            fn_constructor_args=(config, names, strict, langs),
+            fn_constructor_args=(config, names, strict, reading),
             batch_size=batch_size,
             batch_format="pyarrow",
             concurrency=max(1, run_settings.ray_actors),
@@ -254,7 +268,7 @@ def _run(
     else:
         ds = ds.map_batches(
             _audit_task,
-            fn_args=(config, names, strict, langs),
+            fn_args=(config, names, strict, reading),
             batch_size=batch_size,
             batch_format="pyarrow",
             **remote,
@@ -268,6 +282,7 @@ def _run(
     statuses: list[SignalStatus] = []
     components: dict[str, object] = {}
     totals = RunTotals()
+    ids = RepeatedIds()
     shard, count, fh = 0, 0, None
     try:
         for batch in ds.iter_batches(batch_format="pyarrow", batch_size=None):
@@ -289,6 +304,8 @@ def _run(
                 fh.write(line + "\n")
                 count += 1
                 document = RunDocument.from_dict(json.loads(line))
+                if not document.error:
+                    ids.see(document.id, document.origin)
                 note_directions(judge, [document])
                 totals.add(document)
     except MtauditError:
