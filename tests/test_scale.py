@@ -339,11 +339,15 @@ def test_ray_keeps_segments_whole_and_warns_of_repeated_ids(tmp_path: Path) -> N
         (["--executor", "ray"], "give -o FOLDER"),
         (["--executor", "ray", "-o", "out", "--html", "r.html"], "no --source or --html"),
         (["--jobs", "0"], "--jobs"),
+        (["--executor", "ray", "-o", "out", "--format", "html"], "--format html: for local runs"),
+        (["--executor", "ray", "-o", "out", "--pretty", "--all"], "--pretty, --all: for local"),
+        (["--executor", "ray", "-o", "out", "--state", "s.db"], "--state: for local runs only"),
     ],
 )
 def test_scale_usage_errors(tmp_path: Path, extra: list[str], message: str) -> None:
     feed = make_feed(tmp_path / "feed.jsonl", 2)
-    code, _, err = run("audit", str(feed), *extra)
+    command = "check" if "--state" in extra else "audit"
+    code, _, err = run(command, str(feed), *extra)
     assert code == 2 and message in err
 
 

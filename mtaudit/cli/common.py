@@ -239,6 +239,21 @@ class AuditJob:
                 raise UsageError("--executor ray writes sharded results: give -o FOLDER")
             if self.source or html_path:
                 raise UsageError("--executor ray audits JSONL feeds: no --source or --html")
+            ignored = [
+                name
+                for name, given in (
+                    (f"--format {fmt}", fmt not in ("text", "jsonl")),
+                    ("--pretty", self.pretty),
+                    ("--all", show_all),
+                    ("--state", state is not None),
+                )
+                if given
+            ]
+            if ignored:
+                raise UsageError(
+                    "--executor ray writes JSONL shards and run.json to the -o folder and audits "
+                    f"every document; {', '.join(ignored)}: for local runs only"
+                )
             from mtaudit.executors.ray_data import run_ray
 
             return run_ray(
