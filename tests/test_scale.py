@@ -291,6 +291,10 @@ def hostile_feeds(folder: Path) -> list[Path]:
 def test_ray_reads_hostile_lines_as_a_local_run_does(tmp_path: Path) -> None:
     pytest.importorskip("ray.data")
     feeds = [str(p) for p in hostile_feeds(tmp_path)]
+    # what an earlier, longer run left in the results folder
+    (tmp_path / "ray").mkdir()
+    (tmp_path / "ray" / "part-00003.jsonl").write_text('{"id": "stale"}\n', encoding="utf-8")
+    (tmp_path / "ray" / "run.json").write_text("{}", encoding="utf-8")
     code1, out1, _ = run("audit", *feeds, "--format", "jsonl", "--no-signals", "--jobs", "1")
     code3, _, err3 = run(
         "audit", *feeds, "--no-signals", "--executor", "ray", "-o", str(tmp_path / "ray")
@@ -342,9 +346,13 @@ def test_ray_keeps_segments_whole_and_warns_of_repeated_ids(tmp_path: Path) -> N
         (["--executor", "ray", "-o", "out", "--format", "html"], "--format html: for local runs"),
         (["--executor", "ray", "-o", "out", "--pretty", "--all"], "--pretty, --all: for local"),
         (["--executor", "ray", "-o", "out", "--state", "s.db"], "--state: for local runs only"),
+        (["--executor", "ray", "-o", "."], "holds the input feed: give the results another"),
     ],
 )
-def test_scale_usage_errors(tmp_path: Path, extra: list[str], message: str) -> None:
+def test_scale_usage_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: list[str], message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
     feed = make_feed(tmp_path / "feed.jsonl", 2)
     command = "check" if "--state" in extra else "audit"
     code, _, err = run(command, str(feed), *extra)

@@ -219,6 +219,9 @@ def run_ray(
     if input_format not in ("auto", "jsonl"):
         raise UsageError("--executor ray reads JSONL feeds only (--input-format jsonl)")
     files = feed_files(inputs)
+    folder = Path(output).resolve()
+    if any("://" not in f and Path(f).resolve().parent == folder for f in files):
+        raise UsageError(f"-o {output} holds the input feed: give the results another folder")
     ray = _import_ray()
     if _start(ray, address):
         # the local instance lives as long as this process (a second run in the same process,
@@ -276,8 +279,12 @@ def _run(
     folder = Path(output)
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        # the results of an earlier run in this folder go first: a shorter run would leave its
+        # later shards beside the new ones, and its run.json would describe an interrupted one
+        for old in [folder / "run.json", *folder.glob("part-*.jsonl")]:
+            old.unlink(missing_ok=True)
     except OSError as exc:
-        raise InputError(f"cannot create the results folder ({exc.strerror})", output) from None
+        raise InputError(f"cannot prepare the results folder ({exc.strerror})", output) from None
     checks, judge = build_checks(config), Judge.from_config(config)
     statuses: list[SignalStatus] = []
     components: dict[str, object] = {}
