@@ -90,16 +90,15 @@ _PATH_TABLES = ("judge.models", "fluency.sample_texts")
 
 
 def _anchor_paths(user: dict[str, Any], folder: Path) -> dict[str, Any]:
-    """``user`` with its relative paths made relative to ``folder`` (the file's own folder)."""
+    """``user`` with its paths absolute: ``~`` expanded, relative ones taken from ``folder``."""
     out = copy.deepcopy(user)
 
     def anchor(table: Any, key: str, words: set[str]) -> None:
         value = table.get(key) if isinstance(table, dict) else None
         if not isinstance(value, str) or not value or value in words:
             return
-        path = Path(value)
-        if not path.is_absolute() and not value.startswith("~"):
-            table[key] = str(folder / path)
+        path = Path(value).expanduser()
+        table[key] = str(path if path.is_absolute() else folder / path)
 
     def table_of(dotted: str) -> Any:
         node: Any = out

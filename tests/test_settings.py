@@ -299,8 +299,8 @@ def test_relative_paths_in_a_user_file_are_relative_to_that_file(tmp_path: Path)
     path.write_text(
         '[judge]\nmodel = "rules"\n[judge.models]\nar-en = "models/ar-en.json"\n'
         'en-ar = "/abs/en-ar.json"\n[checks.glossary]\nfile = "terms.tsv"\n'
-        '[translation]\nmodels_dir = "../shared-models"\ncache = ""\n'
-        '[fluency]\nsample_texts = { fr = "fr.txt" }\n',
+        '[translation]\nmodels_dir = "../shared-models"\ncache = "~/mtaudit/cache.sqlite3"\n'
+        '[fluency]\nbackground = ""\nsample_texts = { fr = "fr.txt" }\n',
         encoding="utf-8",
     )
     config = Config.load(path)
@@ -309,7 +309,8 @@ def test_relative_paths_in_a_user_file_are_relative_to_that_file(tmp_path: Path)
     assert config.get("judge.models.en-ar") == "/abs/en-ar.json"
     assert config.get("checks.glossary.file") == str(folder / "terms.tsv")
     assert config.get("translation.models_dir") == str(folder / ".." / "shared-models")
-    assert config.get("translation.cache") == ""  # empty keeps its meaning (the default)
+    assert config.get("translation.cache") == str(Path.home() / "mtaudit" / "cache.sqlite3")
+    assert config.get("fluency.background") == ""  # empty keeps its meaning (the default)
     assert config.get("fluency.sample_texts") == {"fr": str(folder / "fr.txt")}
     assert Config.load().get("translation.models_dir") == "models"  # the defaults' own
 
