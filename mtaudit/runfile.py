@@ -37,6 +37,7 @@ from mtaudit.types import (
 )
 
 SCHEMA = "mtaudit.run/1"
+JSONL_SCHEMA = "mtaudit.run.jsonl/1"
 """The run schema this version writes and reads."""
 
 Span = tuple[int, int]
@@ -727,9 +728,13 @@ def documents_digest(run: Run) -> str:
 
 def read_json(path: str | Path) -> Any:
     """Parse a JSON file (``-`` reads standard input); raise ``InputError`` when it cannot."""
+    return parse_json(_read_text(path), str(path))
+
+
+def _read_text(path: str | Path) -> str:
     name = str(path)
     try:
-        text = sys.stdin.read() if name == "-" else Path(path).read_text(encoding="utf-8")
+        return sys.stdin.read() if name == "-" else Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError("no such file", path=name) from None
     except IsADirectoryError:
@@ -738,14 +743,19 @@ def read_json(path: str | Path) -> Any:
         raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", path=name) from None
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", path=name) from None
+
+
+def parse_json(text: str, name: str, line: int | None = None) -> Any:
+    """Parse JSON ``text`` read from ``name`` (at ``line``, for one line of JSON Lines)."""
     try:
         data = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON ({exc.msg})", path=name, line=exc.lineno) from None
+        where = exc.lineno if line is None else line
+        raise InputError(f"not valid JSON ({exc.msg})", path=name, line=where) from None
     except RecursionError:
-        raise InputError("not valid JSON (nested too deeply)", path=name) from None
+        raise InputError("not valid JSON (nested too deeply)", path=name, line=line) from None
     except ValueError as exc:
-        raise InputError(f"not valid JSON ({exc})", path=name) from None
+        raise InputError(f"not valid JSON ({exc})", path=name, line=line) from None
     if _SURROGATE_ESCAPE.search(text):
         bad = _first_surrogate(data)
         if bad is not None:
@@ -753,6 +763,7 @@ def read_json(path: str | Path) -> Any:
                 f"holds a lone surrogate (U+{ord(bad):04X}), half of a character, which is not "
                 "valid text",
                 path=name,
+                line=line,
             )
     return data
 
@@ -783,5 +794,69 @@ def _first_surrogate(value: Any) -> str | None:
 
 
 def load_run(path: str | Path) -> Run:
-    """Read and check a saved JSON run; raise ``InputError`` with the path when it is not one."""
-    return Run.from_dict(read_json(path), origin=str(path))
+    """Read and check a saved run, in any form an audit writes one.
+
+    The JSON run (``--format json``); the JSON Lines run (``--format jsonl``: a header line, a
+    line per document, a summary line; without the summary line, as an interrupted run leaves
+    it, the summary is counted from the documents); the results folder of ``--executor ray``
+    (``run.json`` and ``part-*.jsonl``). ``-`` reads standard input. Raises ``InputError``
+    naming the file and place when it is not one.
+    """
+    name = str(path)
+    if name != "-" and Path(path).is_dir():
+        return _load_results_folder(Path(path))
+    text = _read_text(path)
+    first = text.split("\n", 1)[0]
+    if JSONL_SCHEMA in first and _schema_of(first) == JSONL_SCHEMA:
+        return _load_jsonl(text, name)
+    return Run.from_dict(parse_json(text, name), origin=name)
+
+
+def _schema_of(line: str) -> Any:
+    try:
+        data = json.loads(line)
+    except (ValueError, RecursionError):
+        return None
+    return data.get("schema") if isinstance(data, dict) else None
+
+
+def _json_lines(text: str, name: str) -> list[tuple[int, Any]]:
+    return [
+        (number, parse_json(line, name, number))
+        for number, line in enumerate(text.split("\n"), start=1)
+        if line.strip()
+    ]
+
+
+def _load_jsonl(text: str, name: str) -> Run:
+    (_, header), *records = _json_lines(text, name)
+    if not isinstance(header, dict) or header.get("schema") != JSONL_SCHEMA:
+        raise InputError(f"the first line is not a {JSONL_SCHEMA} header", path=name, line=1)
+    signature, summary = header.get("signature"), None
+    # the summary line holds the run's summary and final signature; a document has an id
+    last = records[-1][1] if records else None
+    if isinstance(last, dict) and "summary" in last and "id" not in last:
+        records = records[:-1]
+        signature, summary = last.get("signature", signature), last["summary"]
+    documents = [record for _, record in records]
+    return Run.from_dict(
+        {"schema": SCHEMA, "signature": signature, "summary": summary, "documents": documents},
+        origin=name,
+    )
+
+
+def _load_results_folder(folder: Path) -> Run:
+    head_path = folder / "run.json"
+    if not head_path.is_file():
+        raise InputError(
+            "not a finished --executor ray results folder (it has no run.json)", path=str(folder)
+        )
+    head = read_json(head_path)
+    if not isinstance(head, dict):
+        raise InputError("not a mtaudit run: expected a JSON object", path=str(head_path))
+    documents = [
+        record
+        for shard in sorted(folder.glob("part-*.jsonl"))
+        for _, record in _json_lines(_read_text(shard), str(shard))
+    ]
+    return Run.from_dict({**head, "documents": documents}, origin=str(folder))

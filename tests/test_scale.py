@@ -13,9 +13,11 @@ from click.testing import CliRunner
 
 from mtaudit.cli import main
 from mtaudit.config import Config
+from mtaudit.errors import InputError
 from mtaudit.io.stream import iter_inputs
 from mtaudit.pipeline import audit
 from mtaudit.reports.json_report import run_to_dict
+from mtaudit.runfile import load_run
 from mtaudit.types import Document
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -172,6 +174,32 @@ def test_jobs_and_ray_give_the_same_verdicts(tmp_path: Path, small_batches: Path
     assert json.loads(out2.splitlines()[-1])["signature"]["judge"] == last["signature"]["judge"]
 
 
+def test_a_jsonl_run_reads_back_as_the_json_run(tmp_path: Path) -> None:
+    feed = make_feed(tmp_path / "feed.jsonl", 6, seed=5)
+    base = ("audit", str(feed), "--no-signals", "--jobs", "1")
+    as_json, as_jsonl = tmp_path / "run.json", tmp_path / "run.jsonl"
+    assert run(*base, "--format", "json", "-o", str(as_json))[0] == 0
+    assert run(*base, "--format", "jsonl", "-o", str(as_jsonl))[0] == 0
+    whole, lines = load_run(as_json), load_run(as_jsonl)
+    assert lines.to_dict() == whole.to_dict()
+    # as an interrupted run leaves it: no summary line; the summary is counted from the lines
+    cut = tmp_path / "cut.jsonl"
+    kept = as_jsonl.read_text("utf-8").splitlines()[:4]
+    cut.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    partial = load_run(cut)
+    assert [d.id for d in partial.documents] == [d.id for d in whole.documents[:3]]
+    assert partial.summary.documents == 3
+    assert partial.summary.flagged == sum(d.summary.flagged for d in whole.documents[:3])
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text("\n".join([kept[0], kept[1], "{not json", kept[2]]), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_run(broken)
+    assert caught.value.line == 3 and "not valid JSON" in str(caught.value)
+    code, _, err = run("report", str(as_jsonl), "--html", str(tmp_path / "r.html"))
+    assert code == 0, err
+    assert (tmp_path / "r.html").stat().st_size > 10_000
+
+
 def fill_fidelity_cache(feed: Path, config_path: Path) -> None:
     """Cache every translation a fidelity run of ``feed`` asks for, so no model is needed:
     each target sentence's back-translation (the aligned source paragraph, every third one
@@ -315,6 +343,10 @@ def test_ray_reads_hostile_lines_as_a_local_run_does(tmp_path: Path) -> None:
     ]
     summary = json.loads((tmp_path / "ray" / "run.json").read_text("utf-8"))
     assert summary["summary"] == json.loads(out1.splitlines()[-1])["summary"]
+    # the results folder is a run that report, apply and eval read
+    folder_run = load_run(tmp_path / "ray")
+    assert [d.to_dict() for d in folder_run.documents] == local
+    assert folder_run.summary.to_dict() == summary["summary"]
 
 
 @pytest.mark.ray

@@ -29,9 +29,10 @@ from mtaudit.runfile import load_run, read_json
     "--run",
     "run_file",
     required=True,
-    metavar="RUN.json",
-    type=click.Path(dir_okay=False),
-    help="The JSON run the HTML report was made from (it holds the full article texts).",
+    metavar="RUN",
+    type=click.Path(),
+    help="The run the HTML report was made from (it holds the full article texts): JSON, JSON "
+    "Lines or an --executor ray results folder.",
 )
 @click.option(
     "-o",

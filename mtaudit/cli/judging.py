@@ -224,9 +224,10 @@ def _num(value: float) -> str:
 @click.option(
     "--run",
     "run_path",
-    type=click.Path(dir_okay=False, exists=True),
-    help="Measure this saved run (audit --format json) instead of auditing the segments: "
-    "its documents are matched to the labelled records by id.",
+    type=click.Path(exists=True),
+    help="Measure this saved run (audit --format json or jsonl, or an --executor ray results "
+    "folder) instead of auditing the segments: its documents are matched to the labelled "
+    "records by id.",
 )
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False), help="Also write the figures as JSON."

@@ -1,4 +1,4 @@
-"""``mtaudit report``: render a saved JSON run as the reviewer's HTML report."""
+"""``mtaudit report``: render a saved run as the reviewer's HTML report."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from mtaudit.runfile import load_run
 
 
 @click.command("report")
-@click.argument("run_file", metavar="RUN.json", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("run_file", metavar="RUN", type=click.Path(allow_dash=True))
 @click.option(
     "--html",
     "html_path",
@@ -20,12 +20,13 @@ from mtaudit.runfile import load_run
     help="Write the reviewer's HTML report to FILE (one self-contained page).",
 )
 def report(run_file: str, html_path: str) -> None:
-    """Render a saved JSON run (from `mtaudit audit --format json`) as a report.
+    """Render a saved run (from `mtaudit audit --format json` or `jsonl`) as a report.
 
     The HTML report is one self-contained file: summary and charts, every sentence with its
     source, translation, back-translation or round trip and suggestion side by side, filters,
     keyboard navigation (j/k between flagged sentences, f fine, e correct), and an export of the
-    reviewer's corrections for `mtaudit apply`. RUN.json may be - for standard input.
+    reviewer's corrections for `mtaudit apply`. RUN is the JSON run, the JSON Lines run, the
+    results folder of `--executor ray`, or - for standard input.
 
     \b
     Example:

@@ -20,10 +20,9 @@ from typing import Any, TextIO
 
 from mtaudit.reports import ReportFormat
 from mtaudit.reports.json_report import dumps
-from mtaudit.runfile import SCHEMA, Run, RunDocument, RunSummary
+from mtaudit.runfile import JSONL_SCHEMA, SCHEMA, Run, RunDocument, RunSummary
 from mtaudit.types import Severity
 
-JSONL_SCHEMA = "mtaudit.run.jsonl/1"
 Signature = Callable[[], dict[str, Any]]
 
 
