@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
 import signal
@@ -14,6 +15,8 @@ from types import FrameType
 from typing import IO, Any, TextIO, cast
 
 from mtaudit.errors import InputError
+
+log = logging.getLogger("mtaudit")
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -73,13 +76,15 @@ def write_text_atomic(text: str, path: str | os.PathLike[str]) -> Path:
 
 
 @contextlib.contextmanager
-def open_atomic(path: str | os.PathLike[str]) -> Iterator[TextIO]:
+def open_atomic(path: str | os.PathLike[str], *, keep_partial: bool = False) -> Iterator[TextIO]:
     """Open a text stream that replaces ``path`` atomically when the block ends without error.
 
     For reports written piece by piece: until the end a reader sees the old file (or none), and
-    an interrupted run leaves no half-written file behind.
+    an interrupted run leaves no half-written file behind. With ``keep_partial`` (JSON Lines,
+    whose lines stand alone), Ctrl-C or SIGTERM keeps what was written as ``<path>.partial``
+    instead, and says so.
     """
-    with _replacing(path, binary=False) as fh:
+    with _replacing(path, binary=False, keep_partial=keep_partial) as fh:
         yield cast(TextIO, fh)
 
 
@@ -91,7 +96,9 @@ def write_bytes_atomic(data: bytes, path: str | os.PathLike[str]) -> Path:
 
 
 @contextlib.contextmanager
-def _replacing(path: str | os.PathLike[str], *, binary: bool) -> Iterator[IO[Any]]:
+def _replacing(
+    path: str | os.PathLike[str], *, binary: bool, keep_partial: bool = False
+) -> Iterator[IO[Any]]:
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     try:
@@ -112,6 +119,22 @@ def _replacing(path: str | os.PathLike[str], *, binary: bool) -> Iterator[IO[Any
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise InputError(f"cannot write: {exc.strerror}", path=str(target)) from None
+    except (KeyboardInterrupt, SystemExit):
+        if keep_partial:
+            _keep(tmp, target.with_name(target.name + ".partial"))
+        else:
+            Path(tmp).unlink(missing_ok=True)
+        raise
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _keep(tmp: str, partial: Path) -> None:
+    try:
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, partial)
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)
+        return
+    log.warning("interrupted: what was written so far is kept in %s", partial)

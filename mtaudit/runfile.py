@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import sys
 from collections import Counter
@@ -35,6 +36,8 @@ from mtaudit.types import (
     Severity,
     SignalStatus,
 )
+
+log = logging.getLogger("mtaudit")
 
 SCHEMA = "mtaudit.run/1"
 JSONL_SCHEMA = "mtaudit.run.jsonl/1"
@@ -839,6 +842,12 @@ def _load_jsonl(text: str, name: str) -> Run:
         records = records[:-1]
         signature, summary = last.get("signature", signature), last["summary"]
     documents = [record for _, record in records]
+    if summary is None:
+        log.warning(
+            "%s: no summary line, the run did not finish; reading its %d document(s)",
+            name,
+            len(documents),
+        )
     return Run.from_dict(
         {"schema": SCHEMA, "signature": signature, "summary": summary, "documents": documents},
         origin=name,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import json
+import logging
 import random
 from pathlib import Path
 from typing import Any
@@ -198,6 +199,40 @@ def test_a_jsonl_run_reads_back_as_the_json_run(tmp_path: Path) -> None:
     code, _, err = run("report", str(as_jsonl), "--html", str(tmp_path / "r.html"))
     assert code == 0, err
     assert (tmp_path / "r.html").stat().st_size > 10_000
+
+
+def test_an_interrupted_jsonl_audit_keeps_what_it_wrote(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from mtaudit.reports.stream import JsonlWriter, JsonWriter
+
+    feed = make_feed(tmp_path / "feed.jsonl", 6, seed=5)
+    writes = {JsonlWriter: JsonlWriter.write, JsonWriter: JsonWriter.write}
+    written: list[str] = []
+
+    def interrupted(self: Any, doc: Any, signature: Any) -> None:
+        if len(written) == 3:
+            raise KeyboardInterrupt
+        written.append(doc.id)
+        writes[type(self)](self, doc, signature)
+
+    monkeypatch.setattr(JsonlWriter, "write", interrupted)
+    out = tmp_path / "out.jsonl"
+    code, _, err = run("audit", str(feed), "--no-signals", "--format", "jsonl", "-o", str(out))
+    assert code == 130 and "interrupted" in err
+    partial = tmp_path / "out.jsonl.partial"
+    assert not out.exists() and f"what was written so far is kept in {partial}" in err
+    with caplog.at_level(logging.WARNING, logger="mtaudit"):
+        kept = load_run(partial)
+    assert [d.id for d in kept.documents] == written and kept.summary.documents == 3
+    assert "no summary line, the run did not finish" in caplog.text
+    # the JSON run is one object: interrupted, it leaves nothing half-written
+    partial.unlink()
+    monkeypatch.setattr(JsonWriter, "write", interrupted)
+    written.clear()
+    code, _, err = run("audit", str(feed), "--no-signals", "--format", "json", "-o", str(out))
+    assert code == 130 and not out.exists() and not partial.exists()
+    assert list(tmp_path.glob(".out.jsonl.*")) == []  # no temporary file left either
 
 
 def fill_fidelity_cache(feed: Path, config_path: Path) -> None:

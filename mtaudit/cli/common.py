@@ -280,7 +280,11 @@ class AuditJob:
                 collector = Collector()
                 writers.append(collector)
             if streamed:
-                stream = stack.enter_context(open_atomic(output)) if output else sys.stdout
+                stream = (
+                    stack.enter_context(open_atomic(output, keep_partial=fmt == "jsonl"))
+                    if output
+                    else sys.stdout
+                )
                 writers.append(report.writer(stream))
             checks, judge = build_checks(config), Judge.from_config(config)
             statuses: list[SignalStatus] = []
