@@ -6,6 +6,7 @@ import builtins
 import json
 import logging
 import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -401,6 +402,30 @@ def test_ray_keeps_segments_whole_and_warns_of_repeated_ids(tmp_path: Path) -> N
     assert [len(d["sentences"]) for d in ray_docs] == [1, 1]  # the segment was not re-split
     warning = f"{feed}:2: document id 's1' is also used by {feed}:1"
     assert warning in err1 and warning in err3
+
+
+@pytest.mark.ray
+def test_ray_check_writes_the_same_junit_annotations_and_baseline(tmp_path: Path) -> None:
+    pytest.importorskip("ray.data")
+    feed = make_feed(tmp_path / "feed.jsonl", 12, seed=4)
+    outputs = {}
+    for name, extra in (("local", ["--no-state"]), ("ray", ["--executor", "ray", "-o", "res"])):
+        folder = tmp_path / name
+        folder.mkdir()
+        args = [str(feed), "--no-signals", "--github", "--max-flagged", "1%"]
+        args += ["--junit", str(folder / "junit.xml"), "--baseline", str(folder / "base.json")]
+        args += ["--update-baseline", *extra]
+        code, out, err = run("check", *[a.replace("res", str(folder / "res")) for a in args])
+        assert code == 0, err  # every problem is written to the baseline, so known
+        baseline = json.loads((folder / "base.json").read_text("utf-8"))
+        baseline.pop("created", None)
+        junit = re.sub(r' time(stamp)?="[^"]*"', "", (folder / "junit.xml").read_text("utf-8"))
+        notes = [line for line in out.splitlines() if line.startswith("::")]
+        outputs[name] = (junit, notes, baseline)
+    assert outputs["ray"] == outputs["local"]
+    junit, notes, baseline = outputs["local"]
+    # one case per document, flagged sentences listed (all known once written to the baseline)
+    assert 'tests="12"' in junit and "<system-out>" in junit and notes and baseline["problems"]
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from click.core import ParameterSource
 from tqdm import tqdm
 
 from mtaudit import reports
@@ -158,6 +159,12 @@ def audit_options(func: F) -> F:
     return stack(func, options)
 
 
+def _on_command_line(param: str) -> bool:
+    """Whether the current command's ``param`` was given on the command line (not by env)."""
+    ctx = click.get_current_context(silent=True)
+    return ctx is not None and ctx.get_parameter_source(param) is ParameterSource.COMMANDLINE
+
+
 @dataclass
 class AuditJob:
     """An audit set up from the shared options: config loaded and checked, nothing read yet.
@@ -245,7 +252,7 @@ class AuditJob:
                     (f"--format {fmt}", fmt not in ("text", "jsonl")),
                     ("--pretty", self.pretty),
                     ("--all", show_all),
-                    ("--state", state is not None),
+                    ("--state", state is not None and _on_command_line("state_path")),
                 )
                 if given
             ]
@@ -267,6 +274,7 @@ class AuditJob:
                 target_lang=self.target_lang or settings_of(config, LanguageSettings).target,
                 input_format=self.input_format,
                 unit=self.unit,
+                keep_all=keep_all,
             )
         report = get_format(fmt)
         options = Options(

@@ -211,10 +211,12 @@ def run_ray(
     target_lang: str = "en",
     input_format: str = "auto",
     unit: str | None = None,
+    keep_all: bool = False,
 ) -> Run:
     """Audit JSONL feeds with Ray Data; write ``output``/part-*.jsonl and ``output``/run.json.
 
-    Returns the run with the small per-document records (for the gate).
+    Returns the run with the small records of failed and flagged documents (for the budgets),
+    or with every document when ``keep_all`` asks for them (JUnit, annotations, baseline).
     """
     if input_format not in ("auto", "jsonl"):
         raise UsageError("--executor ray reads JSONL feeds only (--input-format jsonl)")
@@ -228,7 +230,7 @@ def run_ray(
         # as in tests, reuses it instead of waiting for a new one to start)
         atexit.register(ray.shutdown)
     reading = Reading(source_lang, target_lang, unit)
-    return _run(ray, files, config, output, signals, strict, reading)
+    return _run(ray, files, config, output, signals, strict, reading, keep_all)
 
 
 def _run(
@@ -239,6 +241,7 @@ def _run(
     signals: list[str] | None,
     strict: bool,
     reading: Reading,
+    keep_all: bool,
 ) -> Run:
     ctx = ray.data.DataContext.get_current()
     ctx.execution_options.preserve_order = True
@@ -289,6 +292,7 @@ def _run(
     statuses: list[SignalStatus] = []
     components: dict[str, object] = {}
     totals = RunTotals()
+    kept: list[RunDocument] = []
     ids = RepeatedIds()
     shard, count, fh = 0, 0, None
     try:
@@ -315,6 +319,8 @@ def _run(
                     ids.see(document.id, document.origin)
                 note_directions(judge, [document])
                 totals.add(document)
+                if keep_all:
+                    kept.append(document)
     except MtauditError:
         raise
     except Exception as exc:
@@ -328,4 +334,4 @@ def _run(
     run = totals.skeleton(signature(config, checks, statuses, components or None, judge))
     summary = {"schema": SCHEMA, "signature": run.signature, "summary": run.summary.to_dict()}
     write_text_atomic(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", folder / "run.json")
-    return run
+    return Run(run.signature, run.summary, kept) if keep_all else run
