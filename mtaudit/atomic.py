@@ -82,7 +82,7 @@ def open_atomic(path: str | os.PathLike[str], *, keep_partial: bool = False) -> 
     For reports written piece by piece: until the end a reader sees the old file (or none), and
     an interrupted run leaves no half-written file behind. With ``keep_partial`` (JSON Lines,
     whose lines stand alone), Ctrl-C or SIGTERM keeps what was written as ``<path>.partial``
-    instead, and says so.
+    instead, and says so; a run that finishes removes such a file.
     """
     with _replacing(path, binary=False, keep_partial=keep_partial) as fh:
         yield cast(TextIO, fh)
@@ -116,6 +116,8 @@ def _replacing(
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
+        if keep_partial:  # what an earlier, interrupted run kept is superseded
+            target.with_name(target.name + ".partial").unlink(missing_ok=True)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise InputError(f"cannot write: {exc.strerror}", path=str(target)) from None

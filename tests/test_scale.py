@@ -227,6 +227,12 @@ def test_an_interrupted_jsonl_audit_keeps_what_it_wrote(
         kept = load_run(partial)
     assert [d.id for d in kept.documents] == written and kept.summary.documents == 3
     assert "no summary line, the run did not finish" in caplog.text
+    # a run that finishes supersedes what the interrupted one kept
+    monkeypatch.setattr(JsonlWriter, "write", writes[JsonlWriter])
+    code, _, err = run("audit", str(feed), "--no-signals", "--format", "jsonl", "-o", str(out))
+    assert code == 0 and out.exists() and not partial.exists()
+    out.unlink()
+    partial.write_text("", encoding="utf-8")
     # the JSON run is one object: interrupted, it leaves nothing half-written
     partial.unlink()
     monkeypatch.setattr(JsonWriter, "write", interrupted)
