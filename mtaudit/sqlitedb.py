@@ -24,7 +24,9 @@ def open_wal(path: Path, schema: str, *, timeout: float, what: str) -> sqlite3.C
         conn.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
         conn.executescript(schema)
     except (OSError, sqlite3.Error) as exc:
-        raise CacheError(f"cannot open {what} {path}: {exc}") from None
+        damaged = any(words in str(exc) for words in ("not a database", "malformed"))
+        fix = f"move {path} aside or delete it; a new one is created" if damaged else None
+        raise CacheError(f"cannot open {what} {path}: {exc}", fix=fix) from None
     return conn
 
 

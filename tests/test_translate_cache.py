@@ -115,3 +115,14 @@ def test_unwritable_cache_is_a_clear_error(tmp_path: Path) -> None:
     blocker.write_text("not a directory")
     with pytest.raises(CacheError, match="cannot open the translation cache"):
         TranslationCache(blocker / "c.sqlite3")
+
+
+def test_a_damaged_cache_says_how_to_recover(tmp_path: Path) -> None:
+    from mtaudit.errors import CacheError
+
+    path = tmp_path / "cache.sqlite3"
+    path.write_bytes(b"this is not a SQLite file, but it is long enough to look like one" * 20)
+    with pytest.raises(CacheError) as caught:
+        TranslationCache(path)
+    assert "file is not a database" in str(caught.value)
+    assert caught.value.fix == f"move {path} aside or delete it; a new one is created"
