@@ -855,17 +855,22 @@ def _load_jsonl(text: str, name: str) -> Run:
 
 
 def _load_results_folder(folder: Path) -> Run:
+    shards = sorted(folder.glob("part-*.jsonl"))
     head_path = folder / "run.json"
-    if not head_path.is_file():
-        raise InputError(
-            "not a finished --executor ray results folder (it has no run.json)", path=str(folder)
+    if head_path.is_file():
+        head = read_json(head_path)
+        if not isinstance(head, dict):
+            raise InputError("not a mtaudit run: expected a JSON object", path=str(head_path))
+    elif shards:
+        log.warning(
+            "%s: no run.json, the run did not finish; reading its %d shard(s)", folder, len(shards)
         )
-    head = read_json(head_path)
-    if not isinstance(head, dict):
-        raise InputError("not a mtaudit run: expected a JSON object", path=str(head_path))
+        head = {"schema": SCHEMA}
+    else:
+        raise InputError(
+            "not an --executor ray results folder (no run.json, no part-*.jsonl)", path=str(folder)
+        )
     documents = [
-        record
-        for shard in sorted(folder.glob("part-*.jsonl"))
-        for _, record in _json_lines(_read_text(shard), str(shard))
+        record for shard in shards for _, record in _json_lines(_read_text(shard), str(shard))
     ]
     return Run.from_dict({**head, "documents": documents}, origin=str(folder))

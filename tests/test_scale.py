@@ -176,7 +176,9 @@ def test_jobs_and_ray_give_the_same_verdicts(tmp_path: Path, small_batches: Path
     assert json.loads(out2.splitlines()[-1])["signature"]["judge"] == last["signature"]["judge"]
 
 
-def test_a_jsonl_run_reads_back_as_the_json_run(tmp_path: Path) -> None:
+def test_a_jsonl_run_reads_back_as_the_json_run(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     feed = make_feed(tmp_path / "feed.jsonl", 6, seed=5)
     base = ("audit", str(feed), "--no-signals", "--jobs", "1")
     as_json, as_jsonl = tmp_path / "run.json", tmp_path / "run.jsonl"
@@ -200,6 +202,19 @@ def test_a_jsonl_run_reads_back_as_the_json_run(tmp_path: Path) -> None:
     code, _, err = run("report", str(as_jsonl), "--html", str(tmp_path / "r.html"))
     assert code == 0, err
     assert (tmp_path / "r.html").stat().st_size > 10_000
+    # a results folder whose run stopped before run.json: its shards are read, with a warning
+    shards = tmp_path / "results"
+    shards.mkdir()
+    (shards / "part-00000.jsonl").write_text("\n".join(kept[1:]) + "\n", encoding="utf-8")
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="mtaudit"):
+        unfinished = load_run(shards)
+    assert [d.to_dict() for d in unfinished.documents] == [d.to_dict() for d in partial.documents]
+    assert "no run.json, the run did not finish" in caplog.text
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(InputError, match="not an --executor ray results folder"):
+        load_run(empty)
 
 
 def test_an_interrupted_jsonl_audit_keeps_what_it_wrote(
