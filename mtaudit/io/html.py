@@ -23,7 +23,7 @@ from lxml import etree
 
 from mtaudit.errors import InputError
 from mtaudit.io.decode import decode
-from mtaudit.io.xmlsafe import display_name, document_id, read_bytes
+from mtaudit.io.xmlsafe import NOT_XML, display_name, document_id, read_bytes
 from mtaudit.types import Block, Document, Place
 
 __all__ = ["Extracted", "extract_article", "read_html"]
@@ -58,9 +58,6 @@ _PARAGRAPHS = {"head", "p", "item", "quote", "code", "cell"}
 _CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]{1,40})", re.I)
 _SPACE = re.compile(r"[ \t\n\r\f\v]+")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-"""Characters lxml's HTML parser keeps (from bytes or entities such as ``&#x1f;``) but refuses
-when text is set, as the extractor and the line-break handling do."""
 _REASONS = [
     (re.compile(r"\bnav\b|navigation|menu|breadcrumb|role=search|search"), "navigation"),
     (re.compile(r"\bform\b|comment|respond|reply|disqus"), "comment section"),
@@ -146,15 +143,19 @@ def _parse(text: str, path: str) -> Any:
 
 
 def _replace_not_xml(root: Any) -> None:
-    """Make every character XML cannot hold U+FFFD, which the ``encoding`` check reports."""
+    """Make every character XML cannot hold U+FFFD, which the ``encoding`` check reports.
+
+    lxml's HTML parser keeps them (from bytes or entities such as ``&#x1f;``) but refuses them
+    when text is set, as the extractor and the line-break handling do.
+    """
     for element in root.iter():
-        if element.text and _NOT_XML.search(element.text):
-            element.text = _NOT_XML.sub("\ufffd", element.text)
-        if element.tail and _NOT_XML.search(element.tail):
-            element.tail = _NOT_XML.sub("\ufffd", element.tail)
+        if element.text and NOT_XML.search(element.text):
+            element.text = NOT_XML.sub("\ufffd", element.text)
+        if element.tail and NOT_XML.search(element.tail):
+            element.tail = NOT_XML.sub("\ufffd", element.tail)
         for name, value in element.attrib.items():
-            if _NOT_XML.search(value):
-                element.attrib[name] = _NOT_XML.sub("\ufffd", value)
+            if NOT_XML.search(value):
+                element.attrib[name] = NOT_XML.sub("\ufffd", value)
 
 
 def _title(root: Any) -> str:

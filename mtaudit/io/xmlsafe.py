@@ -16,7 +16,18 @@ from lxml import etree
 from mtaudit.errors import InputError
 from mtaudit.io.decode import read_bytes
 
-__all__ = ["display_name", "document_id", "local", "parse_xml", "read_bytes", "read_xml"]
+__all__ = [
+    "NOT_XML",
+    "display_name",
+    "document_id",
+    "local",
+    "parse_xml",
+    "read_bytes",
+    "read_xml",
+]
+
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""Characters an XML document cannot hold (control characters, surrogates, U+FFFE/U+FFFF)."""
 
 
 def display_name(path: str) -> str:

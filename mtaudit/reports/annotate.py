@@ -12,7 +12,6 @@ written, atomically, and never over the input.
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 from typing import Any
 from xml.parsers import expat
@@ -21,14 +20,13 @@ from xml.sax.saxutils import escape, quoteattr
 from mtaudit.atomic import write_bytes_atomic
 from mtaudit.errors import InputError, UsageError
 from mtaudit.io.xliff import UNIT_TAGS
-from mtaudit.io.xmlsafe import parse_xml, read_bytes
+from mtaudit.io.xmlsafe import NOT_XML, parse_xml, read_bytes
 from mtaudit.runfile import Run, RunDocument
 from mtaudit.types import Severity
 
 __all__ = ["annotate_xliff", "notes_by_unit"]
 
 _PRIORITY = {"critical": 1, "major": 2, "minor": 5}
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _ENCODINGS = {"utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "latin-1", "windows-1252"}
 
 
@@ -138,7 +136,7 @@ def _insertions(
             continue
         start, end, notes_end = units[position]
         assert start is not None and end is not None
-        body = escape(_NOT_XML.sub("\ufffd", text))
+        body = escape(NOT_XML.sub("\ufffd", text))
         priority = _PRIORITY.get(severity, 5)
         if major == "1":
             note = f'<note from="mtaudit" priority="{priority}">{body}</note>'
