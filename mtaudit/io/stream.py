@@ -63,17 +63,9 @@ def read_line(
     raw: bytes, path: str, number: int, source_lang: str, target_lang: str
 ) -> ReadItem | None:
     """One physical line as a ``Document`` or ``InputError``; ``None`` when it is blank."""
-    if b"\x00" in raw:
-        return InputError("contains NUL bytes: not a text feed", path, number)
-    try:
-        line = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return InputError(
-            f"not UTF-8 text (byte 0x{raw[exc.start : exc.start + 1].hex()} at "
-            f"column {exc.start + 1}); re-save the file as UTF-8",
-            path,
-            number,
-        )
+    line = _decoded(raw, path, number)
+    if isinstance(line, InputError):
+        return line
     if not line.strip():
         return None
     return parse_line(line, path, number, source_lang, target_lang)
@@ -81,12 +73,22 @@ def read_line(
 
 def is_blank(raw: bytes) -> bool:
     """Whether ``read_line`` skips this line (whitespace only, once decoded)."""
+    line = _decoded(raw, "", 0)
+    return isinstance(line, str) and not line.strip()
+
+
+def _decoded(raw: bytes, path: str, number: int) -> str | InputError:
     if b"\x00" in raw:
-        return False
+        return InputError("contains NUL bytes: not a text feed", path, number)
     try:
-        return not raw.decode("utf-8").strip()
-    except UnicodeDecodeError:
-        return False
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return InputError(
+            f"not UTF-8 text (byte 0x{raw[exc.start : exc.start + 1].hex()} at "
+            f"column {exc.start + 1}); re-save the file as UTF-8",
+            path,
+            number,
+        )
 
 
 def _physical_lines(chunk: bytes) -> list[bytes]:
