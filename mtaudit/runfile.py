@@ -40,8 +40,19 @@ from mtaudit.types import (
 log = logging.getLogger("mtaudit")
 
 SCHEMA = "mtaudit.run/1"
-JSONL_SCHEMA = "mtaudit.run.jsonl/1"
 """The run schema this version writes and reads."""
+JSONL_SCHEMA = "mtaudit.run.jsonl/1"
+"""The header of a JSON Lines run (``--format jsonl``): a line per document, then the summary."""
+RESULTS_HEAD = "run.json"
+"""In an ``--executor ray`` results folder: the run's schema, signature and summary."""
+RESULTS_SHARDS = "part-*.jsonl"
+"""In an ``--executor ray`` results folder: the document lines, in order of their names."""
+
+
+def shard_name(number: int) -> str:
+    """The file name of a results folder's shard ``number`` (matched by ``RESULTS_SHARDS``)."""
+    return f"part-{number:05d}.jsonl"
+
 
 Span = tuple[int, int]
 T = TypeVar("T")
@@ -855,8 +866,8 @@ def _load_jsonl(text: str, name: str) -> Run:
 
 
 def _load_results_folder(folder: Path) -> Run:
-    shards = sorted(folder.glob("part-*.jsonl"))
-    head_path = folder / "run.json"
+    shards = sorted(folder.glob(RESULTS_SHARDS))
+    head_path = folder / RESULTS_HEAD
     if head_path.is_file():
         head = read_json(head_path)
         if not isinstance(head, dict):

@@ -37,7 +37,7 @@ from mtaudit.io.stream import is_blank, numbered_lines, read_line
 from mtaudit.judge import Judge
 from mtaudit.pipeline import Auditor, RunSettings, merge_statuses, note_directions, signature
 from mtaudit.reports.stream import RunTotals, compact
-from mtaudit.runfile import SCHEMA, Run, RunDocument
+from mtaudit.runfile import RESULTS_HEAD, RESULTS_SHARDS, SCHEMA, Run, RunDocument, shard_name
 from mtaudit.runner import RepeatedIds, audit_batch
 from mtaudit.settings import settings_of
 from mtaudit.signals import chosen
@@ -284,7 +284,7 @@ def _run(
         folder.mkdir(parents=True, exist_ok=True)
         # the results of an earlier run in this folder go first: a shorter run would leave its
         # later shards beside the new ones, and its run.json would describe an interrupted one
-        for old in [folder / "run.json", *folder.glob("part-*.jsonl")]:
+        for old in [folder / RESULTS_HEAD, *folder.glob(RESULTS_SHARDS)]:
             old.unlink(missing_ok=True)
     except OSError as exc:
         raise InputError(f"cannot prepare the results folder ({exc.strerror})", output) from None
@@ -310,7 +310,7 @@ def _run(
                 if fh is None or count >= SHARD_DOCUMENTS:
                     if fh is not None:
                         fh.close()
-                    fh = open(folder / f"part-{shard:05d}.jsonl", "w", encoding="utf-8")  # noqa: SIM115
+                    fh = open(folder / shard_name(shard), "w", encoding="utf-8")  # noqa: SIM115
                     shard, count = shard + 1, 0
                 fh.write(line + "\n")
                 count += 1
@@ -332,6 +332,6 @@ def _run(
         if fh is not None:
             fh.close()
     run = totals.skeleton(signature(config, checks, statuses, components or None, judge))
-    summary = {"schema": SCHEMA, "signature": run.signature, "summary": run.summary.to_dict()}
-    write_text_atomic(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", folder / "run.json")
+    head = {"schema": SCHEMA, "signature": run.signature, "summary": run.summary.to_dict()}
+    write_text_atomic(json.dumps(head, ensure_ascii=False, indent=2) + "\n", folder / RESULTS_HEAD)
     return Run(run.signature, run.summary, kept) if keep_all else run
