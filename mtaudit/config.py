@@ -154,9 +154,9 @@ class Config:
         data, paths = defaults, [default]
         if path is not None:
             user = Path(path)
-            override = _read_toml(user)
-            _validate(override, defaults, _merge(defaults, override), user)
-            data = _merge(defaults, _anchor_paths(override, user.resolve().parent))
+            override = _anchor_paths(_read_toml(user), user.resolve().parent)
+            data = _merge(defaults, override)
+            _validate(override, defaults, data, user)
             _warn_deprecated(override, user)
             paths.append(user)
         else:
