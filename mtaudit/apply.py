@@ -7,20 +7,22 @@ replaced back to front, and everything between them (spaces, paragraph breaks, n
 blocks) stays as it was.
 
 Nothing is applied unless every decision still matches the run: a decision for an unknown
-article, a missing sentence, or a sentence whose text or offsets differ is an error that names
-each mismatch, because a correction written for other text would corrupt the article.
+article, a missing sentence, a sentence whose text or offsets differ, or sentences whose spans
+overlap (a hand-edited run) is an error that names each mismatch, because a correction written
+for other text would corrupt the article. Control characters in a corrected text (invisible in
+the report; the encoding check would flag them) are removed, and a note says so.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from mtaudit.errors import InputError
 from mtaudit.runfile import SCHEMA as RUN_SCHEMA
-from mtaudit.runfile import Run, documents_digest
+from mtaudit.runfile import Run, RunSentence, documents_digest
 
 CORRECTIONS_SCHEMA = "mtaudit.corrections/1"
 """The corrections schema this version reads and the HTML report writes."""
@@ -151,11 +153,13 @@ def apply_corrections(run: Run, corrections: Corrections, origin: str | None = N
 
     Every document of the run is returned, corrected or not. Raises ``InputError`` listing every
     decision that does not match the run (unknown document or sentence, changed text or
-    offsets, two decisions for one sentence); then nothing is applied.
+    offsets, two decisions for one sentence, overlapping sentences); then nothing is applied.
+    Control characters are removed from corrected texts, with a note.
     """
     docs = {d.id: d for d in run.documents}
     problems: list[str] = []
     by_doc: dict[str, dict[int, Correction]] = {}
+    indexed: dict[str, dict[int, list[RunSentence]]] = {}
     for c in corrections.entries:
         doc = docs.get(c.document)
         if doc is None:
@@ -165,10 +169,22 @@ def apply_corrections(run: Run, corrections: Corrections, origin: str | None = N
         if target is None:
             problems.append(f"document {c.document!r} has no target text in the run")
             continue
-        sentence = next((s for s in doc.sentences if s.index == c.sentence), None)
-        if sentence is None:
+        if c.document not in indexed:
+            by_index: dict[int, list[RunSentence]] = {}
+            for s in doc.sentences:
+                by_index.setdefault(s.index, []).append(s)
+            indexed[c.document] = by_index
+        found = indexed[c.document].get(c.sentence, [])
+        if not found:
             problems.append(f"document {c.document!r} has no sentence {c.sentence}")
             continue
+        if len(found) > 1:
+            problems.append(
+                f"{c.document!r} sentence {c.sentence}: the run has {len(found)} sentences with"
+                " this index (the run is inconsistent)"
+            )
+            continue
+        sentence = found[0]
         if sentence.text != c.original:
             problems.append(
                 f"{c.document!r} sentence {c.sentence}: the run reads {_short(sentence.text)},"
@@ -181,7 +197,7 @@ def apply_corrections(run: Run, corrections: Corrections, origin: str | None = N
                 f" run's {sentence.start}-{sentence.end}"
             )
             continue
-        if target[c.start : c.end] != c.original:
+        if not 0 <= c.start <= c.end <= len(target) or target[c.start : c.end] != c.original:
             problems.append(
                 f"{c.document!r} sentence {c.sentence}: the run's target text at {c.start}-{c.end}"
                 f" is not the sentence (the run is inconsistent)"
@@ -192,10 +208,17 @@ def apply_corrections(run: Run, corrections: Corrections, origin: str | None = N
             problems.append(f"{c.document!r} sentence {c.sentence}: two decisions")
             continue
         seen[c.sentence] = c
+    problems += _overlaps(by_doc)
     if problems:
         raise InputError(_listing("the corrections do not match this run", problems), path=origin)
 
     notes: list[str] = []
+    by_doc, cleaned, codes = _without_controls(by_doc)
+    if cleaned:
+        notes.append(
+            f"removed control characters ({', '.join(codes)}) from {cleaned} corrected"
+            f" sentence{'s' if cleaned > 1 else ''}"
+        )
     digest = documents_digest(run)
     if corrections.documents_digest and corrections.documents_digest != digest:
         notes.append(
@@ -223,6 +246,47 @@ def apply_corrections(run: Run, corrections: Corrections, origin: str | None = N
         result.text = text
         out.append(result)
     return ApplyResult(documents=out, notes=notes)
+
+
+def _overlaps(by_doc: dict[str, dict[int, Correction]]) -> list[str]:
+    """The decided sentences whose spans overlap: applying both would corrupt the text."""
+    problems: list[str] = []
+    for doc_id, decided in by_doc.items():
+        ordered = sorted(decided.values(), key=lambda c: (c.start, c.end))
+        for before, after in zip(ordered, ordered[1:], strict=False):
+            if after.start < before.end:
+                problems.append(
+                    f"{doc_id!r} sentences {before.sentence} and {after.sentence}: their spans"
+                    f" {before.start}-{before.end} and {after.start}-{after.end} overlap"
+                    " (the run is inconsistent)"
+                )
+    return problems
+
+
+# what the encoding check flags as control characters, less tab and line feed (a reviewer may
+# type those), and less U+FFFD, which is text
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _without_controls(
+    by_doc: dict[str, dict[int, Correction]],
+) -> tuple[dict[str, dict[int, Correction]], int, list[str]]:
+    """The decisions with control characters removed from corrected texts.
+
+    Also returns how many corrected texts had any, and which characters (as ``U+XXXX``).
+    """
+    codes: set[str] = set()
+    changed = 0
+    out: dict[str, dict[int, Correction]] = {}
+    for doc_id, decided in by_doc.items():
+        out[doc_id] = {}
+        for index, c in decided.items():
+            if c.corrected is not None and (found := _CONTROLS.findall(c.corrected)):
+                codes.update(f"U+{ord(ch):04X}" for ch in found)
+                c = replace(c, corrected=_CONTROLS.sub("", c.corrected))
+                changed += 1
+            out[doc_id][index] = c
+    return out, changed, sorted(codes)
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -274,3 +275,52 @@ def test_apply_on_a_real_audit_changes_only_the_corrected_sentence(
     expected = original[: sentence.start] + "A corrected sentence." + original[sentence.end :]
     assert doc.target == original
     assert out.read_text(encoding="utf-8") == expected
+
+
+def test_control_characters_are_removed_from_corrections_with_a_note() -> None:
+    run = arabic_run()
+    typed = "He added\x0b that the government\x00 had allocated 3.2 billion dollars.\x1b"
+    result = apply_corrections(run, parse_corrections(corrections(run, [(DOC1, 2, typed)])))
+    text = result.documents[0].text
+    assert "He added that the government had allocated 3.2 billion dollars." in text
+    assert not any(ch in text for ch in "\x00\x0b\x1b")
+    assert result.notes == [
+        "removed control characters (U+0000, U+000B, U+001B) from 1 corrected sentence"
+    ]
+
+
+def test_tab_and_line_feed_in_a_correction_are_kept() -> None:
+    run = arabic_run()
+    result = apply_corrections(run, parse_corrections(corrections(run, [(DOC2, 0, "A\tB\nC")])))
+    assert "A\tB\nC" in result.documents[1].text and result.notes == []
+
+
+def test_a_hand_edited_run_with_repeated_or_overlapping_sentences_is_refused() -> None:
+    run = arabic_run()
+    doc = run.documents[0]
+    first, second, third = doc.sentences[0], doc.sentences[1], doc.sentences[2]
+    # two sentences claim index 1; the third is made to overlap the first
+    doc.sentences[2] = replace(third, index=1)
+    shifted = {"start": first.start + 2, "end": first.end + 2}
+    text = (doc.target or "")[first.start + 2 : first.end + 2]
+    doc.sentences[3] = replace(doc.sentences[3], text=text, **shifted)
+    entries = corrections(arabic_run(), [(DOC1, 0, "x"), (DOC1, 1, "y"), (DOC1, 3, "z")])
+    entries["corrections"][2].update(original=text, **shifted)
+    with pytest.raises(InputError) as info:
+        apply_corrections(run, parse_corrections(entries))
+    message = str(info.value)
+    assert "sentence 1: the run has 2 sentences with this index" in message
+    assert f"sentences 0 and 3: their spans {first.start}-{first.end}" in message
+    assert second.text not in message
+
+
+def test_offsets_outside_the_article_are_refused() -> None:
+    run = arabic_run()
+    doc = run.documents[1]
+    last = doc.sentences[-1]
+    size = len(doc.target or "")
+    # a hand-edited run whose offsets count from the end still slices the sentence
+    doc.sentences[-1] = replace(last, start=last.start - size, end=last.end - size)
+    entries = corrections(run, [(DOC2, last.index, "x")])
+    with pytest.raises(InputError, match="is not the sentence"):
+        apply_corrections(run, parse_corrections(entries))
