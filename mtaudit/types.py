@@ -87,6 +87,11 @@ class Document:
         """
         return any(place.unit is not None for place in self.places)
 
+    def choose_unit(self, unit: str | None) -> None:
+        """Audit as ``unit`` (``--unit``) when one is given and the input does not fix it."""
+        if unit is not None and not self.fixed_units:
+            self.unit = unit
+
 
 @dataclass(frozen=True)
 class Sentence:

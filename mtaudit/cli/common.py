@@ -209,8 +209,7 @@ class AuditJob:
         for item in items:
             if isinstance(item, Document):
                 read += 1
-                if self.unit is not None and not item.fixed_units:
-                    item.unit = self.unit
+                item.choose_unit(self.unit)
                 ids.see(item.id, item.origin)
             else:
                 failed += 1

@@ -119,8 +119,8 @@ def _lines_to_items(rows: list[dict[str, Any]], reading: Reading) -> list[Any]:
             items.append(InputError("is empty", path))
             continue
         item = read_line(row["raw"], path, number, reading.source_lang, reading.target_lang)
-        if isinstance(item, Document) and reading.unit is not None and not item.fixed_units:
-            item.unit = reading.unit
+        if isinstance(item, Document):
+            item.choose_unit(reading.unit)
         if item is not None:
             items.append(item)
     return items
