@@ -133,6 +133,21 @@ def test_numbers(target: str, source: str | None, expected: list[str | None]) ->
             "There were prosecutions, and the leaders of the governments resigned.",
             ["prosecutions", "and the leaders of the"],
         ),
+        # URLs, e-mail addresses, hashtags and handles are kept as they are
+        (
+            "التفاصيل على www.health.gov.iq وعبر press@health.gov.iq و#covid_update و@iraq_health.",
+            "ar",
+            "en",
+            "Details on www.health.gov.iq, press@health.gov.iq, #covid_update and @iraq_health.",
+            [],
+        ),
+        (
+            "قال please visit www.health.gov.iq for more اليوم.",
+            "ar",
+            "en",
+            "Please visit www.health.gov.iq for more.",
+            ["please visit www.health.gov.iq for more"],
+        ),
     ],
 )
 def test_script(target: str, tl: str, sl: str, source: str | None, expected: list[str]) -> None:

@@ -99,6 +99,43 @@ def findings(
             "ar",
             1,
         ),
+        # URLs, e-mail addresses, hashtags and handles are kept as they are, never "copied"
+        (
+            "زوروا الموقع www.health.gov.iq لمزيد من المعلومات.",
+            "Visit www.health.gov.iq for more information.",
+            "en",
+            "ar",
+            0,
+        ),
+        (
+            "راسلوا press.office@health.gov.iq أو تابعوا #covid_iraq عبر @iraq_health.",
+            "Write to press.office@health.gov.iq or follow #covid_iraq via @iraq_health.",
+            "en",
+            "ar",
+            0,
+        ),
+        (
+            "https://www.health.gov.iq/news/latest-updates",
+            "https://www.health.gov.iq/news/latest-updates",
+            "en",
+            "ar",
+            0,
+        ),
+        # ... but the words around one are still words
+        (
+            "وقال please visit the site at www.health.gov.iq for more details اليوم.",
+            "Please visit the site at www.health.gov.iq for more details.",
+            "en",
+            "ar",
+            1,
+        ),
+        (
+            "visit www.health.gov.iq for more details",
+            "visit www.health.gov.iq for more details",
+            "en",
+            "ar",
+            1,
+        ),
     ],
 )
 def test_untranslated(target: str, source: str, sl: str, tl: str, expected: int) -> None:

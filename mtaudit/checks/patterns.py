@@ -30,9 +30,36 @@ _CUE = {
     "handle": ("@",),
     "code": tuple("0123456789"),
 }
+# What a translation keeps exactly as it is, blanked before looking for copied words: URLs,
+# e-mail addresses, hashtags and handles, also right after an Arabic letter (the conjunction
+# in "و#وسم" or "وpress@example.org" is written against the next word)
+_KEPT = re.compile(
+    "|".join(
+        [
+            KINDS["URL"].pattern,
+            r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+",
+            r"(?<![A-Za-z0-9_&])#\w+",
+            r"(?<![A-Za-z0-9_.@])@[A-Za-z0-9_]{2,}",
+        ]
+    ),
+    re.IGNORECASE,
+)
+_KEPT_CUES = ("www", "http", "@", "#")
 _ACRONYM = re.compile(r"(?<![\w-])[A-Z]{2,}s?(?![\w-])")
 _DIGIT_RUN = re.compile(r"\d+")
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
+
+
+def blank_kept(text: str) -> str:
+    """``text`` with its URLs, e-mail addresses, hashtags and handles blanked (offsets kept).
+
+    A translation keeps these as they are (this check asks for them), so the checks that look
+    for source words copied into the target (``untranslated``, ``script``) must not count them.
+    """
+    folded = text.casefold()
+    if not any(cue in folded for cue in _KEPT_CUES):
+        return text
+    return _KEPT.sub(lambda m: " " * len(m.group(0)), text)
 
 
 def _key(text: str) -> str:

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from mtaudit.checks.base import Check, CheckSettings, DocContext
+from mtaudit.checks.patterns import blank_kept
 from mtaudit.types import Finding, Pair, Severity
 
 _ARABIC = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
@@ -58,17 +59,18 @@ class ScriptCheck(Check):
         A run of lower-case words copied from the source is untranslated text (major when it
         has two lower-case words or more, minor for a single word such as "wifi"). Names (runs
         with a capitalised word: "Callejon del Beso"), acronyms and words in quotes (a word
-        cited as a word: the Latin "cella") are normal in Arabic text; with
-        ``latin_names = "flag"``
-        names left in Latin letters are reported as minor.
+        cited as a word: the Latin "cella") are normal in Arabic text, and so are URLs, e-mail
+        addresses, hashtags and handles; with ``latin_names = "flag"`` names left in Latin
+        letters are reported as minor.
         """
         text = pair.target.text
+        masked = blank_kept(text)
         source_words = {w.lower() for w in _LATIN_WORD.findall(pair.source or "")}
         flag_names = self.settings.latin_names == "flag"
         found: list[Finding] = []
-        for run in _LATIN_RUN.finditer(text):
+        for run in _LATIN_RUN.finditer(masked):
             words = _LATIN_WORD.findall(run.group(0))
-            if not words or _quoted(text, run.start(), run.end()):
+            if not words or _quoted(masked, run.start(), run.end()):
                 continue
             copied = [
                 w
@@ -82,7 +84,9 @@ class ScriptCheck(Check):
                 lower = sum(1 for w in words if w.islower())
                 severity = None if len(copied) >= 2 or lower >= 2 else Severity.MINOR
                 found.append(
-                    self.finding(f"untranslated text “{run.group(0)}”", run.span(), severity)
+                    self.finding(
+                        f"untranslated text “{text[slice(*run.span())]}”", run.span(), severity
+                    )
                 )
             elif flag_names and any(w[:1].isupper() for w in words):
                 found.append(

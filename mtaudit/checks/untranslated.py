@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from mtaudit.checks.base import Check, CheckSettings, DocContext
+from mtaudit.checks.patterns import blank_kept
 from mtaudit.types import Finding, Pair
 
 _SPACE = re.compile(r"\s+")
@@ -39,7 +40,9 @@ class UntranslatedCheck(Check):
     into the target: ``min_run - 1`` words or more, one of them not a name (not capitalised,
     not a particle such as "de", "of", "plc"), or more than ``min_run`` words of names.
     Runs of names ("A1GP New Zealand", "Templo de San Diego") are often kept in Latin letters
-    and are not reported; neither is a target identical to a source that is only a name.
+    and are not reported; neither is a target identical to a source that is only a name. URLs,
+    e-mail addresses, hashtags and handles are kept as they are by design (the patterns check
+    asks for them) and never count as copied words.
     """
 
     id = "untranslated"
@@ -51,13 +54,13 @@ class UntranslatedCheck(Check):
         if not pair.source or pair.source_lang == pair.target_lang:
             return []
         target = pair.target.text
-        if normalise(target) == normalise(pair.source) and _plain_words(target):
+        if normalise(target) == normalise(pair.source) and _plain_words(blank_kept(target)):
             return [self.finding("the target is identical to the source: not translated")]
-        return self._copied_run(pair.source, target)
+        return self._copied_run(blank_kept(pair.source), target, blank_kept(target))
 
-    def _copied_run(self, source: str, target: str) -> list[Finding]:
+    def _copied_run(self, source: str, target: str, masked: str) -> list[Finding]:
         min_run = self.settings.min_run
-        target_words = list(_WORD.finditer(target))
+        target_words = list(_WORD.finditer(masked))
         if len(target_words) < min_run - 1:
             return []
         source_words = [w.casefold() for w in _WORD.findall(source)]
