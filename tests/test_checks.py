@@ -82,6 +82,11 @@ def spans(result: list[tuple[str, str | None]]) -> list[str | None]:
         ("It was founded in 2021.", "تأسست عام 1443 هـ (2021 م).", []),
         ("It was founded in 1443 AH.", "تأسست عام 1443 هـ.", []),
         ("It was founded in 2022.", "تأسست عام 1443 هـ (2021 م).", [None, "2022"]),
+        # Halves: "an hour and a half" is 1.5 hours, and so is "ساعة ونصف".
+        ("It lasted 1.5 hours.", "استمر ساعة ونصف.", []),
+        ("It lasted 2.5 hours.", "استمر ساعتين ونصف.", []),
+        ("It lasted a year and a half.", "استمر 1.5 سنة.", []),
+        ("It lasted 1.5 hours.", "استمر ساعتين ونصف.", ["1.5"]),
         # Real changes are still reported.
         ("He had 3 goals.", "سجّل هدفين.", ["3"]),
         ("A 4x7 is advised.", "ينصح بسيارة 4x4.", [None, "4x7"]),

@@ -155,8 +155,9 @@ def spelled(text: str) -> set[str]:
 def spelled_counts(text: str) -> tuple[Counter[str], set[str]]:
     """Number words in ``text`` counted, and the markers that carry a number without a word.
 
-    Markers are the Arabic dual (``2``), halves (``5`` of "1.5"), "a couple" (``2``) and
-    decades (``decade:70``); they are not counted, since their endings and words have other uses.
+    Markers are the Arabic dual (``2``), halves (``5`` of "2.5", and ``1`` of "1.5" with "an
+    hour and a half" or "ساعة ونصف"), "a couple" (``2``) and decades (``decade:70``); they are
+    not counted, since their endings and words have other uses.
     """
     counts: Counter[str] = Counter()
     marks: set[str] = set()
@@ -169,7 +170,7 @@ def spelled_counts(text: str) -> tuple[Counter[str], set[str]]:
         if word == "couple":
             marks.add("2")
         if word == "half":
-            marks.add("5")  # "an hour and a half" = 1.5 hours
+            marks.add("5")  # "two and a half hours" = 2.5 hours
         if word in _ENGLISH_DECADES:
             marks.add(f"decade:{_ENGLISH_DECADES[word]}")
         if value and word in _MONTH_WORDS:
@@ -189,16 +190,21 @@ def spelled_counts(text: str) -> tuple[Counter[str], set[str]]:
         if _ARABIC_DUAL.search(text):
             marks.add("2")
         if "نصف" in text:
-            marks.add("5")  # "ساعة ونصف" = 1.5 hours
+            marks.add("5")  # "ساعتان ونصف" = 2.5 hours
         # "واحد وعشرون" = 21: a unit and a ten joined by و.
         for match in _ARABIC_COMPOUND.finditer(text):
             unit = _value_of(match.group(1))
             tens = _value_of(match.group(2))
             if unit and tens:
                 counts[str(int(unit) + int(tens))] += 1
+    if "2" not in marks and not counts and _AND_A_HALF.search(text):
+        # "an hour and a half", "ساعة ونصف" = 1.5 hours: the one is not written (with a number
+        # word or a dual, "two and a half", "ساعتين ونصف", the whole part is that number)
+        marks.add("1")
     return counts, marks
 
 
+_AND_A_HALF = re.compile(r"\band an? half\b|(?<!\w)ونصف(?!\w)", re.IGNORECASE)
 _ARABIC_COMPOUND = re.compile(r"(?<!\w)(?:ال)?(\w+)\s+و(?:ال)?(\w+ون|\w+ين)(?!\w)")
 
 
