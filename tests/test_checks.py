@@ -87,6 +87,21 @@ def spans(result: list[tuple[str, str | None]]) -> list[str | None]:
         ("It lasted 2.5 hours.", "استمر ساعتين ونصف.", []),
         ("It lasted a year and a half.", "استمر 1.5 سنة.", []),
         ("It lasted 1.5 hours.", "استمر ساعتين ونصف.", ["1.5"]),
+        # Newsroom abbreviations of scales; "m" and "k" only after a currency sign.
+        ("The deal is worth $2.3bn.", "تبلغ قيمة الصفقة 2.3 مليار دولار.", []),
+        ("The club paid £50m for him.", "دفع النادي 50 مليون جنيه إسترليني.", []),
+        ("Debt reached $1.2tn.", "بلغ الدين 1.2 تريليون دولار.", []),
+        ("He earns $500k a year.", "يكسب 500 ألف دولار سنوياً.", []),
+        ("He won the 100m sprint.", "فاز في سباق 100 متر.", []),
+        ("The deal is worth $2.3bn.", "تبلغ قيمة الصفقة 3.2 مليار دولار.", [None, "2.3"]),
+        # Half of a scale: "ثلاثة ملايين ونصف المليون" = 3.5 million.
+        ("About 3.5 million people voted.", "صوّت نحو ثلاثة ملايين ونصف المليون شخص.", []),
+        ("About 1.5 million people voted.", "صوّت نحو مليون ونصف المليون شخص.", []),
+        ("It cost 2.5 billion dinars.", "كلف ملياران ونصف المليار دينار.", []),
+        ("About 3.5 million people voted.", "صوّت نحو ٣ ملايين ونصف.", []),
+        ("صوّت نحو 3.5 مليون شخص.", "About three and a half million people voted.", []),
+        ("About 4.5 million people voted.", "صوّت نحو ثلاثة ملايين ونصف المليون شخص.", ["4.5"]),
+        ("About 3.5 million people voted.", "صوّت نحو ثلاثة ملايين شخص.", ["3.5"]),
         # Real changes are still reported.
         ("He had 3 goals.", "سجّل هدفين.", ["3"]),
         ("A 4x7 is advised.", "ينصح بسيارة 4x4.", [None, "4x7"]),

@@ -26,14 +26,38 @@ _NUMBER = re.compile(
     r"\d+(?:(?:[.,:/-]|(?<=\d)[x×](?=\d))\d+)*"
 )
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
-# A number followed by a scale word is one value: "1.2 million" = "1,200,000" = "1.2 مليون".
+# A number followed by a scale word is one value: "1.2 million" = "1,200,000" = "1.2 مليون",
+# and so are the newsroom abbreviations (lower case) "$2.3bn", "1.2tn", "50mn"; "m" and "k" only
+# right after a currency sign ("£50m", "$500k"), since "100m" and "5k" are also distances.
 _SCALE = re.compile(
-    r"\s*(million|billion|thousand|مليون|ملايين|مليار|ألف|آلاف|الف)(?!\w)", re.IGNORECASE
+    r"\s*(million|billion|trillion|thousand|مليون|ملايين|مليار|مليارات|تريليون|ألف|آلاف|الف"
+    r"|(?-i:bn|mn|tn))(?!\w)",
+    re.IGNORECASE,
 )
+_CURRENCY_SCALE = re.compile(r"(m|k)(?![A-Za-z\d])")
+_CURRENCY_SIGNS = "$£€¥"
 SCALES = {
-    "million": 10**6, "billion": 10**9, "thousand": 10**3, "مليون": 10**6, "ملايين": 10**6,
-    "مليار": 10**9, "ألف": 10**3, "آلاف": 10**3, "الف": 10**3,
+    "million": 10**6, "billion": 10**9, "trillion": 10**12, "thousand": 10**3,
+    "مليون": 10**6, "ملايين": 10**6, "مليار": 10**9, "مليارات": 10**9, "تريليون": 10**12,
+    "ألف": 10**3, "آلاف": 10**3, "الف": 10**3,
+    "bn": 10**9, "mn": 10**6, "tn": 10**12, "m": 10**6, "k": 10**3,
 }  # fmt: skip
+# "3 ملايين ونصف (المليون)" = 3.5 million: the half of the scale follows it
+_HALF_OF_SCALE = re.compile(r"\s+و\s?نصف(?:\s+(?:ال)?(?:مليون|مليار|تريليون|ألف|الف))?(?!\w)")
+# Spelled out: "ثلاثة ملايين ونصف المليون", "مليون ونصف", "ملياران ونصف المليار" (the word
+# before the scale, when it is a number, is the whole part; a dual scale is two; else one),
+# and "three and a half million"
+_ARABIC_HALF_SCALE = re.compile(
+    r"(?:(?<!\w)(\S+)\s+)?(?:ال)?(مليون|ملايين|مليار|مليارات|تريليون|ألف|آلاف|الف"
+    r"|مليونين|مليونان|ملياري|مليارين|ملياران|ألفين|ألفان)\s+و\s?نصف(?!\w)"
+)
+_ARABIC_DUAL_SCALES = {
+    "مليونين": 10**6, "مليونان": 10**6, "ملياري": 10**9, "مليارين": 10**9, "ملياران": 10**9,
+    "ألفين": 10**3, "ألفان": 10**3,
+}  # fmt: skip
+_ENGLISH_HALF_SCALE = re.compile(
+    r"\b([A-Za-z]+|\d+)\s+and\s+a\s+half\s+(million|billion|trillion|thousand)\b", re.IGNORECASE
+)
 # A year marked as Hijri ("1443 هـ") may stand beside its Gregorian year or alone: it is never
 # required on the other side.
 _HIJRI = re.compile(r"\s*(?:هـ|ه\.|هجري|هجرية|AH\b)")
@@ -44,6 +68,7 @@ WORDS = {
     "eighteen": "18", "nineteen": "19", "twenty": "20", "thirty": "30", "forty": "40",
     "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80", "ninety": "90",
     "hundred": "100", "thousand": "1000", "million": "1000000", "billion": "1000000000",
+    "trillion": "1000000000000",
     "first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5", "sixth": "6",
     "seventh": "7", "eighth": "8", "ninth": "9", "tenth": "10", "once": "1", "twice": "2",
     "dozen": "12", "single": "1", "double": "2", "triple": "3", "january": "1",
@@ -63,7 +88,7 @@ ARABIC_WORDS = {
     "30": "ثلاث[يو]ن", "40": "أربع[يو]ن", "50": "خمس[يو]ن", "60": "ست[يو]ن", "70": "سبع[يو]ن",
     "80": "ثمان[يو]ن", "90": "تسع[يو]ن",
     "100": "مائة|مئة|مئات", "1000": "ألف|آلاف|الف", "1000000": "مليون|ملايين",
-    "1000000000": "مليار",
+    "1000000000": "مليار", "1000000000000": "تريليون",
 }  # fmt: skip
 _ARABIC_WORD = {
     value: re.compile(rf"(?<!\w)(?:و|ب|ل)?(?:ال)?(?:{stems})")
@@ -128,10 +153,14 @@ def digit_groups(text: str) -> list[tuple[str, tuple[int, int], bool]]:
         raw = _THOUSANDS.sub("", match.group(0))
         end = match.end()
         scale = _SCALE.match(text, end)
+        if not scale and match.start() and text[match.start() - 1] in _CURRENCY_SIGNS:
+            scale = _CURRENCY_SCALE.match(text, end)
         if scale and re.fullmatch(r"\d+(?:\.\d+)?", raw):
             factor = SCALES.get(scale.group(1).lower(), 1)
             whole, _, frac = raw.partition(".")
             value = int(whole) * factor + (int(frac) * factor // 10 ** len(frac) if frac else 0)
+            if _HALF_OF_SCALE.match(text, scale.end()):
+                value += factor // 2
             out.append((str(value), match.span(), False))
             continue
         optional = _HIJRI.match(text, end) is not None
@@ -191,12 +220,18 @@ def spelled_counts(text: str) -> tuple[Counter[str], set[str]]:
             marks.add("2")
         if "نصف" in text:
             marks.add("5")  # "ساعتان ونصف" = 2.5 hours
+            for match in _ARABIC_HALF_SCALE.finditer(ascii_digits(text)):
+                counts[str(_half_scale(match.group(1), match.group(2)))] += 1
         # "واحد وعشرون" = 21: a unit and a ten joined by و.
         for match in _ARABIC_COMPOUND.finditer(text):
             unit = _value_of(match.group(1))
             tens = _value_of(match.group(2))
             if unit and tens:
                 counts[str(int(unit) + int(tens))] += 1
+    for whole_word, scale_word in _ENGLISH_HALF_SCALE.findall(text):
+        whole = whole_word if whole_word.isdigit() else WORDS.get(whole_word.lower())
+        if whole and int(whole) < 1000:
+            counts[str((2 * int(whole) + 1) * SCALES[scale_word.lower()] // 2)] += 1
     if "2" not in marks and not counts and _AND_A_HALF.search(text):
         # "an hour and a half", "ساعة ونصف" = 1.5 hours: the one is not written (with a number
         # word or a dual, "two and a half", "ساعتين ونصف", the whole part is that number)
@@ -205,6 +240,20 @@ def spelled_counts(text: str) -> tuple[Counter[str], set[str]]:
 
 
 _AND_A_HALF = re.compile(r"\band an? half\b|(?<!\w)ونصف(?!\w)", re.IGNORECASE)
+
+
+def _half_scale(before: str | None, scale: str) -> int:
+    """The value of "<before> <scale> ونصف": the whole part and a half, times the scale."""
+    if scale in _ARABIC_DUAL_SCALES:
+        return 5 * _ARABIC_DUAL_SCALES[scale] // 2
+    whole = 1
+    if before and before.isdigit():
+        whole = int(before)
+    elif before and (value := _value_of(before)) and int(value) < 1000:
+        whole = int(value)
+    return (2 * whole + 1) * SCALES[scale] // 2
+
+
 _ARABIC_COMPOUND = re.compile(r"(?<!\w)(?:ال)?(\w+)\s+و(?:ال)?(\w+ون|\w+ين)(?!\w)")
 
 
