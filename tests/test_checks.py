@@ -102,6 +102,20 @@ def spans(result: list[tuple[str, str | None]]) -> list[str | None]:
         ("صوّت نحو 3.5 مليون شخص.", "About three and a half million people voted.", []),
         ("About 4.5 million people voted.", "صوّت نحو ثلاثة ملايين ونصف المليون شخص.", ["4.5"]),
         ("About 3.5 million people voted.", "صوّت نحو ثلاثة ملايين شخص.", ["3.5"]),
+        # A number word times a scale, and Arabic tens read whole ("أربعين" is 40, not 4).
+        ("More than 100,000 refugees arrived.", "وصل أكثر من مئة ألف لاجئ.", []),
+        (
+            "Iraq's population is about 40 million.",
+            "يبلغ عدد سكان العراق نحو أربعين مليون نسمة.",
+            [],
+        ),
+        ("45 people were killed.", "قتل خمسة وأربعون شخصا.", []),
+        ("It cost 25,000 dollars.", "كلف خمسة وعشرين ألف دولار.", []),
+        ("The lira fell to 15,000 to the dollar.", "تراجعت الليرة إلى 15 ألفاً للدولار.", []),
+        ("وصل أكثر من 350000 لاجئ.", "More than three hundred and fifty thousand refugees.", []),
+        ("وصل 25000000 لاجئ.", "Twenty-five million refugees arrived.", []),
+        ("46 people were killed.", "قتل خمسة وأربعون شخصا.", ["46"]),
+        ("Between 2 million and 3 million years.", "بين مليوني وثلاثة ملايين عام.", []),
         # Real changes are still reported.
         ("He had 3 goals.", "سجّل هدفين.", ["3"]),
         ("A 4x7 is advised.", "ينصح بسيارة 4x4.", [None, "4x7"]),

@@ -281,6 +281,16 @@ def test_marks(
         ("It crashed at 9:30 am.", "تحطمت الساعة 9:30 صباحاً.", "ar", "en", []),
         ("It crashed at 9:30 pm.", "تحطمت الساعة 9:30 صباحاً.", "ar", "en", ["morning"]),
         ("It crashed at 10:30.", "تحطمت الساعة 9:30.", "ar", "en", ["clock"]),
+        # A magnitude on the Richter scale is not a temperature.
+        ("The quake measured 6.3.", "بلغت قوة الزلزال 6.3 درجات على مقياس ريختر.", "ar", "en", []),
+        (
+            "بلغت قوة الزلزال 6.3.",
+            "The quake measured 6.3 degrees on the Richter scale.",
+            "en",
+            "ar",
+            [],
+        ),
+        ("It reached 45.", "بلغت الحرارة 45 درجة مئوية.", "ar", "en", ["temperature"]),
     ],
 )
 def test_units(target: str, source: str, sl: str, tl: str, expected: list[str]) -> None:

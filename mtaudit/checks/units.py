@@ -41,8 +41,9 @@ UNITS: dict[str, tuple[str, str]] = {
         r"كغ|كجم|كيلو(?! ?مت)|غرام|جرام|طن|أطنان|اطنان|رطل|أرطال|ارطال|أوقي|اوقي|أونص|اونص|باوند",
     ),
     "temperature": (
-        r"°\s*[CF]?|degrees?|celsius|fahrenheit",
-        r"°|درج|مئوي|فهرنهايت",
+        # a magnitude "on the Richter scale" is not a temperature
+        r"°\s*[CF]?|degrees?(?![^.]{0,30}Richter)|celsius|fahrenheit",
+        r"°|درج(?![^.،]{0,30}ريختر)|مئوي|فهرنهايت",
     ),
     "currency": (
         r"dollars?|euros?|dinars?|riyals?|dirhams?|lira|yen|rupees?|cents?",

@@ -26,12 +26,13 @@ _NUMBER = re.compile(
     r"\d+(?:(?:[.,:/-]|(?<=\d)[x×](?=\d))\d+)*"
 )
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
-# A number followed by a scale word is one value: "1.2 million" = "1,200,000" = "1.2 مليون",
+# A number followed by a scale word is one value: "1.2 million" = "1,200,000" = "1.2 مليون"
+# (also in the accusative: "15 ألفاً"),
 # and so are the newsroom abbreviations (lower case) "$2.3bn", "1.2tn", "50mn"; "m" and "k" only
 # right after a currency sign ("£50m", "$500k"), since "100m" and "5k" are also distances.
 _SCALE = re.compile(
     r"\s*(million|billion|trillion|thousand|مليون|ملايين|مليار|مليارات|تريليون|ألف|آلاف|الف"
-    r"|(?-i:bn|mn|tn))(?!\w)",
+    r"|(?-i:bn|mn|tn))(?:اً|ًا|ا)?(?!\w)",
     re.IGNORECASE,
 )
 _CURRENCY_SCALE = re.compile(r"(m|k)(?![A-Za-z\d])")
@@ -49,12 +50,15 @@ _HALF_OF_SCALE = re.compile(r"\s+و\s?نصف(?:\s+(?:ال)?(?:مليون|ملي�
 # and "three and a half million"
 _ARABIC_HALF_SCALE = re.compile(
     r"(?:(?<!\w)(\S+)\s+)?(?:ال)?(مليون|ملايين|مليار|مليارات|تريليون|ألف|آلاف|الف"
-    r"|مليونين|مليونان|ملياري|مليارين|ملياران|ألفين|ألفان)\s+و\s?نصف(?!\w)"
+    r"|مليونين|مليونان|مليوني|ملياري|مليارين|ملياران|ألفين|ألفان|ألفي)\s+و\s?نصف(?!\w)"
 )
 _ARABIC_DUAL_SCALES = {
-    "مليونين": 10**6, "مليونان": 10**6, "ملياري": 10**9, "مليارين": 10**9, "ملياران": 10**9,
-    "ألفين": 10**3, "ألفان": 10**3,
+    "مليونين": 10**6, "مليونان": 10**6, "مليوني": 10**6,
+    "ملياري": 10**9, "مليارين": 10**9, "ملياران": 10**9,
+    "ألفين": 10**3, "ألفان": 10**3, "ألفي": 10**3,
 }  # fmt: skip
+# "مليوني عام" = two million years: a dual scale word is twice the scale
+_ARABIC_DUAL_SCALE = re.compile(rf"(?<!\w)(?:و|ب|ل)?(?:ال)?({'|'.join(_ARABIC_DUAL_SCALES)})(?!\w)")
 _ENGLISH_HALF_SCALE = re.compile(
     r"\b([A-Za-z]+|\d+)\s+and\s+a\s+half\s+(million|billion|trillion|thousand)\b", re.IGNORECASE
 )
@@ -116,6 +120,11 @@ _MONTH_WORDS = frozenset(
     + ["october", "november", "december"]
 )
 _TENS = {"20", "30", "40", "50", "60", "70", "80", "90"}
+_TEN_VALUES = {int(t) for t in _TENS}
+_ENGLISH_ORDINALS = frozenset(
+    ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"]
+    + ["tenth", "once", "twice", "dozen", "single", "double", "triple"]
+)
 _UNITS = {str(i) for i in range(1, 10)}
 
 
@@ -192,8 +201,12 @@ def spelled_counts(text: str) -> tuple[Counter[str], set[str]]:
     marks: set[str] = set()
     words = [w.lower() for w in _WORD.findall(text)]
     previous = ""
+    phrase = 0  # the cardinal read so far ("twenty-five"), multiplied by a scale after it
     for word in words:
         value = WORDS.get(word)
+        if word in _ENGLISH_SCALES and phrase:
+            counts[str(phrase * _ENGLISH_SCALES[word])] += 1
+        phrase = _next_phrase(phrase, word, previous)
         if word in ("dozen", "dozens") and previous in WORDS:
             counts[str(int(WORDS[previous]) * 12)] += 1
         if word == "couple":
@@ -222,12 +235,21 @@ def spelled_counts(text: str) -> tuple[Counter[str], set[str]]:
             marks.add("5")  # "ساعتان ونصف" = 2.5 hours
             for match in _ARABIC_HALF_SCALE.finditer(ascii_digits(text)):
                 counts[str(_half_scale(match.group(1), match.group(2)))] += 1
-        # "واحد وعشرون" = 21: a unit and a ten joined by و.
+        # "واحد وعشرون" = 21: a unit and a ten joined by و; "خمسة وعشرين ألف" = 25,000.
         for match in _ARABIC_COMPOUND.finditer(text):
             unit = _value_of(match.group(1))
             tens = _value_of(match.group(2))
             if unit and tens:
                 counts[str(int(unit) + int(tens))] += 1
+                if scale := _ARABIC_SCALE_AFTER.match(text, match.end()):
+                    counts[str((int(unit) + int(tens)) * SCALES[scale.group(1)])] += 1
+        for match in _ARABIC_DUAL_SCALE.finditer(text):
+            counts[str(2 * _ARABIC_DUAL_SCALES[match.group(1)])] += 1
+        # "مئة ألف" = 100,000, "أربعين مليون" = 40 million: a number word before a scale
+        for match in _ARABIC_TIMES_SCALE.finditer(text):
+            value = _value_of(match.group(1))
+            if value and int(value) < 1000:
+                counts[str(int(value) * SCALES[match.group(2)])] += 1
     for whole_word, scale_word in _ENGLISH_HALF_SCALE.findall(text):
         whole = whole_word if whole_word.isdigit() else WORDS.get(whole_word.lower())
         if whole and int(whole) < 1000:
@@ -255,10 +277,42 @@ def _half_scale(before: str | None, scale: str) -> int:
 
 
 _ARABIC_COMPOUND = re.compile(r"(?<!\w)(?:ال)?(\w+)\s+و(?:ال)?(\w+ون|\w+ين)(?!\w)")
+_ARABIC_SCALES = "ألف|آلاف|الف|مليون|ملايين|مليار|مليارات|تريليون"
+_ARABIC_SCALE_AFTER = re.compile(rf"\s+({_ARABIC_SCALES})(?:اً|ًا|ا)?(?!\w)")
+_ARABIC_TIMES_SCALE = re.compile(rf"(?<!\w)(\w+)\s+({_ARABIC_SCALES})(?:اً|ًا|ا)?(?!\w)")
+_ENGLISH_SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
+_CARDINALS = {
+    word: int(value)
+    for word, value in WORDS.items()
+    if int(value) < 100 and word not in _MONTH_WORDS and word not in _ENGLISH_ORDINALS
+}
+
+
+def _next_phrase(phrase: int, word: str, previous: str) -> int:
+    """The English cardinal read up to ``word``: "twenty five" is 25, "two hundred" 200."""
+    if word == "hundred":
+        return 100 * (phrase or 1)
+    if word == "and" and phrase >= 100:
+        return phrase  # "three hundred and fifty"
+    if word in _CARDINALS:
+        value = _CARDINALS[word]
+        if previous in _CARDINALS and _CARDINALS[previous] in _TEN_VALUES and value < 10:
+            return phrase + value
+        return phrase + value if phrase >= 100 else value
+    return 0
 
 
 def _value_of(word: str) -> str | None:
+    """The value of one Arabic number word.
+
+    A whole-word reading comes first ("أربعين" is 40, not the 4 it starts with), else the
+    longest stem the word starts with ("خمسة" is 5).
+    """
+    best, longest = None, 0
     for value, pattern in _ARABIC_WORD.items():
-        if pattern.fullmatch(word) or pattern.match(word):
+        if pattern.fullmatch(word):
             return value
-    return None
+        found = pattern.match(word)
+        if found and found.end() > longest:
+            best, longest = value, found.end()
+    return best
