@@ -195,6 +195,7 @@ def test_script(target: str, tl: str, sl: str, source: str | None, expected: lis
         ("He said the the report was late.", ["the the"]),
         ("More and more people came again and again.", []),
         ("He had had enough of it.", []),
+        ("Many, many people came; it took a long, long time.", []),
         ("They met in the city in the city centre.", ["in the city in the city"]),
         (
             "The war the war the war the war goes on.",
