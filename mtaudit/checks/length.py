@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Self, cast
 
@@ -21,6 +22,7 @@ class LengthSettings(CheckSettings):
     min_ratio: float
     max_ratio: float
     min_chars: int
+    min_z: float
     overlong_severity: Severity
 
 
@@ -52,7 +54,15 @@ class LengthNorms:
 
 
 class LengthCheck(Check):
-    """Target/source character ratio far from the language pair's norm."""
+    """Target/source character ratio far from the language pair's norm.
+
+    A ratio outside ``min_ratio``..``max_ratio`` is reported when the difference from the
+    expected length is also at least ``min_z`` standard deviations, taking the deviation of a
+    sentence's length as the square root of its expected length (as Gale and Church do): a short
+    quote translated tersely (a 17-character Arabic "قال: «لن نتراجع»." for a 33-character
+    English source) is within the spread of human translations, a long sentence at the same
+    ratio is not.
+    """
 
     id = "length"
     settings_type = LengthSettings
@@ -95,6 +105,9 @@ class LengthCheck(Check):
             return found
         expected = self.norms.expected(pair.source_lang, pair.target_lang)
         ratio = target_len / max(source_len, 1) / expected
+        expected_len = expected * max(source_len, 1)
+        if abs(target_len - expected_len) < self.settings.min_z * math.sqrt(expected_len):
+            return found
         if ratio < self.settings.min_ratio:
             found.append(
                 self.finding(
