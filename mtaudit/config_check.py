@@ -105,6 +105,10 @@ RULES: dict[str, Rule] = {
         ),
         'an operating point like "flag_share:0.10", "precision:0.5" or "reference_share:0.01"',
     ),
+    "judge.always_flag": _pattern(
+        re.compile(r"^[a-z_]+(\.[a-z_]+)?(:(minor|major|critical))?$"),
+        'check ids with an optional lowest severity, like "patterns:major" or "numbers"',
+    ),
     "gate.max_*": lambda v: None if str(v).strip() == "" else _budget(v),
     "gate.fail_on": _choice("", "critical", "major", "minor"),
     "translation.engine": _registered(TRANSLATION_BACKENDS),

@@ -19,7 +19,7 @@ import hashlib
 import json
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -50,6 +50,62 @@ class JudgeSettings:
     major: float
     critical: float
     flag: float
+    always_flag: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Policy:
+    """``[judge] always_flag``: findings that send a sentence to a reviewer whatever its risk.
+
+    Each entry is a check (or signal finding) id, optionally with the lowest severity that
+    counts: ``"patterns:major"``, ``"numbers"`` (any severity). The risk stays the model's
+    calibrated probability; the sentence is flagged, its severity is at least the finding's,
+    and a reason says which rule flagged it.
+    """
+
+    rules: dict[str, Severity]
+
+    @classmethod
+    def parse(cls, entries: Sequence[str]) -> Policy:
+        """Read the entries; raise ``ConfigError`` naming a malformed one."""
+        from mtaudit.checks import CHECKS as REGISTERED
+
+        rules: dict[str, Severity] = {}
+        for entry in entries:
+            check, _, level = entry.strip().partition(":")
+            try:
+                severity = Severity.parse(level) if level else Severity.MINOR
+            except ValueError:
+                severity = Severity.NONE
+            known = check in REGISTERED or "." in check  # signal findings: "fidelity.numbers"
+            if severity == Severity.NONE or not known:
+                raise ConfigError(
+                    f"judge.always_flag: {entry!r} is not a check id with an optional severity, "
+                    f'like "patterns:major" or "numbers" (checks: {", ".join(sorted(REGISTERED))})'
+                )
+            rules[check] = min(severity, rules.get(check, Severity.CRITICAL))
+        return cls(rules)
+
+    def apply(self, verdict: Verdict, pieces: Sequence[Evidence]) -> Verdict:
+        """``verdict`` flagged, with its severity raised, when a finding matches a rule."""
+        if not self.rules:
+            return verdict
+        matched = [
+            f
+            for p in pieces
+            for f in p.findings
+            if f.check in self.rules and f.severity >= self.rules[f.check]
+        ]
+        worst = max((f.severity for f in matched), default=Severity.NONE)
+        if not matched or (verdict.flagged and verdict.severity >= worst):
+            return verdict
+        names = ", ".join(sorted({f"{f.check} ({f.severity.label})" for f in matched}))
+        return replace(
+            verdict,
+            flagged=True,
+            severity=max(verdict.severity, worst),
+            reasons=[*verdict.reasons, f"always flagged ([judge] always_flag): {names}"],
+        )
 
 
 @dataclass(frozen=True)
@@ -209,6 +265,7 @@ class Judge:
     settings: JudgeSettings
     flag_at: float | None = None
     models: dict[str, JudgeModel | None] = field(default_factory=dict)
+    policy: Policy = field(default_factory=lambda: Policy({}))
 
     @classmethod
     def from_config(cls, config: Config) -> Judge:
@@ -219,7 +276,7 @@ class Judge:
             raise ConfigError(
                 f"judge.flag_at must be a risk in [0, 1] (0: the model's), got {flag_at}"
             )
-        return cls(settings, flag_at or None)
+        return cls(settings, flag_at or None, policy=Policy.parse(settings.always_flag))
 
     def model_for(self, direction: str) -> JudgeModel | None:
         """The loaded model for ``direction`` (``None``: judged by rule)."""
@@ -268,7 +325,7 @@ class Judge:
         risk = chosen.score(features)
         pieces = [p for p in features.pieces if p.group in chosen.basis or p.group == CHECKS]
         flag = chosen.flag if self.flag_at is None else self.flag_at
-        return _verdict(risk, flag, chosen.bands, pieces, basis)
+        return self.policy.apply(_verdict(risk, flag, chosen.bands, pieces, basis), pieces)
 
     def by_rule(self, features: Features) -> Verdict:
         """Noisy-or of severity weights over merged findings (directions without a model)."""
@@ -284,7 +341,8 @@ class Judge:
             keep *= 1.0 - min(max(weights[piece.severity], 0.0), 1.0)
         bands = {"minor": s.minor, "major": s.major, "critical": s.critical}
         flag = s.flag if self.flag_at is None else self.flag_at
-        return _verdict(1.0 - keep, flag, bands, features.pieces, ["rules"])
+        verdict = _verdict(1.0 - keep, flag, bands, features.pieces, ["rules"])
+        return self.policy.apply(verdict, features.pieces)
 
 
 _METRIC_FEATURES = {"bleu_gap": "bleu", "ter": "ter"}

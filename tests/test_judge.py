@@ -636,6 +636,9 @@ def test_example_article_keeps_its_known_flagged_sentences() -> None:
         ('[judge]\noperating_point = "reference_share:0.01+flag_share:0.2"\n', None),
         ('[judge]\noperating_point = "reference_share:2"\n', "judge.operating_point"),
         ('[judge.models]\nar-en = "m.json"\n', None),
+        ('[judge]\nalways_flag = ["numbers:severe"]\n', "judge.always_flag"),
+        ("[judge]\nalways_flag = [3]\n", "judge.always_flag"),
+        ('[judge]\nalways_flag = ["patterns:major", "numbers", "fidelity.numbers"]\n', None),
     ],
 )
 def test_judge_settings_are_validated(tmp_path: Path, text: str, problem: str | None) -> None:
@@ -648,6 +651,56 @@ def test_judge_settings_are_validated(tmp_path: Path, text: str, problem: str | 
     else:
         with pytest.raises(ConfigError, match=problem):
             Config.load(path)
+
+
+# -- [judge] always_flag: a newsroom's policy on top of the model ------------------------------
+
+LOST_URL = (
+    "The ministry published the full list of vaccination centres on www.health.gov.iq on Sunday.",
+    "نشرت الوزارة يوم الأحد القائمة الكاملة لمراكز التطعيم على موقعها الإلكتروني الرسمي.",
+)
+
+
+def _judge_lost_url(config: Config) -> tuple[float, Severity, bool, list[str]]:
+    source, target = LOST_URL
+    findings = [Finding("patterns", Severity.MAJOR, "URL “www.health.gov.iq” is not in the target")]
+    verdict = Judge.from_config(config).judge(pair(target, source, "en", "ar"), findings, {})
+    return verdict.risk, verdict.severity, verdict.flagged, verdict.reasons
+
+
+@pytest.mark.skipif(not SHIPPED_MODELS, reason="no shipped judge models")
+def test_always_flag_sends_a_finding_to_the_reviewer_and_keeps_the_risk() -> None:
+    risk, severity, flagged, reasons = _judge_lost_url(CONFIG)
+    assert not flagged and severity < Severity.MAJOR  # the model alone: a lost URL is weak
+    policy = CONFIG.with_overrides({"judge.always_flag": ["patterns:major"]})
+    risk2, severity2, flagged2, reasons2 = _judge_lost_url(policy)
+    assert (risk2, severity2, flagged2) == (risk, Severity.MAJOR, True)
+    assert reasons2 == [*reasons, "always flagged ([judge] always_flag): patterns (major)"]
+    # a rule asking for critical findings does not fire on a major one
+    strict = CONFIG.with_overrides({"judge.always_flag": ["patterns:critical"]})
+    assert _judge_lost_url(strict) == (risk, severity, flagged, reasons)
+
+
+def test_always_flag_names_the_checks_when_one_is_unknown() -> None:
+    from mtaudit.errors import ConfigError
+
+    config = CONFIG.with_overrides({"judge.always_flag": ["pattern:major"]})
+    with pytest.raises(ConfigError, match="'pattern:major' is not a check id.*patterns"):
+        Judge.from_config(config)
+
+
+def test_always_flag_applies_to_directions_judged_by_rule() -> None:
+    config = CONFIG.with_overrides({"judge.model": "rules", "judge.always_flag": ["casing"]})
+    finding = Finding("casing", Severity.MINOR, "capitalised “To” mid-sentence", (11, 13))
+    verdict = Judge.from_config(config).judge(pair("He went to To the market."), [finding], {})
+    assert verdict.flagged and verdict.severity == Severity.MINOR and verdict.basis == ["rules"]
+    # already flagged at that severity or above: the verdict is the model's, no extra reason
+    major = Finding("casing", Severity.MAJOR, "capitalised “To” mid-sentence", (11, 13))
+    plain = Judge.from_config(CONFIG.with_overrides({"judge.model": "rules"}))
+    expected = plain.judge(pair("He went to To the market."), [major], {})
+    assert expected.flagged
+    got = Judge.from_config(config).judge(pair("He went to To the market."), [major], {})
+    assert got == expected
 
 
 # -- the shipped models on segments ------------------------------------------------------------
