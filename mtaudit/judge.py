@@ -50,7 +50,7 @@ class JudgeSettings:
     major: float
     critical: float
     flag: float
-    always_flag: tuple[str, ...] = ()
+    always_flag: tuple[str, ...]
 
 
 @dataclass(frozen=True)
