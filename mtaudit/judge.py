@@ -325,7 +325,9 @@ class Judge:
         risk = chosen.score(features)
         pieces = [p for p in features.pieces if p.group in chosen.basis or p.group == CHECKS]
         flag = chosen.flag if self.flag_at is None else self.flag_at
-        return self.policy.apply(_verdict(risk, flag, chosen.bands, pieces, basis), pieces)
+        verdict = _verdict(risk, flag, chosen.bands, pieces, basis)
+        # the policy sees every finding, also those of evidence outside the model's basis
+        return self.policy.apply(verdict, features.pieces)
 
     def by_rule(self, features: Features) -> Verdict:
         """Noisy-or of severity weights over merged findings (directions without a model)."""

@@ -681,6 +681,23 @@ def test_always_flag_sends_a_finding_to_the_reviewer_and_keeps_the_risk() -> Non
     assert _judge_lost_url(strict) == (risk, severity, flagged, reasons)
 
 
+@pytest.mark.skipif(not SHIPPED_MODELS, reason="no shipped judge models")
+def test_always_flag_sees_findings_outside_the_models_basis() -> None:
+    source, target = LOST_URL
+    # a round-trip finding: the shipped models have no basis with the round trip
+    finding = Finding("fidelity.round_trip", Severity.MAJOR, "round trip chrF 12 (low)")
+    signals = {"fidelity.chrf_round_trip": 12.0}
+    config = CONFIG.with_overrides({"judge.always_flag": ["fidelity.round_trip:major"]})
+    plain = Judge.from_config(CONFIG).judge(pair(target, source, "en", "ar"), [finding], signals)
+    assert not plain.flagged and "fidelity.round_trip" not in plain.basis
+    verdict = Judge.from_config(config).judge(pair(target, source, "en", "ar"), [finding], signals)
+    assert verdict.risk == plain.risk and verdict.basis == plain.basis
+    assert verdict.flagged and verdict.severity == Severity.MAJOR
+    assert (
+        verdict.reasons[-1] == "always flagged ([judge] always_flag): fidelity.round_trip (major)"
+    )
+
+
 def test_always_flag_names_the_checks_when_one_is_unknown() -> None:
     from mtaudit.errors import ConfigError
 
