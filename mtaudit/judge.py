@@ -100,11 +100,13 @@ class Policy:
         if not matched or (verdict.flagged and verdict.severity >= worst):
             return verdict
         names = ", ".join(sorted({f"{f.check} ({f.severity.label})" for f in matched}))
+        # a finding of evidence outside the model's basis is not among the reasons yet
+        unseen = [f.message for f in matched if f.message not in verdict.reasons]
         return replace(
             verdict,
             flagged=True,
             severity=max(verdict.severity, worst),
-            reasons=[*verdict.reasons, f"always flagged ([judge] always_flag): {names}"],
+            reasons=[*verdict.reasons, *unseen, f"always flagged ([judge] always_flag): {names}"],
         )
 
 
