@@ -693,9 +693,10 @@ def test_always_flag_sees_findings_outside_the_models_basis() -> None:
     verdict = Judge.from_config(config).judge(pair(target, source, "en", "ar"), [finding], signals)
     assert verdict.risk == plain.risk and verdict.basis == plain.basis
     assert verdict.flagged and verdict.severity == Severity.MAJOR
-    assert (
-        verdict.reasons[-1] == "always flagged ([judge] always_flag): fidelity.round_trip (major)"
-    )
+    assert verdict.reasons[-2:] == [
+        "round trip chrF 12 (low)",
+        "always flagged ([judge] always_flag): fidelity.round_trip (major)",
+    ]
 
 
 def test_always_flag_names_the_checks_when_one_is_unknown() -> None:
