@@ -330,6 +330,12 @@ def test_brackets(target: str, expected: list[str]) -> None:
         ("He met the prime minister and.", ["and"]),
         ("The report was published on Monday.", []),
         ("Short line\nAnother short line.", []),
+        # A finished sentence may end on a preposition; a cut-off one rarely has a full stop.
+        ("This tomb has almost never been tampered with.", []),
+        ("Requirements depend on the country you come from.", []),
+        ("The view from the window can be great to look at.", []),
+        ("The minister said he would travel to", ["to"]),
+        ("The minister said he would meet the.", ["the"]),
     ],
 )
 def test_truncation(target: str, expected: list[str]) -> None:

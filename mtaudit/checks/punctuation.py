@@ -46,6 +46,11 @@ _DANGLING = frozenset(
 )
 
 
+# English prepositions a finished sentence may end on ("a crust you can stand on.", "the country
+# you come from."): after a full stop they are not reported; a cut-off sentence rarely has one
+_STRANDABLE = frozenset(["on", "in", "at", "from", "into", "with", "for", "by", "to"])
+
+
 def last_word(text: str) -> tuple[int, int] | None:
     """The span of the last run of word characters in ``text``; scans from the end only."""
     end = len(text)
@@ -131,7 +136,8 @@ class TruncationCheck(Check):
             where = last or (len(text) - 1, len(text))
             found.append(self.finding("sentence does not end with punctuation: cut off?", where))
         word = stripped[slice(*last)] if last else ""
-        if last and word.lower() in _DANGLING and len(words) >= 2:
+        stranded = word.lower() in _STRANDABLE and stripped[-1:] in TERMINALS
+        if last and word.lower() in _DANGLING and len(words) >= 2 and not stranded:
             found.append(self.finding(f"sentence ends on “{word}”: cut off?", last))
         first = words[0] if words else ""
         if pair.target_lang != "en":
