@@ -66,8 +66,8 @@ class Policy:
     rules: dict[str, Severity]
 
     @classmethod
-    def parse(cls, entries: Sequence[str]) -> Policy:
-        """Read the entries; raise ``ConfigError`` naming a malformed one."""
+    def parse(cls, entries: Sequence[str], where: str = "") -> Policy:
+        """Read the entries; raise ``ConfigError`` naming a malformed one (and ``where``)."""
         from mtaudit.checks import CHECKS as REGISTERED
 
         rules: dict[str, Severity] = {}
@@ -80,8 +80,9 @@ class Policy:
             known = check in REGISTERED or "." in check  # signal findings: "fidelity.numbers"
             if severity == Severity.NONE or not known:
                 raise ConfigError(
-                    f"judge.always_flag: {entry!r} is not a check id with an optional severity, "
-                    f'like "patterns:major" or "numbers" (checks: {", ".join(sorted(REGISTERED))})'
+                    f"{where}judge.always_flag: {entry!r} is not a check id with an optional "
+                    f'severity, like "patterns:major" or "numbers" '
+                    f"(checks: {', '.join(sorted(REGISTERED))})"
                 )
             rules[check] = min(severity, rules.get(check, Severity.CRITICAL))
         return cls(rules)
@@ -278,7 +279,8 @@ class Judge:
             raise ConfigError(
                 f"judge.flag_at must be a risk in [0, 1] (0: the model's), got {flag_at}"
             )
-        return cls(settings, flag_at or None, policy=Policy.parse(settings.always_flag))
+        files = "".join(f"{p}: " for p in config.paths[1:])  # the user's files, not the defaults
+        return cls(settings, flag_at or None, policy=Policy.parse(settings.always_flag, files))
 
     def model_for(self, direction: str) -> JudgeModel | None:
         """The loaded model for ``direction`` (``None``: judged by rule)."""
