@@ -699,12 +699,16 @@ def test_always_flag_sees_findings_outside_the_models_basis() -> None:
     ]
 
 
-def test_always_flag_names_the_checks_when_one_is_unknown() -> None:
+def test_always_flag_names_the_checks_when_one_is_unknown(tmp_path: Path) -> None:
     from mtaudit.errors import ConfigError
 
-    config = CONFIG.with_overrides({"judge.always_flag": ["pattern:major"]})
-    with pytest.raises(ConfigError, match="'pattern:major' is not a check id.*patterns"):
-        Judge.from_config(config)
+    path = tmp_path / "newsroom.toml"
+    path.write_text('[judge]\nalways_flag = ["pattern:major"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        Judge.from_config(Config.load(path))
+    message = str(info.value)
+    assert f"{path}: judge.always_flag: 'pattern:major' is not a check id" in message
+    assert "patterns" in message.split("(checks: ")[1]
 
 
 def test_always_flag_applies_to_directions_judged_by_rule() -> None:
