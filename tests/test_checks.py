@@ -116,6 +116,17 @@ def spans(result: list[tuple[str, str | None]]) -> list[str | None]:
         ("وصل 25000000 لاجئ.", "Twenty-five million refugees arrived.", []),
         ("46 people were killed.", "قتل خمسة وأربعون شخصا.", ["46"]),
         ("Between 2 million and 3 million years.", "بين مليوني وثلاثة ملايين عام.", []),
+        # Ordinal compounds, hundreds, months by name, clock fractions, scores, idioms.
+        ("It is the 21st century.", "إنه القرن الحادي والعشرون.", []),
+        ("The conference drew 1,500 delegates.", "استقطب المؤتمر ألفاً وخمسمئة مندوب.", []),
+        ("The attacks of 9/11 changed everything.", "غيرت هجمات 11 أيلول كل شيء.", []),
+        ("The talks begin at 9.30am.", "تبدأ المحادثات في التاسعة والنصف صباحاً.", []),
+        ("The match ended 3-0.", "انتهت المباراة بثلاثة أهداف دون رد.", []),
+        ("The shop is open 24/7.", "المتجر مفتوح على مدار الساعة.", []),
+        ("The attacks of 9/12 changed everything.", "غيرت هجمات 11 أيلول كل شيء.", [None, "9/12"]),
+        ("The match ended 3-1.", "انتهت المباراة بثلاثة أهداف دون رد.", ["3-1"]),
+        ("The talks begin at 9.45am.", "تبدأ المحادثات في التاسعة والنصف صباحاً.", ["9.45"]),
+        ("The conference drew 1,700 delegates.", "استقطب المؤتمر ألفاً وخمسمئة مندوب.", ["1,700"]),
         # Real changes are still reported.
         ("He had 3 goals.", "سجّل هدفين.", ["3"]),
         ("A 4x7 is advised.", "ينصح بسيارة 4x4.", [None, "4x7"]),
@@ -196,6 +207,8 @@ def test_script(target: str, tl: str, sl: str, source: str | None, expected: lis
         ("More and more people came again and again.", []),
         ("He had had enough of it.", []),
         ("Many, many people came; it took a long, long time.", []),
+        ("They spent their honeymoon in Bora Bora.", []),
+        ("The officials of Iraq Iraq met.", ["Iraq Iraq"]),
         ("They met in the city in the city centre.", ["in the city in the city"]),
         (
             "The war the war the war the war goes on.",

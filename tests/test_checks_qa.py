@@ -291,6 +291,9 @@ def test_marks(
             [],
         ),
         ("It reached 45.", "بلغت الحرارة 45 درجة مئوية.", "ar", "en", ["temperature"]),
+        ("Baghdad hit 51C on Sunday.", "سجلت بغداد 51 درجة مئوية يوم الأحد.", "ar", "en", []),
+        # ... but a source's "5C" is no temperature to find in the target (iPhone 5C)
+        ("أطلقت آبل هاتف آيفون 5 سي.", "Apple launched the iPhone 5C.", "en", "ar", []),
     ],
 )
 def test_units(target: str, source: str, sl: str, tl: str, expected: list[str]) -> None:

@@ -55,6 +55,8 @@ UNITS: dict[str, tuple[str, str]] = {
     ),
 }
 _CURRENCY_SIGN = re.compile(r"[$€£]\s*\d")
+# "51C" in a target answers a source's temperature; not required by a source ("iPhone 5C")
+_DEGREES_GLUED = re.compile(r"(?<![A-Za-z\d])\d+(?:\.\d+)?[CF](?![A-Za-z\d])")
 _DIGIT = re.compile(r"\d")
 _MEASURE = re.compile(
     "|".join(
@@ -132,6 +134,8 @@ def kinds(text: str, after_number: bool) -> set[str]:
             found.add("length")
     if _CURRENCY_SIGN.search(text) or (not after_number and re.search(r"[$€£]", text)):
         found.add("currency")
+    if not after_number and _DEGREES_GLUED.search(text):
+        found.add("temperature")
     return found
 
 

@@ -81,7 +81,8 @@ WORDS = {
 }  # fmt: skip
 # Arabic number words by stem, matched at a word start after an optional clitic (و ب ل ال).
 ARABIC_WORDS = {
-    "1": "واحد|أول|اول", "2": "اثن|ثاني|مرتين", "3": "ثلاث|ثالث", "4": "أربع|اربع|رابع|رباعي",
+    "1": r"واحد|أول|اول|حادي(?!\s*عشر)", "2": "اثن|ثاني|مرتين", "3": "ثلاث|ثالث",
+    "4": "أربع|اربع|رابع|رباعي",
     "5": "خمس|خامس", "6": r"ستة|ست(?!\w)|سادس", "7": "سبع|سابع", "8": "ثمان|ثامن",
     "9": "تسع|تاسع", "10": r"عشر(?!\w)|عشرة|عاشر",
     "11": "أحد عشر|احد عشر|حادي عشر|إحدى عشر[ةه]?", "12": "اثن[اي] عشر|ثاني عشر",
@@ -91,7 +92,11 @@ ARABIC_WORDS = {
     "19": "تسع[ةه]? عشر|تاسع[ةه]? عشر", "20": "عشر[يو]ن",
     "30": "ثلاث[يو]ن", "40": "أربع[يو]ن", "50": "خمس[يو]ن", "60": "ست[يو]ن", "70": "سبع[يو]ن",
     "80": "ثمان[يو]ن", "90": "تسع[يو]ن",
-    "100": "مائة|مئة|مئات", "1000": "ألف|آلاف|الف", "1000000": "مليون|ملايين",
+    "100": "مائة|مئة|مئات", "200": "مئت|مائت",
+    "300": "ثلاثمئة|ثلاثمائة", "400": "أربعمئة|أربعمائة|اربعمئة|اربعمائة",
+    "500": "خمسمئة|خمسمائة", "600": "ستمئة|ستمائة", "700": "سبعمئة|سبعمائة",
+    "800": "ثمانمئة|ثمانمائة|ثمانيمئة|ثمانيمائة", "900": "تسعمئة|تسعمائة",
+    "1000": "ألف|آلاف|الف", "1000000": "مليون|ملايين",
     "1000000000": "مليار", "1000000000000": "تريليون",
 }  # fmt: skip
 _ARABIC_WORD = {
@@ -172,7 +177,7 @@ def digit_groups(text: str) -> list[tuple[str, tuple[int, int], bool]]:
                 value += factor // 2
             out.append((str(value), match.span(), False))
             continue
-        optional = _HIJRI.match(text, end) is not None
+        optional = _HIJRI.match(text, end) is not None or raw == "24/7"
         for group in re.split(r"[.,:/x×-]", raw):
             if group:
                 out.append((group.lstrip("0") or "0", match.span(), optional))
@@ -231,6 +236,9 @@ def spelled_counts(text: str) -> tuple[Counter[str], set[str]]:
             marks.add(f"decade:{_DECADE_TENS[match.group(1)]}")
         if _ARABIC_DUAL.search(text):
             marks.add("2")
+        for pattern, value in _ARABIC_MARKS:
+            if pattern.search(text):
+                marks.add(value)
         if "نصف" in text:
             marks.add("5")  # "ساعتان ونصف" = 2.5 hours
             for match in _ARABIC_HALF_SCALE.finditer(ascii_digits(text)):
@@ -245,11 +253,20 @@ def spelled_counts(text: str) -> tuple[Counter[str], set[str]]:
                     counts[str((int(unit) + int(tens)) * SCALES[scale.group(1)])] += 1
         for match in _ARABIC_DUAL_SCALE.finditer(text):
             counts[str(2 * _ARABIC_DUAL_SCALES[match.group(1)])] += 1
+        # "ألفاً وخمسمئة" = 1,500, "ألفين وثلاثمئة" = 2,300: thousands and hundreds joined by و
+        for match in _THOUSANDS_AND_HUNDREDS.finditer(text):
+            thousands = 2000 if match.group(1).startswith(("ألفين", "ألفان")) else 1000
+            hundreds = _value_of(match.group(2))
+            if hundreds and int(hundreds) % 100 == 0 and int(hundreds) < 1000:
+                counts[str(thousands + int(hundreds))] += 1
         # "مئة ألف" = 100,000, "أربعين مليون" = 40 million: a number word before a scale
         for match in _ARABIC_TIMES_SCALE.finditer(text):
             value = _value_of(match.group(1))
             if value and int(value) < 1000:
                 counts[str(int(value) * SCALES[match.group(2)])] += 1
+    for pattern, value in _ENGLISH_MARKS:
+        if pattern.search(text):
+            marks.add(value)
     for whole_word, scale_word in _ENGLISH_HALF_SCALE.findall(text):
         whole = whole_word if whole_word.isdigit() else WORDS.get(whole_word.lower())
         if whole and int(whole) < 1000:
@@ -281,6 +298,34 @@ _ARABIC_SCALES = "ألف|آلاف|الف|مليون|ملايين|مليار|مل
 _ARABIC_SCALE_AFTER = re.compile(rf"\s+({_ARABIC_SCALES})(?:اً|ًا|ا)?(?!\w)")
 _ARABIC_TIMES_SCALE = re.compile(rf"(?<!\w)(\w+)\s+({_ARABIC_SCALES})(?:اً|ًا|ا)?(?!\w)")
 _ENGLISH_SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
+_THOUSANDS_AND_HUNDREDS = re.compile(
+    r"(?<!\w)(ألفين|ألفان|ألف(?:اً|ًا|ا)?)\s+و(\w*(?:مئة|مائة|مئت|مائت)\w*)(?!\w)"
+)
+# Numbers a phrase carries without a number word; like the dual, they only excuse a digit:
+# months by name ("أيلول" = 9, so "11 أيلول" answers "9/11"), clock fractions ("التاسعة
+# والنصف" = 9:30, "half past"), and a score "without reply" ("3-0" = "ثلاثة أهداف دون رد").
+_ARABIC_MONTHS = {
+    "1": "يناير|كانون الثاني", "2": "فبراير|شباط", "3": "مارس|آذار|اذار",
+    "4": "أبريل|ابريل|إبريل|نيسان", "5": "مايو|أيار|ايار", "6": "يونيو|يونيه|حزيران",
+    "7": "يوليو|يوليه|تموز", "8": "أغسطس|اغسطس|آب", "9": "سبتمبر|أيلول|ايلول",
+    "10": "أكتوبر|اكتوبر|تشرين الأول|تشرين الاول", "11": "نوفمبر|تشرين الثاني",
+    "12": "ديسمبر|كانون الأول|كانون الاول",
+}  # fmt: skip
+_ARABIC_MARKS = [
+    (re.compile(rf"(?<!\w)(?:و|ب|ل|في)?(?:{names})(?!\w)"), value)
+    for value, names in _ARABIC_MONTHS.items()
+] + [
+    (re.compile(r"(?<!\w)(?:وال|و)نصف(?!\w)"), "30"),
+    (re.compile(r"(?<!\w)(?:وال|و)ربع(?!\w)"), "15"),
+    (re.compile(r"(?<!\w)(?:إلا|الا) ربع"), "45"),
+    (re.compile(r"دون رد|دون مقابل|(?<!\w)نظيف"), "0"),
+]
+_ENGLISH_MARKS = [
+    (re.compile(r"\bhalf past\b", re.IGNORECASE), "30"),
+    (re.compile(r"\bquarter past\b", re.IGNORECASE), "15"),
+    (re.compile(r"\bquarter to\b", re.IGNORECASE), "45"),
+    (re.compile(r"\bnil\b|\bwithout reply\b", re.IGNORECASE), "0"),
+]
 _CARDINALS = {
     word: int(value)
     for word, value in WORDS.items()
