@@ -127,6 +127,11 @@ def spans(result: list[tuple[str, str | None]]) -> list[str | None]:
         ("The match ended 3-1.", "انتهت المباراة بثلاثة أهداف دون رد.", ["3-1"]),
         ("The talks begin at 9.45am.", "تبدأ المحادثات في التاسعة والنصف صباحاً.", ["9.45"]),
         ("The conference drew 1,700 delegates.", "استقطب المؤتمر ألفاً وخمسمئة مندوب.", ["1,700"]),
+        # A wire-style time, a quarter or a half of a scale.
+        ("الهجوم وقع الساعة 05:00 بتوقيت غرينتش.", "The attack happened at 0500 GMT.", []),
+        ("About 250,000 people were displaced.", "نزح نحو ربع مليون شخص.", []),
+        ("نزح نحو 500 ألف شخص.", "Half a million people were displaced.", []),
+        ("About 350,000 people were displaced.", "نزح نحو ربع مليون شخص.", ["350,000"]),
         # Real changes are still reported.
         ("He had 3 goals.", "سجّل هدفين.", ["3"]),
         ("A 4x7 is advised.", "ينصح بسيارة 4x4.", [None, "4x7"]),

@@ -176,6 +176,8 @@ def test_untranslated(target: str, source: str, sl: str, tl: str, expected: int)
         # A code the source does not have at all (its digits absent) was made up.
         ("KV62 may be the most famous.", "ربما تكون الأشهر.", "ar", "en", ["code"]),
         ("Cases of COVID-19 rose.", "ارتفعت إصابات كوفيد-19.", "ar", "en", []),
+        # A temperature is no code: it may be converted.
+        ("وصلت درجة الحرارة إلى 50 درجة مئوية.", "It reached 122F.", "en", "ar", []),
     ],
 )
 def test_patterns(target: str, source: str, sl: str, tl: str, expected: list[str]) -> None:
@@ -292,6 +294,13 @@ def test_marks(
         ),
         ("It reached 45.", "بلغت الحرارة 45 درجة مئوية.", "ar", "en", ["temperature"]),
         ("Baghdad hit 51C on Sunday.", "سجلت بغداد 51 درجة مئوية يوم الأحد.", "ar", "en", []),
+        (
+            "وقع الهجوم في الثامنة صباحاً بالتوقيت المحلي (05:00 بتوقيت غرينتش).",
+            "The attack happened at 8am local time (0500 GMT).",
+            "en",
+            "ar",
+            [],
+        ),
         # ... but a source's "5C" is no temperature to find in the target (iPhone 5C)
         ("أطلقت آبل هاتف آيفون 5 سي.", "Apple launched the iPhone 5C.", "en", "ar", []),
     ],

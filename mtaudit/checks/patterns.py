@@ -18,8 +18,10 @@ KINDS: dict[str, re.Pattern[str]] = {
     "handle": re.compile(r"(?<![\w.@])@[A-Za-z0-9_]{2,}"),
     # Letters and digits together, with at least one capital: "F-16", "COVID-19", "A1GP",
     # "KV62", "H5N1", "CG4684". Ordinals and units ("15th", "5am", "160km") have no capital.
+    # A temperature ("122F", "50C") is not a code: it may be converted.
     "code": re.compile(
-        r"(?<![\w-])(?=[\w-]*[A-Z])(?=[\w-]*\d)[A-Za-z\d]+(?:[-/][A-Za-z\d]+)*(?![\w-])"
+        r"(?<![\w-])(?!\d+[CF](?![\w-]))(?=[\w-]*[A-Z])(?=[\w-]*\d)[A-Za-z\d]+"
+        r"(?:[-/][A-Za-z\d]+)*(?![\w-])"
     ),
 }
 # Characters each kind needs, to skip sentences without them quickly.

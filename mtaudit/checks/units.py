@@ -112,7 +112,9 @@ for _number, (_en, _ar) in enumerate(HIJRI, 1):
     )
 _DAY_NEAR = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s*$|^\s*(\d{1,2})(?:st|nd|rd|th)?(?!\d)")
 _TIME = re.compile(
-    r"(?<![\d:])(\d{1,2})[:.](\d{2})(?![\d:])|(?<!\d)(\d{1,2})\s*(?=[ap]\.?m\b)", re.I
+    r"(?<![\d:])(\d{1,2})[:.](\d{2})(?![\d:])|(?<!\d)(\d{1,2})\s*(?=[ap]\.?m\b)"
+    r"|(?<!\d)([01]\d|2[0-3])([0-5]\d)\s?(?=GMT|UTC)",  # "0500 GMT", the wires' style
+    re.I,
 )
 _MORNING = re.compile(r"\ba\.?m\b|صباح|فجر", re.I)
 _EVENING = re.compile(r"\bp\.?m\b|مساء|ليل|عصر", re.I)
@@ -196,8 +198,8 @@ def times(text: str) -> set[int]:
     """Clock times as minutes after midnight when written h:mm, or hours with am/pm."""
     out: set[int] = set()
     for match in _TIME.finditer(text):
-        hour = int(match.group(1) or match.group(3))
-        minute = int(match.group(2) or 0)
+        hour = int(match.group(1) or match.group(3) or match.group(4))
+        minute = int(match.group(2) or match.group(5) or 0)
         if hour <= 24 and minute < 60:
             out.add(hour % 12 * 60 + minute)
     return out

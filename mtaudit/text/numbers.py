@@ -26,6 +26,7 @@ _NUMBER = re.compile(
     r"\d+(?:(?:[.,:/-]|(?<=\d)[x×](?=\d))\d+)*"
 )
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_WIRE_TIME = re.compile(r"\s?(?:GMT|UTC)\b")
 # A number followed by a scale word is one value: "1.2 million" = "1,200,000" = "1.2 مليون"
 # (also in the accusative: "15 ألفاً"),
 # and so are the newsroom abbreviations (lower case) "$2.3bn", "1.2tn", "50mn"; "m" and "k" only
@@ -177,6 +178,11 @@ def digit_groups(text: str) -> list[tuple[str, tuple[int, int], bool]]:
                 value += factor // 2
             out.append((str(value), match.span(), False))
             continue
+        if len(raw) == 4 and raw.isdigit() and _WIRE_TIME.match(text, end):
+            # "0500 GMT" may be "05:00" or "0500" on the other side: never required, never extra
+            for group in (raw[:2], raw[2:], raw):
+                out.append((group.lstrip("0") or "0", match.span(), True))
+            continue
         optional = _HIJRI.match(text, end) is not None or raw == "24/7"
         for group in re.split(r"[.,:/x×-]", raw):
             if group:
@@ -259,11 +265,16 @@ def spelled_counts(text: str) -> tuple[Counter[str], set[str]]:
             hundreds = _value_of(match.group(2))
             if hundreds and int(hundreds) % 100 == 0 and int(hundreds) < 1000:
                 counts[str(thousands + int(hundreds))] += 1
+        # "ربع مليون" = 250,000, "نصف المليار" = 500 million
+        for match in _ARABIC_PART_OF_SCALE.finditer(text):
+            counts[str(SCALES[match.group(2)] * _PARTS[match.group(1)] // 4)] += 1
         # "مئة ألف" = 100,000, "أربعين مليون" = 40 million: a number word before a scale
         for match in _ARABIC_TIMES_SCALE.finditer(text):
             value = _value_of(match.group(1))
             if value and int(value) < 1000:
                 counts[str(int(value) * SCALES[match.group(2)])] += 1
+    for part, scale_word in _ENGLISH_PART_OF_SCALE.findall(text):
+        counts[str(_ENGLISH_SCALES[scale_word.lower()] * _PARTS[part.lower()] // 4)] += 1
     for pattern, value in _ENGLISH_MARKS:
         if pattern.search(text):
             marks.add(value)
@@ -298,6 +309,14 @@ _ARABIC_SCALES = "ألف|آلاف|الف|مليون|ملايين|مليار|مل
 _ARABIC_SCALE_AFTER = re.compile(rf"\s+({_ARABIC_SCALES})(?:اً|ًا|ا)?(?!\w)")
 _ARABIC_TIMES_SCALE = re.compile(rf"(?<!\w)(\w+)\s+({_ARABIC_SCALES})(?:اً|ًا|ا)?(?!\w)")
 _ENGLISH_SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
+# a quarter or half of a scale, in quarters: "ربع مليون", "half a million"
+_PARTS = {"ربع": 1, "نصف": 2, "quarter": 1, "half": 2}
+_ARABIC_PART_OF_SCALE = re.compile(
+    r"(?<!\w)(?:و|ب|ل)?(ربع|نصف)\s+(?:ال)?(مليون|مليار|ألف|تريليون)(?!\w)"
+)
+_ENGLISH_PART_OF_SCALE = re.compile(
+    r"\b(quarter|half)\s+(?:of\s+)?an?\s+(million|billion|thousand|trillion)\b", re.IGNORECASE
+)
 _THOUSANDS_AND_HUNDREDS = re.compile(
     r"(?<!\w)(ألفين|ألفان|ألف(?:اً|ًا|ا)?)\s+و(\w*(?:مئة|مائة|مئت|مائت)\w*)(?!\w)"
 )
