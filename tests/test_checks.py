@@ -132,6 +132,18 @@ def spans(result: list[tuple[str, str | None]]) -> list[str | None]:
         ("About 250,000 people were displaced.", "نزح نحو ربع مليون شخص.", []),
         ("نزح نحو 500 ألف شخص.", "Half a million people were displaced.", []),
         ("About 350,000 people were displaced.", "نزح نحو ربع مليون شخص.", ["350,000"]),
+        # A measurement converted to another unit of its kind (rounded) is the same number.
+        ("تبعد المدينة 300 كيلومتر عن بغداد.", "The city is 186 miles from Baghdad.", []),
+        ("وصلت درجة الحرارة إلى 50 درجة مئوية.", "The temperature reached 122F.", []),
+        ("يزن الطرد 4.5 كيلوغرام.", "The parcel weighs 10 pounds.", []),
+        ("بلغت سرعته 193 كم/ساعة.", "It reached 120 mph.", []),
+        ("The river is 1,900 miles long.", "يبلغ طول النهر 3,058 كيلومتر.", []),
+        (
+            "تبعد المدينة 400 كيلومتر عن بغداد.",
+            "The city is 186 miles from Baghdad.",
+            [None, "400"],
+        ),
+        ("وصلت درجة الحرارة إلى 60 درجة مئوية.", "The temperature reached 122F.", [None, "60"]),
         # Real changes are still reported.
         ("He had 3 goals.", "سجّل هدفين.", ["3"]),
         ("A 4x7 is advised.", "ينصح بسيارة 4x4.", [None, "4x7"]),

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from mtaudit.checks.base import Check, DocContext, Hit
+from mtaudit.text.measures import converted, measures
 from mtaudit.text.numbers import digit_groups, spelled_counts
 from mtaudit.types import Sentence
 
@@ -32,7 +33,8 @@ class NumbersCheck(Check):
     Numbers are compared per alignment bead: when one source sentence became two target
     sentences, the two together must carry the source's numbers. A number written in words on
     the other side (in English or Arabic, including ordinals, decades and the Arabic dual) is
-    not reported; neither is a Hijri year ("1443 هـ") missing from the other side.
+    not reported; neither is a Hijri year ("1443 هـ") missing from the other side, nor a
+    measurement converted to another unit ("186 miles" → "300 كيلومتر").
     """
 
     id = "numbers"
@@ -66,6 +68,10 @@ class NumbersCheck(Check):
             extra = Counter(
                 {k: v for k, v in extra.items() if not _excused(k, words_target, words_source)}
             )
+        if missing and extra:
+            missing, extra = _conversions(
+                source_text, " ".join(s.text for s in group), missing, extra
+            )
         for value in sorted(missing):
             yield (
                 group[0].index,
@@ -78,6 +84,28 @@ class NumbersCheck(Check):
             extra[value] -= 1
             reported.add((index, span))
             yield index, self.finding(f"number {value} in the target is not in the source", span)
+
+
+def _conversions(
+    source: str, target: str, missing: Counter[str], extra: Counter[str]
+) -> tuple[Counter[str], Counter[str]]:
+    """``missing`` and ``extra`` less the numbers of measurements converted to another unit.
+
+    "186 miles" → "300 كيلومتر": 186 is not missing and 300 not made up when one is the other
+    converted (rounded, see ``text.measures``).
+    """
+    targets = measures(_plain(target))
+    if not targets:
+        return missing, extra
+    for first in measures(_plain(source)):
+        for second in targets:
+            if converted(first, second):
+                gone = Counter(n for n, _, _ in digit_groups(first.number))
+                made = Counter(n for n, _, _ in digit_groups(second.number))
+                if not (gone - missing) and not (made - extra):
+                    missing, extra = missing - gone, extra - made
+                break
+    return missing, extra
 
 
 def _plain(text: str) -> str:
