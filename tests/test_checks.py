@@ -204,6 +204,13 @@ def test_numbers(target: str, source: str | None, expected: list[str | None]) ->
             [],
         ),
         (
+            "التفاصيل على health.gov.iq وعلى bbc.co.uk/news ووفق بيانات flightradar24.",
+            "ar",
+            "en",
+            "Details on health.gov.iq and bbc.co.uk/news and flightradar24 data.",
+            [],
+        ),
+        (
             "قال please visit www.health.gov.iq for more اليوم.",
             "ar",
             "en",

@@ -32,6 +32,7 @@ _CUE = {
     "handle": ("@",),
     "code": tuple("0123456789"),
 }
+_DOMAINS = ("com", "org", "net", "gov", "edu", "int", "info", "news", "io", "iq", "uk", "sa")
 # What a translation keeps exactly as it is, blanked before looking for copied words: URLs,
 # e-mail addresses, hashtags and handles, also right after an Arabic letter (the conjunction
 # in "و#وسم" or "وpress@example.org" is written against the next word)
@@ -42,11 +43,14 @@ _KEPT = re.compile(
             r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+",
             r"(?<![A-Za-z0-9_&])#\w+",
             r"(?<![A-Za-z0-9_.@])@[A-Za-z0-9_]{2,}",
+            # a bare domain: "health.gov.iq", "bbc.co.uk/news"
+            rf"(?<![\w.@/-])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:{'|'.join(_DOMAINS)})(?:/[^\s<>\"«»“”]*)?"
+            r"(?![\w-])",
         ]
     ),
     re.IGNORECASE,
 )
-_KEPT_CUES = ("www", "http", "@", "#")
+_KEPT_CUES = ("www", "http", "@", "#", *(f".{d}" for d in _DOMAINS))
 _ACRONYM = re.compile(r"(?<![\w-])[A-Z]{2,}s?(?![\w-])")
 _DIGIT_RUN = re.compile(r"\d+")
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")

@@ -70,7 +70,7 @@ class ScriptCheck(Check):
         found: list[Finding] = []
         for run in _LATIN_RUN.finditer(masked):
             words = _LATIN_WORD.findall(run.group(0))
-            if not words or _quoted(masked, run.start(), run.end()):
+            if not words or _quoted(masked, run.start(), run.end()) or _glued(masked, run):
                 continue
             copied = [
                 w
@@ -95,6 +95,15 @@ class ScriptCheck(Check):
                     )
                 )
         return found
+
+
+def _glued(text: str, run: re.Match[str]) -> bool:
+    """Whether a run is one Latin word glued to digits: a name or code ("flightradar24")."""
+    if len(run.group(0).split()) != 1:
+        return False  # "1960s he headed back to ...": copied prose that starts after digits
+    before = text[run.start() - 1 : run.start()]
+    after = text[run.end() : run.end() + 1]
+    return before.isdigit() or after.isdigit()
 
 
 def _quoted(text: str, start: int, end: int) -> bool:
