@@ -335,6 +335,12 @@ def test_a_short_sentence_translated_tersely_is_within_the_spread() -> None:
     assert "part of the source may be missing" in message
 
 
+def test_a_percentage_counts_as_its_sign_in_any_spelling() -> None:
+    target = "بلغت نسبة المشاركة 41 في المائة."  # "41 in the hundred": 9 characters for "%"
+    assert findings("length", target, "Turnout was 41%.", "ar", "en") == []
+    assert findings("length", "Turnout was 41 per cent.", "بلغت نسبة المشاركة 41٪.") == []
+
+
 def test_overlong_sentence() -> None:
     long = "word " * 300 + "end."
     [(message, _)] = findings("length", long)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Self, cast
 
@@ -53,6 +54,17 @@ class LengthNorms:
         return self.fallback
 
 
+# "41%" is "41 في المائة" and "41 per cent": a percentage counts as one sign in any spelling
+_PERCENT = re.compile(r"\s?(?:%|٪|per ?cent\b|في الما?ئة|بالما?ئة)", re.IGNORECASE)
+
+
+def _length(text: str) -> int:
+    """The length compared: characters, a percentage's words counted as its sign."""
+    if "%" in text or "٪" in text or "cent" in text or "ئة" in text:
+        return len(_PERCENT.sub("%", text))
+    return len(text)
+
+
 class LengthCheck(Check):
     """Target/source character ratio far from the language pair's norm.
 
@@ -99,8 +111,8 @@ class LengthCheck(Check):
             )
             return found
         group = [ctx.sentences[i].text for i in pair.target_indices] or [pair.target.text]
-        target_len = sum(len(t) for t in group)
-        source_len = len(pair.source)
+        target_len = sum(_length(t) for t in group)
+        source_len = _length(pair.source)
         if max(target_len, source_len) < self.settings.min_chars:
             return found
         expected = self.norms.expected(pair.source_lang, pair.target_lang)
