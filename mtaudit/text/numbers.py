@@ -44,20 +44,22 @@ SCALES = {
     "ألف": 10**3, "آلاف": 10**3, "الف": 10**3,
     "bn": 10**9, "mn": 10**6, "tn": 10**12, "m": 10**6, "k": 10**3,
 }  # fmt: skip
+_ARABIC_SCALES = "|".join(w for w in SCALES if "\u0600" <= w[0] <= "\u06ff")
+_ENGLISH_SCALES = {w: SCALES[w] for w in ("thousand", "million", "billion", "trillion")}
 # "3 ملايين ونصف (المليون)" = 3.5 million: the half of the scale follows it
 _HALF_OF_SCALE = re.compile(r"\s+و\s?نصف(?:\s+(?:ال)?(?:مليون|مليار|تريليون|ألف|الف))?(?!\w)")
 # Spelled out: "ثلاثة ملايين ونصف المليون", "مليون ونصف", "ملياران ونصف المليار" (the word
 # before the scale, when it is a number, is the whole part; a dual scale is two; else one),
 # and "three and a half million"
-_ARABIC_HALF_SCALE = re.compile(
-    r"(?:(?<!\w)(\S+)\s+)?(?:ال)?(مليون|ملايين|مليار|مليارات|تريليون|ألف|آلاف|الف"
-    r"|مليونين|مليونان|مليوني|ملياري|مليارين|ملياران|ألفين|ألفان|ألفي)\s+و\s?نصف(?!\w)"
-)
 _ARABIC_DUAL_SCALES = {
     "مليونين": 10**6, "مليونان": 10**6, "مليوني": 10**6,
     "ملياري": 10**9, "مليارين": 10**9, "ملياران": 10**9,
     "ألفين": 10**3, "ألفان": 10**3, "ألفي": 10**3,
 }  # fmt: skip
+_ARABIC_HALF_SCALE = re.compile(
+    rf"(?:(?<!\w)(\S+)\s+)?(?:ال)?({_ARABIC_SCALES}|{'|'.join(_ARABIC_DUAL_SCALES)})"
+    r"\s+و\s?نصف(?!\w)"
+)
 # "مليوني عام" = two million years: a dual scale word is twice the scale
 _ARABIC_DUAL_SCALE = re.compile(rf"(?<!\w)(?:و|ب|ل)?(?:ال)?({'|'.join(_ARABIC_DUAL_SCALES)})(?!\w)")
 _ENGLISH_HALF_SCALE = re.compile(
@@ -127,7 +129,8 @@ _MONTH_WORDS = frozenset(
 )
 _TENS = {"20", "30", "40", "50", "60", "70", "80", "90"}
 _TEN_VALUES = {int(t) for t in _TENS}
-_ENGLISH_ORDINALS = frozenset(
+# number words that do not start a cardinal ("twenty-five", "two hundred")
+_NOT_CARDINALS = frozenset(
     ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"]
     + ["tenth", "once", "twice", "dozen", "single", "double", "triple"]
 )
@@ -305,10 +308,8 @@ def _half_scale(before: str | None, scale: str) -> int:
 
 
 _ARABIC_COMPOUND = re.compile(r"(?<!\w)(?:ال)?(\w+)\s+و(?:ال)?(\w+ون|\w+ين)(?!\w)")
-_ARABIC_SCALES = "ألف|آلاف|الف|مليون|ملايين|مليار|مليارات|تريليون"
 _ARABIC_SCALE_AFTER = re.compile(rf"\s+({_ARABIC_SCALES})(?:اً|ًا|ا)?(?!\w)")
 _ARABIC_TIMES_SCALE = re.compile(rf"(?<!\w)(\w+)\s+({_ARABIC_SCALES})(?:اً|ًا|ا)?(?!\w)")
-_ENGLISH_SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
 # a quarter or half of a scale, in quarters: "ربع مليون", "half a million"
 _PARTS = {"ربع": 1, "نصف": 2, "quarter": 1, "half": 2}
 _ARABIC_PART_OF_SCALE = re.compile(
@@ -348,7 +349,7 @@ _ENGLISH_MARKS = [
 _CARDINALS = {
     word: int(value)
     for word, value in WORDS.items()
-    if int(value) < 100 and word not in _MONTH_WORDS and word not in _ENGLISH_ORDINALS
+    if int(value) < 100 and word not in _MONTH_WORDS and word not in _NOT_CARDINALS
 }
 
 
