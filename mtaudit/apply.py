@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from mtaudit.checks.encoding import CONTROL_CHARS
 from mtaudit.errors import InputError
 from mtaudit.runfile import SCHEMA as RUN_SCHEMA
 from mtaudit.runfile import Run, RunSentence, documents_digest
@@ -263,9 +264,9 @@ def _overlaps(by_doc: dict[str, dict[int, Correction]]) -> list[str]:
     return problems
 
 
-# what the encoding check flags as control characters, less tab and line feed (a reviewer may
-# type those), and less U+FFFD, which is text
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# the control characters the encoding check flags (tab and line feed, which a reviewer may type,
+# are not among them), less U+FFFD, which is text
+_CONTROLS = re.compile(f"[{CONTROL_CHARS}]")
 
 
 def _without_controls(

@@ -11,7 +11,9 @@ from mtaudit.types import Finding, Pair, Severity
 
 _ENTITY = re.compile(r"&(?:[a-zA-Z][a-zA-Z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});")
 _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?/?>")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd]")
+CONTROL_CHARS = "\x00-\x08\x0b-\x1f\x7f-\x9f"
+"""C0 and C1 control characters, tab and line feed aside (a regex character-class body)."""
+_CONTROL = re.compile(f"[{CONTROL_CHARS}\ufffd]")
 _BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 _ZERO_WIDTH = re.compile(r"[\u200b\u2060\ufeff]")
 
