@@ -5,8 +5,12 @@ from __future__ import annotations
 import builtins
 import json
 import logging
+import os
 import random
 import re
+import subprocess
+import sys
+import types
 from pathlib import Path
 from typing import Any
 
@@ -125,6 +129,100 @@ def test_jobs_give_the_same_output(tmp_path: Path, small_batches: Path, fmt: str
     two = run(*base, "--jobs", "2")
     assert one[0] == two[0] == 0
     assert one[1] == two[1]
+
+
+def command_line(*args: str) -> subprocess.CompletedProcess[str]:
+    """``mtaudit ARGS`` in a fresh interpreter, as a user runs it (one thread, nothing loaded)."""
+    env = dict(
+        os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "mtaudit", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_the_command_line_forks_its_workers_and_writes_what_one_job_writes(
+    tmp_path: Path, small_batches: Path
+) -> None:
+    feed = make_feed(tmp_path / "feed.jsonl", 40, seed=5)
+    base = ("-v", "audit", str(feed), "--format", "jsonl", "-c", str(small_batches))
+    one = command_line(*base, "--no-signals", "--jobs", "1")
+    # to standard output: a forked worker must not write what the parent had buffered again
+    two = command_line(*base, "--no-signals", "--jobs", "2")
+    assert one.returncode == two.returncode == 0, two.stderr
+    assert "auditing with 2 worker processes (fork)" in two.stderr
+    assert two.stdout == one.stdout
+    assert len(jsonl_documents(two.stdout)) == 40
+
+
+FORK_AFTER_PRINT = """
+import sys
+from mtaudit.config import Config
+from mtaudit.io.stream import iter_inputs
+from mtaudit.runner import run_batches
+print("written before the workers start", end="|")  # buffered: stdout is a pipe
+items = list(iter_inputs([sys.argv[1]]))
+batches = run_batches(items, Config.load(), signals=[], jobs=2, batch_size=3, start="fork")
+print(sum(b.sentences for b in batches))
+"""
+
+
+def test_forked_workers_do_not_write_the_parents_buffered_output_again(tmp_path: Path) -> None:
+    feed = make_feed(tmp_path / "feed.jsonl", 12, seed=4)
+    env = dict(
+        os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", FORK_AFTER_PRINT, str(feed)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    before, _, count = done.stdout.partition("|")
+    assert before == "written before the workers start" and int(count) >= 12
+
+
+@pytest.mark.parametrize(
+    ("platform", "threads", "runtime", "method"),
+    [
+        ("linux", 1, None, "fork"),
+        ("linux", 2, None, "spawn"),  # another thread may hold a lock at the fork
+        ("linux", 1, "torch", "spawn"),  # its thread pools hang in a forked child
+        ("linux", 1, "ctranslate2", "spawn"),
+        ("darwin", 1, None, "spawn"),
+    ],
+)
+def test_workers_fork_only_where_that_is_safe(
+    monkeypatch: pytest.MonkeyPatch, platform: str, threads: int, runtime: str | None, method: str
+) -> None:
+    from mtaudit import runner
+
+    monkeypatch.setattr(runner.sys, "platform", platform)
+    monkeypatch.setattr(runner.threading, "active_count", lambda: threads)
+    modules = {k: v for k, v in sys.modules.items() if k not in runner._RUNTIMES}
+    if runtime:
+        modules[runtime] = types.ModuleType(runtime)
+    monkeypatch.setattr(runner.sys, "modules", modules)
+    assert runner.start_method() == method
+
+
+def test_spawned_workers_give_the_batches_of_one_job(tmp_path: Path) -> None:
+    from mtaudit.runner import run_batches
+
+    items = list(iter_inputs([str(make_feed(tmp_path / "feed.jsonl", 30, seed=2))]))
+    config = Config.load()
+    one = list(run_batches(items, config, signals=[], jobs=1, batch_size=7))
+    two = list(run_batches(items, config, signals=[], jobs=2, batch_size=7, start="spawn"))
+    assert [b.documents for b in one] == [b.documents for b in two]
+    assert [b.sentences for b in one] == [b.sentences for b in two]
 
 
 @pytest.mark.parametrize("budget", ["0", "100%"])

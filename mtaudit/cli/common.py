@@ -38,6 +38,10 @@ from mtaudit.types import Document, SignalStatus
 F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger("mtaudit")
 
+# tqdm's monitor thread (it only retunes bars that stall) would keep --jobs from forking its
+# workers: see mtaudit.runner.start_method
+tqdm.monitor_interval = 0
+
 
 class FormatName(click.ParamType):  # type: ignore[type-arg]  # generic only in newer click
     """A report format's name: one registered in ``mtaudit.reports.FORMATS`` when parsed."""
