@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 
 from mtaudit.checks.base import Check, DocContext
+from mtaudit.text.months import GREGORIAN, HIJRI, arabic_gregorian
 from mtaudit.text.numbers import ascii_digits, spelled
 from mtaudit.types import Finding, Pair
 
@@ -73,28 +74,8 @@ _ANY = re.compile(
     re.I,
 )
 
-GREGORIAN = [
-    ("january", "jan", "يناير", "كانون الثاني"), ("february", "feb", "فبراير", "شباط"),
-    ("march", "mar", "مارس", "آذار|اذار"), ("april", "apr", "أبريل|ابريل|إبريل", "نيسان"),
-    ("may", "may", "مايو|ماي(?!\\w)", "أيار|ايار"), ("june", "jun", "يونيو|يونيه", "حزيران"),
-    ("july", "jul", "يوليو|يوليه", "تموز"), ("august", "aug", "أغسطس|اغسطس", "آب|اب(?!\\w)"),
-    ("september", "sept?", "سبتمبر", "أيلول|ايلول"),
-    ("october", "oct", "أكتوبر|اكتوبر", "تشرين الأول|تشرين الاول"),
-    ("november", "nov", "نوفمبر", "تشرين الثاني"),
-    ("december", "dec", "ديسمبر", "كانون الأول|كانون الاول"),
-]  # fmt: skip
-HIJRI = [
-    ("muharram", "محرم"), ("safar", "صفر"),
-    ("rabi(?:'|‘|’)? ?al-? ?awwal|rabi i", "ربيع الأول|ربيع الاول"),
-    ("rabi(?:'|‘|’)? ?al-? ?(?:thani|akhir)|rabi ii", "ربيع الثاني|ربيع الآخر"),
-    ("jumada al-? ?(?:ula|awwal)", "جمادى الأولى|جمادى الاولى"),
-    ("jumada al-? ?(?:akhirah|thani)", "جمادى الآخرة|جمادى الثانية"), ("rajab", "رجب"),
-    ("sha(?:'|‘|’)?ban", "شعبان"), ("ramadan|ramadhan", "رمضان"), ("shawwal", "شوال"),
-    ("dhu al-? ?qa(?:'|‘|’)?dah|dhul-qadah", "ذو القعدة|ذي القعدة"),
-    ("dhu al-? ?hijjah|dhul-hijjah", "ذو الحجة|ذي الحجة"),
-]  # fmt: skip
 _MONTHS: list[tuple[str, int, re.Pattern[str]]] = []
-for _number, (_en, _abbr, _ar1, _ar2) in enumerate(GREGORIAN, 1):
+for _number, (_en, _abbr, *_) in enumerate(GREGORIAN, 1):
     # "May" and "March" are also words: only a capitalised month counts in English.
     _MONTHS.append(
         (
@@ -102,7 +83,7 @@ for _number, (_en, _abbr, _ar1, _ar2) in enumerate(GREGORIAN, 1):
             _number,
             re.compile(
                 rf"(?<![A-Za-z])(?:{_en.capitalize()}|{_abbr.capitalize()}\.?)(?![a-z])|"
-                rf"{_AR}(?:{_ar1}|{_ar2})"
+                rf"{_AR}(?:{arabic_gregorian(_number, short=True)})"
             ),
         )
     )
@@ -161,10 +142,14 @@ _HIJRI_CUES = [
 _CLITICS = ("و", "ب", "ل", "ف", "ك", "ال", "وال", "بال", "لل", "فال", "كال")
 # A month's pattern is tried only when one of its cue words (with Arabic clitics) is present.
 _CUE_MONTHS: dict[str, set[int]] = {}
-for _i, (_calendar, _number, _) in enumerate(_MONTHS):
+for _i, (_calendar, _number, _pattern) in enumerate(_MONTHS):
     if _calendar == "Gregorian":
-        _en, _abbr, _ar1, _ar2 = GREGORIAN[_number - 1]
-        _cues = _first_words(_en.capitalize(), _abbr.replace("t?", "").capitalize(), _ar1, _ar2)
+        _en, _abbr = GREGORIAN[_number - 1][:2]
+        _cues = _first_words(
+            _en.capitalize(),
+            _abbr.replace("t?", "").capitalize(),
+            arabic_gregorian(_number, short=True),
+        )
     else:
         _cues = set(_HIJRI_CUES[_number - 1])
     for _cue in _cues:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from mtaudit.text.months import GREGORIAN, arabic_gregorian
+
 # Arabic-Indic (U+0660..) and Extended Arabic-Indic/Persian (U+06F0..) digits; Arabic decimal
 # and thousands separators. The Arabic comma is a list separator, except between a digit and
 # exactly three digits, where some writers use it for thousands ("783،562").
@@ -123,10 +125,7 @@ _ENGLISH_DECADES = {
 # is excused by it.
 _ARABIC_DUAL = re.compile(r"(?<!\w)\w{2,}(?:تين|تان|ين|ان)(?!\w)")
 _WORD = re.compile(r"[A-Za-z]+")
-_MONTH_WORDS = frozenset(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september"]
-    + ["october", "november", "december"]
-)
+_MONTH_WORDS = frozenset(english for english, *_ in GREGORIAN)
 _TENS = {"20", "30", "40", "50", "60", "70", "80", "90"}
 _TEN_VALUES = {int(t) for t in _TENS}
 # number words that do not start a cardinal ("twenty-five", "two hundred")
@@ -324,16 +323,9 @@ _THOUSANDS_AND_HUNDREDS = re.compile(
 # Numbers a phrase carries without a number word; like the dual, they only excuse a digit:
 # months by name ("أيلول" = 9, so "11 أيلول" answers "9/11"), clock fractions ("التاسعة
 # والنصف" = 9:30, "half past"), and a score "without reply" ("3-0" = "ثلاثة أهداف دون رد").
-_ARABIC_MONTHS = {
-    "1": "يناير|كانون الثاني", "2": "فبراير|شباط", "3": "مارس|آذار|اذار",
-    "4": "أبريل|ابريل|إبريل|نيسان", "5": "مايو|أيار|ايار", "6": "يونيو|يونيه|حزيران",
-    "7": "يوليو|يوليه|تموز", "8": "أغسطس|اغسطس|آب", "9": "سبتمبر|أيلول|ايلول",
-    "10": "أكتوبر|اكتوبر|تشرين الأول|تشرين الاول", "11": "نوفمبر|تشرين الثاني",
-    "12": "ديسمبر|كانون الأول|كانون الاول",
-}  # fmt: skip
 _ARABIC_MARKS = [
-    (re.compile(rf"(?<!\w)(?:و|ب|ل|في)?(?:{names})(?!\w)"), value)
-    for value, names in _ARABIC_MONTHS.items()
+    (re.compile(rf"(?<!\w)(?:و|ب|ل|في)?(?:{arabic_gregorian(n, short=False)})(?!\w)"), str(n))
+    for n in range(1, 13)
 ] + [
     (re.compile(r"(?<!\w)(?:وال|و)نصف(?!\w)"), "30"),
     (re.compile(r"(?<!\w)(?:وال|و)ربع(?!\w)"), "15"),
