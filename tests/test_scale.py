@@ -607,3 +607,14 @@ def test_progress_sums_to_the_sentences_with_jobs(
         assert len(seen) > 1  # moved before the document finished
     else:
         assert seen == [1200] * documents
+
+
+def test_more_jobs_than_cores_is_warned_about(tmp_path: Path) -> None:
+    from mtaudit.runner import default_jobs
+
+    feed = make_feed(tmp_path / "feed.jsonl", 3)  # one batch: audited in this process
+    too_many = str(default_jobs() + 1)
+    code, _, err = run("audit", str(feed), "--no-signals", "--jobs", too_many)
+    assert code == 0 and f"--jobs {too_many} is more than the {default_jobs()} core" in err
+    code, _, err = run("audit", str(feed), "--no-signals", "--jobs", str(default_jobs()))
+    assert code == 0 and "more than the" not in err

@@ -220,6 +220,18 @@ class AuditJob:
             yield item
         log.info("read %d document(s); %d input(s) could not be read", read, failed)
 
+    def _jobs(self) -> int:
+        """The worker processes to use: ``--jobs``, else one per core; more than cores warns."""
+        cores = default_jobs()
+        if self.jobs and self.jobs > cores:
+            log.warning(
+                "--jobs %d is more than the %d core(s) this process may use: the workers take "
+                "turns on them, and each holds its own models",
+                self.jobs,
+                cores,
+            )
+        return self.jobs or cores
+
     def write(
         self,
         fmt: str,
@@ -325,7 +337,7 @@ class AuditJob:
                     config,
                     signals=self._chosen(),
                     strict=self.strict,
-                    jobs=self.jobs or default_jobs(),
+                    jobs=self._jobs(),
                     progress=bar.update,
                     stage=lambda name: bar.set_description_str(
                         f"Auditing ({name})" if name else "Auditing"
