@@ -62,6 +62,12 @@ class CacheError(MtauditError):
     code = "E410"
 
 
+class WorkerError(MtauditError):
+    """A worker process of ``--jobs`` ended before it finished its batch."""
+
+    code = "E500"
+
+
 class PullError(MtauditError):
     """A model could not be fetched; ``fix`` names what to run instead."""
 

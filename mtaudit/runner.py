@@ -14,15 +14,17 @@ import itertools
 import logging
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from multiprocessing.pool import AsyncResult
 
 from mtaudit.config import Config
-from mtaudit.errors import InputError
+from mtaudit.errors import InputError, WorkerError
 from mtaudit.pipeline import Auditor, Progress, RunSettings, Stage, batched
 from mtaudit.runfile import RunDocument
 from mtaudit.settings import settings_of
@@ -77,6 +79,9 @@ _WORKER: Auditor | None = None
 
 def _start_worker(config: Config, signals: list[str] | None, strict: bool) -> None:
     global _WORKER
+    # a forked worker inherits the command's SIGTERM handler (which turns the signal into an
+    # exit with clean-up, for the output file): a worker told to stop must just stop
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _WORKER = Auditor(config, signals=signals, strict=strict)
     gc.freeze()
 
@@ -126,15 +131,28 @@ def run_batches(
     method = start or start_method()
     context = multiprocessing.get_context(method)
     log.info("auditing with %d worker processes (%s)", jobs, method)
-    with context.Pool(jobs, initializer=_start_worker, initargs=(config, signals, strict)) as pool:
-        # at most two batches per worker in flight, so a long feed is never all in memory
-        pending: deque[AsyncResult[Batch]] = deque()
+    # concurrent.futures rather than multiprocessing.Pool: it starts every forked worker before
+    # its own thread, stops idle workers by message instead of SIGTERM, and reports a worker
+    # that died (killed, out of memory) instead of waiting for its batch for ever
+    pool = ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_start_worker, initargs=(config, signals, strict)
+    )
+    # at most two batches per worker in flight, so a long feed is never all in memory
+    pending: deque[Future[Batch]] = deque()
+    try:
         for batch in itertools.chain(head, batches):
-            pending.append(pool.apply_async(_work, (batch,)))
+            pending.append(pool.submit(_work, batch))
             if len(pending) >= 2 * jobs:
                 yield _finish(pending.popleft(), progress)
         while pending:
             yield _finish(pending.popleft(), progress)
+    except BrokenProcessPool as exc:  # from a batch's result, or from submitting the next
+        raise WorkerError(
+            "a worker process ended before finishing its batch (killed, or out of memory?)",
+            fix="run again with fewer --jobs; each worker holds its own models",
+        ) from exc
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 _RUNTIMES = ("torch", "ctranslate2", "transformers")
@@ -162,8 +180,8 @@ def start_method() -> str:
     return "spawn"
 
 
-def _finish(result: AsyncResult[Batch], progress: Progress | None) -> Batch:
-    done = result.get()
+def _finish(result: Future[Batch], progress: Progress | None) -> Batch:
+    done = result.result()
     if progress:
         progress(done.sentences)
     return done

@@ -190,6 +190,74 @@ def test_forked_workers_do_not_write_the_parents_buffered_output_again(tmp_path:
     assert before == "written before the workers start" and int(count) >= 12
 
 
+WORKER_DIES = """
+import os, sys
+from mtaudit import runner
+from mtaudit.cli import main
+
+real = runner._work
+
+
+def dying(items):
+    if any(getattr(item, "id", "") == "doc-7" for item in items):
+        os._exit(9)  # as if the kernel had killed the worker for memory
+    return real(items)
+
+
+runner._work = dying
+main(sys.argv[1:])
+"""
+
+
+def test_a_worker_that_dies_ends_the_run_with_a_clear_error(
+    tmp_path: Path, small_batches: Path
+) -> None:
+    feed = make_feed(tmp_path / "feed.jsonl", 40, seed=6)
+    out = tmp_path / "out.jsonl"
+    env = dict(
+        os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
+    )
+    args = ["audit", str(feed), "--no-signals", "-c", str(small_batches), "--jobs", "2"]
+    done = subprocess.run(
+        [sys.executable, "-c", WORKER_DIES, *args, "--format", "jsonl", "-o", str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,  # it used to wait for the lost batch for ever
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "[E500] a worker process ended before finishing its batch" in done.stderr
+    assert "fewer --jobs" in done.stderr
+
+
+STOP_WORKER = """
+import signal
+from mtaudit import runner
+from mtaudit.config import Config
+
+signal.signal(signal.SIGTERM, lambda *_: print("handled"))  # as the command's output file does
+runner._start_worker(Config.load(), [], False)
+print(signal.getsignal(signal.SIGTERM) is signal.SIG_DFL)
+"""
+
+
+def test_a_worker_stops_at_once_when_told_to(tmp_path: Path) -> None:
+    env = dict(
+        os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", STOP_WORKER],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "True"
+
+
 @pytest.mark.parametrize(
     ("platform", "threads", "runtime", "method"),
     [
