@@ -263,6 +263,19 @@ def test_marks(
         ("93 من السكان.", "93% of the population.", "en", "ar", ["percentage"]),
         ("It costs $5.", "يكلف 5 دولارات.", "ar", "en", []),
         ("6 × 6 سنتيمتراً.", "6 by 6 cm.", "en", "ar", []),
+        # A square unit in Arabic is an area, not a length; Arabic acres and inches are units.
+        ("It covers 5 km.", "تبلغ مساحتها 5 كم2.", "ar", "en", ["area"]),
+        ("It covers 300 km.", "تبلغ مساحتها 300 كيلومتر مربع.", "ar", "en", ["area"]),
+        ("It covers 300 square kilometres.", "تبلغ مساحتها 300 كيلومتر مربع.", "ar", "en", []),
+        ("مزرعة مساحتها 500 أكر.", "A farm of 500 acres.", "en", "ar", []),
+        (
+            "قال الأكراد إن المزرعة كبيرة.",
+            "The Kurds said the farm has 500 acres.",
+            "en",
+            "ar",
+            ["area"],
+        ),
+        ("شاشة 55 إنش.", "A 55 inch screen.", "en", "ar", []),
         # Dates: Gregorian months in English and both Arabic series; Hijri months.
         ("On October 7 it began.", "بدأ في 7 تشرين الأول.", "ar", "en", []),
         ("On October 7 it began.", "بدأ في 7 أكتوبر.", "ar", "en", []),

@@ -18,58 +18,38 @@ from collections.abc import Iterable
 from mtaudit.checks.base import Check, DocContext
 from mtaudit.text.months import GREGORIAN, HIJRI, arabic_gregorian
 from mtaudit.text.numbers import ascii_digits, spelled
+from mtaudit.text.units import UNITS
 from mtaudit.types import Finding, Pair
 
 _AR = r"(?<!\w)(?:[وبلفك])?(?:ال)?"
-UNITS: dict[str, tuple[str, str]] = {
-    # kind: (English units after a number, Arabic unit stems anywhere)
-    "speed": (
-        r"km\s*/\s*h|kph|mph|knots?|kilomet(?:re|er)s? (?:per|an) hour|miles? (?:per|an) hour",
-        r"(?:كم|km)\s*/\s*(?:س|ساعة)|كيلومترا?ت? في الساعة|ميلا? في الساعة|عقد[ةه]",
-    ),
-    "area": (
-        r"km2|m2|mm2|cm2|sq\.?\s*(?:mi|km|m|ft)|square|hectares?|acres?",
-        r"مربع|هكتار|فدان|دونم|مم ?2|سم ?2|م2",
-    ),
-    "length": (
-        r"km|kilomet(?:re|er)s?|miles?|mi|m|met(?:re|er)s?|feet|foot|ft|inch(?:es)?|cm"
-        r"|centimet(?:re|er)s?|mm|millimet(?:re|er)s?|yards?",
-        r"كم|كيلو ?متر|كيلومترات|ميل|أميال|اميال|متر|أمتار|امتار|م(?!\w)|قدم|أقدام|بوص|سم"
-        r"|سنتيمتر|مم|ملم|مليمتر|يارد",
-    ),
-    "mass": (
-        r"kg|kilo(?:gram)?s?|grams?|g|tons?|tonnes?|pounds?|lbs?|ounces?|oz",
-        r"كغ|كجم|كيلو(?! ?مت)|غرام|جرام|طن|أطنان|اطنان|رطل|أرطال|ارطال|أوقي|اوقي|أونص|اونص|باوند",
-    ),
-    "temperature": (
-        # a magnitude "on the Richter scale" is not a temperature
-        r"°\s*[CF]?|degrees?(?![^.]{0,30}Richter)|celsius|fahrenheit",
-        r"°|درج(?![^.،]{0,30}ريختر)|مئوي|فهرنهايت",
-    ),
-    "currency": (
-        r"dollars?|euros?|dinars?|riyals?|dirhams?|lira|yen|rupees?|cents?",
-        r"دولار|يورو|جنيه|دينار|ريال|درهم|ليرة|ين(?!\w)|روبي|سنت(?!ي)",
-    ),
-    "percentage": (
-        r"%|٪|percent|per cent|percentage",
-        r"%|٪|بالمئة|بالمائة|في المئة|في المائة|نسبة|المئوية",
-    ),
-}
+
+
+def _names(kind: str) -> tuple[str, str]:
+    """The English and the Arabic names of the units of ``kind``, each as alternatives."""
+    units = [unit for unit in UNITS if unit.kind == kind]
+    english = "|".join(unit.english for unit in units if unit.english)
+    arabic = "|".join(unit.arabic for unit in units if unit.arabic)
+    return english, arabic
+
+
+# kind: (English units, whole words; Arabic units, the start of a word), in the table's order
+_NAMES = {kind: _names(kind) for kind in dict.fromkeys(unit.kind for unit in UNITS)}
 _CURRENCY_SIGN = re.compile(r"[$€£]\s*\d")
 # "51C" in a target answers a source's temperature; not required by a source ("iPhone 5C")
-_DEGREES_GLUED = re.compile(r"(?<![A-Za-z\d])\d+(?:\.\d+)?[CF](?![A-Za-z\d])")
+_SYMBOLS = "".join(unit.symbol for unit in UNITS if unit.kind == "temperature")
+_DEGREES_GLUED = re.compile(rf"(?<![A-Za-z\d])\d+(?:\.\d+)?[{_SYMBOLS}](?![A-Za-z\d])")
 _DIGIT = re.compile(r"\d")
 _MEASURE = re.compile(
     "|".join(
         rf"(?P<{kind}>\d(?:[\d.,]*\d)?\s*-?\s*(?:(?:{en})(?![A-Za-z])|(?:{ar})))"
-        for kind, (en, ar) in UNITS.items()
+        for kind, (en, ar) in _NAMES.items()
     ),
     re.I,
 )
 _ANY = re.compile(
     "|".join(
         rf"(?P<{kind}>(?<![A-Za-z])(?:{en})(?![A-Za-z])|{_AR}(?:{ar}))"
-        for kind, (en, ar) in UNITS.items()
+        for kind, (en, ar) in _NAMES.items()
     ),
     re.I,
 )

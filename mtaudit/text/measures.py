@@ -2,7 +2,8 @@
 
 A translation may convert a measurement ("186 miles" → "300 كيلومتر", "122F" → "50 درجة
 مئوية"); the digits then differ, and the ``numbers`` check asks ``converted`` whether the
-source's number and the target's are the same measurement in two units of one kind.
+source's number and the target's are the same measurement in two units of one kind. The units
+and their names are those of ``text.units`` that have a factor.
 """
 
 from __future__ import annotations
@@ -11,52 +12,19 @@ import re
 from dataclasses import dataclass
 
 from mtaudit.text.numbers import ascii_digits
+from mtaudit.text.units import UNITS, Unit
 
-# kind: [(unit pattern, factor to the kind's base unit)], longest units first within a kind.
-# Temperatures are converted separately (they have an offset). Ambiguous marks are left out:
-# a bare Arabic "م" is also the Gregorian year mark, "دونم" differs by country.
-_UNITS: dict[str, list[tuple[str, float]]] = {
-    "speed": [
-        (
-            r"km\s*/\s*h|kph|kilomet(?:re|er)s? (?:per|an) hour|كم\s*/\s*(?:س|ساعة)"
-            r"|كيلومترا?ت? في الساعة",
-            1.0,
-        ),
-        (r"mph|miles? (?:per|an) hour|ميلا? في الساعة", 1.609344),
-    ],
-    "area": [
-        (r"km2|sq\.?\s*km|square kilomet(?:re|er)s?|كيلومترا?ت? مربع[ةا]?|كم ?2|كم مربع", 1e6),
-        (r"sq\.?\s*mi|square miles?|ميلا? مربع[ةا]?|أميال مربعة", 2_589_988.0),
-        (r"hectares?|هكتار(?:اً|ا|ات)?", 1e4),
-        (r"acres?|أكرا?", 4046.856),
-        (r"m2|sq\.?\s*m|square met(?:re|er)s?|مترا? مربع[ةا]?|أمتار مربعة", 1.0),
-    ],
-    "length": [
-        (r"km|kilomet(?:re|er)s?|كم|كيلو ?متر(?:اً|ا|ات)?", 1000.0),
-        (r"miles?|mi|ميل(?:اً|ا)?|أميال|اميال", 1609.344),
-        (r"cm|centimet(?:re|er)s?|سم|سنتيمتر(?:اً|ا|ات)?", 0.01),
-        (r"mm|millimet(?:re|er)s?|مم|ملم|مليمتر(?:اً|ا|ات)?", 0.001),
-        (r"m|met(?:re|er)s?|متر(?:اً|ا)?|أمتار|امتار", 1.0),
-        (r"feet|foot|ft|قدم(?:اً|ا)?|أقدام", 0.3048),
-        (r"inch(?:es)?|بوصة|بوصات|إنش", 0.0254),
-        (r"yards?|ياردة|ياردات", 0.9144),
-    ],
-    "mass": [
-        (r"kg|kilo(?:gram)?s?|كغ|كجم|كيلوغرام(?:اً|ا|ات)?|كيلوجرام(?:اً|ا|ات)?", 1.0),
-        (r"tonnes?|tons?|طن(?:اً|ا)?|أطنان|اطنان", 1000.0),
-        (r"pounds?|lbs?|رطل(?:اً|ا)?|أرطال|ارطال", 0.45359237),
-        (r"ounces?|oz|أونصة|أونصات|اونصة", 0.028349523),
-        (r"grams?|g|غرام(?:اً|ا|ات)?|جرام(?:اً|ا|ات)?", 0.001),
-    ],
-    "temperature": [
-        (r"°\s*C|C|degrees? (?:celsius|centigrade)|celsius|درجة مئوية|درجات مئوية|مئوية", 0.0),
-        (r"°\s*F|F|degrees? fahrenheit|fahrenheit|درجة فهرنهايت|درجات فهرنهايت|فهرنهايت", 1.0),
-    ],
-}
-_UNIT_LIST = [(kind, unit, factor) for kind, units in _UNITS.items() for unit, factor in units]
+
+def _names(unit: Unit) -> str:
+    """The names of ``unit`` as one pattern: English, its symbol, Arabic."""
+    return "|".join(name for name in (unit.english, unit.symbol, unit.arabic) if name)
+
+
+# The units that are converted, in the table's order: a match takes the first that fits.
+_CONVERTED = [(unit, unit.factor) for unit in UNITS if unit.factor is not None]
 _MEASURE = re.compile(
     r"(?<![\w.,])(\d+(?:,\d{3})*(?:\.\d+)?)\s*-?\s*(?:"
-    + "|".join(f"(?P<u{i}>{unit})" for i, (_, unit, _) in enumerate(_UNIT_LIST))
+    + "|".join(f"(?P<u{i}>{_names(unit)})" for i, (unit, _) in enumerate(_CONVERTED))
     + r")(?![A-Za-z\u0621-\u064a])",
     re.IGNORECASE,
 )
@@ -81,12 +49,13 @@ def measures(text: str) -> list[Measure]:
     for match in _MEASURE.finditer(text):
         unit = next(int(name[1:]) for name, value in match.groupdict().items() if value)
         number = match.group(1)
-        out.append(Measure(number, float(number.replace(",", "")), _UNIT_LIST[unit][0], unit))
+        kind = _CONVERTED[unit][0].kind
+        out.append(Measure(number, float(number.replace(",", "")), kind, unit))
     return out
 
 
 def _base(value: float, unit: int) -> float:
-    kind, _, factor = _UNIT_LIST[unit]
+    kind, factor = _CONVERTED[unit][0].kind, _CONVERTED[unit][1]
     if kind == "temperature":
         return (value - 32.0) * 5.0 / 9.0 if factor else value  # in °C
     return value * factor
