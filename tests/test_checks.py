@@ -93,6 +93,10 @@ def spans(result: list[tuple[str, str | None]]) -> list[str | None]:
         ("Debt reached $1.2tn.", "بلغ الدين 1.2 تريليون دولار.", []),
         ("He earns $500k a year.", "يكسب 500 ألف دولار سنوياً.", []),
         ("He won the 100m sprint.", "فاز في سباق 100 متر.", []),
+        ("About 50m people live there.", "يعيش هناك نحو 50 مليون شخص.", []),
+        ("Output fell by 2m barrels a day.", "تراجع الإنتاج مليوني برميل يومياً.", []),
+        ("The wall is 3m high; 50m people.", "ارتفاع الجدار 3 أمتار؛ 50 شخصا.", [None, "50"]),
+        ("She won the 100m women's final.", "فازت في نهائي 100 متر للسيدات.", []),
         ("The deal is worth $2.3bn.", "تبلغ قيمة الصفقة 3.2 مليار دولار.", [None, "2.3"]),
         # Half of a scale: "ثلاثة ملايين ونصف المليون" = 3.5 million.
         ("About 3.5 million people voted.", "صوّت نحو ثلاثة ملايين ونصف المليون شخص.", []),

@@ -32,13 +32,20 @@ _WIRE_TIME = re.compile(r"\s?(?:GMT|UTC)\b")
 # A number followed by a scale word is one value: "1.2 million" = "1,200,000" = "1.2 مليون"
 # (also in the accusative: "15 ألفاً"),
 # and so are the newsroom abbreviations (lower case) "$2.3bn", "1.2tn", "50mn"; "m" and "k" only
-# right after a currency sign ("£50m", "$500k"), since "100m" and "5k" are also distances.
+# right after a currency sign ("£50m", "$500k"), since "100m" and "5k" are also distances, and
+# "m" before a plural that is counted, not measured ("50m people", "2m barrels", "3m doses").
 _SCALE = re.compile(
     r"\s*(million|billion|trillion|thousand|مليون|ملايين|مليار|مليارات|تريليون|ألف|آلاف|الف"
     r"|(?-i:bn|mn|tn))(?:اً|ًا|ا)?(?!\w)",
     re.IGNORECASE,
 )
 _CURRENCY_SCALE = re.compile(r"(m|k)(?![A-Za-z\d])")
+_COUNTED_MILLIONS = re.compile(
+    r"(m)\s+(?=(?:people|persons|residents|citizens|inhabitants|voters|viewers|users|customers"
+    r"|subscribers|followers|visitors|tourists|passengers|children|adults|workers"
+    r"|employees|jobs|refugees|migrants|households|homes|patients|cases|infections|doses"
+    r"|vaccines|copies|downloads|barrels|tonnes|tons|euros|dollars|pounds)\b)"
+)
 _CURRENCY_SIGNS = "$£€¥"
 SCALES = {
     "million": 10**6, "billion": 10**9, "trillion": 10**12, "thousand": 10**3,
@@ -172,6 +179,8 @@ def digit_groups(text: str) -> list[tuple[str, tuple[int, int], bool]]:
         scale = _SCALE.match(text, end)
         if not scale and match.start() and text[match.start() - 1] in _CURRENCY_SIGNS:
             scale = _CURRENCY_SCALE.match(text, end)
+        if not scale:
+            scale = _COUNTED_MILLIONS.match(text, end)
         if scale and re.fullmatch(r"\d+(?:\.\d+)?", raw):
             factor = SCALES.get(scale.group(1).lower(), 1)
             whole, _, frac = raw.partition(".")
