@@ -276,6 +276,25 @@ def test_marks(
             ["area"],
         ),
         ("شاشة 55 إنش.", "A 55 inch screen.", "en", "ar", []),
+        ("شاشة 55 بوص.", "A 55 inch screen.", "en", "ar", []),
+        # ... and words that merely start like a unit are not one: كما ("as"), بوصفه ("as"),
+        # المئوية (a percentage, a centenary)
+        (
+            "يمتد الطريق 40، كما أن الجسر جديد.",
+            "The road runs 40 km, and the bridge is new.",
+            "en",
+            "ar",
+            ["length"],
+        ),
+        ("وصف البرد بوصفه بحجم 2.", "He described hail 2 inches across.", "en", "ar", ["length"]),
+        (
+            "بلغت الحرارة 45 يوم الذكرى المئوية.",
+            "It was 45 degrees on the centenary.",
+            "en",
+            "ar",
+            ["temperature"],
+        ),
+        ("بلغت الحرارة 45 درجة مئوية.", "It was 45 degrees Celsius.", "en", "ar", []),
         # Dates: Gregorian months in English and both Arabic series; Hijri months.
         ("On October 7 it began.", "بدأ في 7 تشرين الأول.", "ar", "en", []),
         ("On October 7 it began.", "بدأ في 7 أكتوبر.", "ar", "en", []),

@@ -60,14 +60,15 @@ UNITS: list[Unit] = [
     Unit("area", r"mm2|cm2|sq\.?\s*ft", r"مم ?2|سم ?2|فدان|دونم"),
     # any square unit, for the units check (a conversion needs to know which)
     Unit("area", r"square", r"مربع"),
-    Unit("length", r"km|kilomet(?:re|er)s?", r"كم|كيلو ?متر(?:اً|ا|ات)?", 1000.0),
+    # كم alone, whole: as the start of a word it is also كما ("as") and كمية ("quantity")
+    Unit("length", r"km|kilomet(?:re|er)s?", r"كم(?!\w)|كيلو ?متر(?:اً|ا|ات)?", 1000.0),
     Unit("length", r"miles?|mi", r"ميل(?:اً|ا)?|أميال|اميال", 1609.344),
     Unit("length", r"cm|centimet(?:re|er)s?", r"سم|سنتيمتر(?:اً|ا|ات)?", 0.01),
     Unit("length", r"mm|millimet(?:re|er)s?", r"مم|ملم|مليمتر(?:اً|ا|ات)?", 0.001),
     Unit("length", r"m|met(?:re|er)s?", r"متر(?:اً|ا)?|أمتار|امتار", 1.0),
     Unit("length", r"feet|foot|ft", r"قدم(?:اً|ا)?|أقدام", 0.3048),
-    # as the start of a word, إنش would also be إنشاء
-    Unit("length", r"inch(?:es)?", r"بوص(?:ة|ات)?|إنش(?!\w)", 0.0254),
+    # whole words: بوص also starts بوصفه ("as"), إنش also إنشاء
+    Unit("length", r"inch(?:es)?", r"بوص(?:ة|ات)?(?!\w)|إنش(?!\w)", 0.0254),
     Unit("length", r"yards?", r"يارد(?:ة|ات)?", 0.9144),
     # not converted: a bare م is also the mark of a Gregorian year
     Unit("length", "", r"م(?!\w)"),
@@ -80,7 +81,8 @@ UNITS: list[Unit] = [
     Unit(
         "temperature",
         r"°\s*C|degrees? (?:celsius|centigrade)|celsius",
-        r"درجة مئوية|درجات مئوية|مئوي(?:ة)?",
+        # المئوية is a percentage or a centenary ("النسبة المئوية", "الذكرى المئوية")
+        r"درجة مئوية|درجات مئوية|(?<!ال)مئوي(?:ة)?",
         0.0,
         "C",
     ),
