@@ -68,6 +68,7 @@ def spans(result: list[tuple[str, str | None]]) -> list[str | None]:
         ("It occupies 783,562 square kilometres.", "تحتل 783،562 كيلومتر مربع.", []),
         ("It gives 3136 mm2 versus 864.", "تعطي 3136 مم2 مقابل 864.", []),
         ("It gives 3136 mm2 versus 864.", "تعطي 3136 مم 2 مقابل 864.", []),
+        ("The flat is 300 m2.", "تبلغ مساحة الشقة 300 م2.", []),
         ("He is out for the 2009 season.", "يغيب لما تبقى من موسم 2009.", []),
         ("KV62 may be the most famous tomb.", "ربما تكون المقبرة الأشهر.", []),
         ("A 4x4 is advised; many sites need a 4x4.", "ينصح بالدفع الرباعي 4x4 والرباعي.", []),

@@ -20,11 +20,12 @@ _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬", "0123456
 _HAS_DIGITS = re.compile("[" + "".join(map(chr, _DIGITS)) + "]")
 _ARABIC_THOUSANDS = re.compile(r"(?<=\d)،(?=\d{3}(?!\d))")
 # Digits glued to Latin letters belong to a code or a unit ("KV62", "km2"), and so do squares
-# and cubes of Arabic units ("مم2"); the patterns check compares codes. Dimensions ("4x4",
+# and cubes of Arabic units ("مم2", "م2"; spaced, "مم 2" but not "م 2", which may follow a
+# year: "عام 2020 م 2"); the patterns check compares codes. Dimensions ("4x4",
 # "6×6") are two numbers.
 # Arabic clitics glue to numbers and are not part of them ("و34", "بـ2,220", "عام2006").
 _NUMBER = re.compile(
-    r"(?<![A-Za-z\d])(?<!\bمم|\bسم|\bكم)(?<!\bمم |\bسم |\bكم )"
+    r"(?<![A-Za-z\d])(?<!\bمم|\bسم|\bكم)(?<!\bمم |\bسم |\bكم )(?<!\bم)"
     r"\d+(?:(?:[.,:/-]|(?<=\d)[x×](?=\d))\d+)*"
 )
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
