@@ -19,6 +19,8 @@ from mtaudit.text.measures import converted, measures
         ("10 cm", "4 بوص"),
         ("122F", "50 مئوي"),
         ("5 hectares", "50,000 م2"),
+        # diacritics are not part of the unit: "كيلومتراً مربعاً" is an area
+        ("116 square miles", "300 كيلومتراً مربعاً"),
     ],
 )
 def test_converted(first: str, second: str) -> None:

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from mtaudit.checks.base import Check, CheckSettings, DocContext
 from mtaudit.errors import ConfigError
+from mtaudit.text.arabic import without_tashkeel
 from mtaudit.types import Finding, Pair
 
-_TASHKEEL = re.compile(r"[\u064b-\u065f\u0670\u0640]")
 _ALEF = str.maketrans("أإآٱى", "ااااي")
 
 
 def normalise(text: str) -> str:
     """Fold case, Arabic diacritics, tatweel and letter variants for term matching."""
-    return _TASHKEEL.sub("", text).translate(_ALEF).casefold()
+    return without_tashkeel(text).translate(_ALEF).casefold()
 
 
 @dataclass(frozen=True)

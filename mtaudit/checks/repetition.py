@@ -7,10 +7,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from mtaudit.checks.base import Check, CheckSettings, DocContext
+from mtaudit.text.arabic import without_tashkeel
 from mtaudit.types import Finding, Pair
 
 _TOKEN = re.compile(r"[\w\u064b-\u065f\u0670]+(?:['’]\w+)*")
-_TASHKEEL = re.compile(r"[\u064b-\u065f\u0670\u0640]")
 # Arabic clitics: the conjunction و is not part of the word when comparing ("الحرب والحرب"
 # coordinates one word with itself); loops also ignore the article ال.
 _CONJUNCTION = re.compile(r"^و(?=\w{3})")
@@ -249,7 +249,7 @@ def _key(token: str) -> str:
     """A token as compared for repeats: case folded; Arabic without diacritics and clitics."""
     token = token.lower()
     if token[:1] >= "\u0600":
-        token = _CONJUNCTION.sub("", _TASHKEEL.sub("", token))
+        token = _CONJUNCTION.sub("", without_tashkeel(token))
     return token
 
 

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 
 from mtaudit.checks.base import Check, DocContext
+from mtaudit.text.arabic import without_tashkeel
 from mtaudit.text.months import GREGORIAN, HIJRI, arabic_gregorian
 from mtaudit.text.numbers import ascii_digits, spelled
 from mtaudit.text.units import UNITS
@@ -230,12 +231,9 @@ class UnitsCheck(Check):
                 yield self.finding("an evening time in the source is a morning time in the target")
 
 
-_TASHKEEL = re.compile(r"[\u064b-\u065f\u0670\u0640]")
-
-
 def _plain(text: str) -> str:
     """ASCII digits, no Arabic diacritics or tatweel (units are matched without them)."""
-    return _TASHKEEL.sub("", ascii_digits(text))
+    return without_tashkeel(ascii_digits(text))
 
 
 def _name(calendar: str, number: int) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from mtaudit.text.arabic import without_tashkeel
 from mtaudit.text.numbers import ascii_digits
 from mtaudit.text.units import UNITS, Unit
 
@@ -44,7 +45,7 @@ class Measure:
 
 def measures(text: str) -> list[Measure]:
     """The measurements written in ``text`` (digits, Arabic or ASCII, followed by a unit)."""
-    text = ascii_digits(text)
+    text = without_tashkeel(ascii_digits(text))  # "كيلومتراً مربعاً" is كيلومترا مربعا
     out: list[Measure] = []
     for match in _MEASURE.finditer(text):
         unit = next(int(name[1:]) for name, value in match.groupdict().items() if value)
