@@ -21,6 +21,9 @@ from mtaudit.text.measures import converted, measures
         ("5 hectares", "50,000 م2"),
         # diacritics are not part of the unit: "كيلومتراً مربعاً" is an area
         ("116 square miles", "300 كيلومتراً مربعاً"),
+        # a square written with a superscript
+        ("780 km²", "301 square miles"),
+        ("300 كم²", "116 mi²"),
     ],
 )
 def test_converted(first: str, second: str) -> None:

@@ -33,9 +33,10 @@ class Unit:
     symbol: str = ""
 
 
-# Kinds in the order the units check tries them, and units within a kind in the order a
-# conversion tries them: speed and area before length, whose units they contain ("km/h",
-# "km2"), and longer units before the shorter ones they start with.
+# Squares are written with a 2 or a superscript ² ("km2", "km²", "كم²"). Kinds in the order the
+# units check tries them, and units within a kind in the order a conversion tries them: speed
+# and area before length, whose units they contain ("km/h", "km2"), and longer units before the
+# shorter ones they start with.
 UNITS: list[Unit] = [
     Unit(
         "speed",
@@ -47,17 +48,19 @@ UNITS: list[Unit] = [
     Unit("speed", r"knots?", r"عقد[ةه]"),
     Unit(
         "area",
-        r"km2|sq\.?\s*km|square kilomet(?:re|er)s?",
-        r"كيلومترا?ت? مربع[ةا]?|كم ?2|كم مربع",
+        r"km[2²]|sq\.?\s*km|square kilomet(?:re|er)s?",
+        r"كيلومترا?ت? مربع[ةا]?|كم ?[2²]|كم مربع",
         1e6,
     ),
-    Unit("area", r"sq\.?\s*mi|square miles?", r"ميلا? مربع[ةا]?|أميال مربعة", 2_589_988.0),
+    Unit("area", r"mi²|sq\.?\s*mi|square miles?", r"ميلا? مربع[ةا]?|أميال مربعة", 2_589_988.0),
     Unit("area", r"hectares?", r"هكتار(?:اً|ا|ات)?", 1e4),
     # as the start of a word, أكر would also be أكراد and أكرم
     Unit("area", r"acres?", r"أكرا?(?!\w)", 4046.856),
-    Unit("area", r"m2|sq\.?\s*m|square met(?:re|er)s?", r"مترا? مربع[ةا]?|أمتار مربعة|م2", 1.0),
+    Unit(
+        "area", r"m[2²]|sq\.?\s*m|square met(?:re|er)s?", r"مترا? مربع[ةا]?|أمتار مربعة|م[2²]", 1.0
+    ),
     # not converted (the feddan and the dunam differ by country)
-    Unit("area", r"mm2|cm2|sq\.?\s*ft", r"مم ?2|سم ?2|فدان|دونم"),
+    Unit("area", r"mm[2²]|cm[2²]|sq\.?\s*ft|ft²", r"مم ?[2²]|سم ?[2²]|فدان|دونم"),
     # any square unit, for the units check (a conversion needs to know which)
     Unit("area", r"square", r"مربع"),
     # كم alone, whole: as the start of a word it is also كما ("as") and كمية ("quantity")
