@@ -22,6 +22,18 @@ class MtauditError(Exception):
     def __str__(self) -> str:
         return f"[{self.code}] {self.message}"
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # errors raised in a worker process come back pickled: rebuild them with their fields
+        # (the default would call ``__init__`` again with the formatted message alone)
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
+
+def _rebuild(cls: type[MtauditError], args: tuple[object, ...], state: dict[str, object]) -> object:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
 
 class InputError(MtauditError):
     """An input file or record cannot be read (encoding, format, emptiness)."""

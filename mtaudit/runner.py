@@ -75,18 +75,25 @@ def audit_batch(
 # -- worker processes ------------------------------------------------------------------------
 
 _WORKER: Auditor | None = None
+_WORKER_ERROR: Exception | None = None
 
 
 def _start_worker(config: Config, signals: list[str] | None, strict: bool) -> None:
-    global _WORKER
+    global _WORKER, _WORKER_ERROR
     # a forked worker inherits the command's SIGTERM handler (which turns the signal into an
     # exit with clean-up, for the output file): a worker told to stop must just stop
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _WORKER = Auditor(config, signals=signals, strict=strict)
+    try:
+        _WORKER = Auditor(config, signals=signals, strict=strict)
+    except Exception as exc:  # raised again with the first batch (see _work)
+        # a failing initializer ends the worker, and the run would only learn that a worker died
+        _WORKER_ERROR = exc
     gc.freeze()
 
 
 def _work(items: list[Item]) -> Batch:
+    if _WORKER_ERROR is not None:
+        raise _WORKER_ERROR
     assert _WORKER is not None, "worker not initialised"
     # a worker's statuses are those of the batches it happened to get: report this batch's only
     _WORKER.statuses = []

@@ -231,6 +231,57 @@ def test_a_worker_that_dies_ends_the_run_with_a_clear_error(
     assert "fewer --jobs" in done.stderr
 
 
+WORKER_CANNOT_START = """
+import sys
+from mtaudit import runner
+from mtaudit.cli import main
+from mtaudit.errors import ConfigError
+
+
+class Broken:
+    def __init__(self, *args, **kwargs):
+        raise ConfigError("fluency.engine: no engine named 'nope'")
+
+
+runner.Auditor = Broken  # only the workers build an Auditor when there are several
+main(sys.argv[1:])
+"""
+
+
+def test_a_worker_that_cannot_start_reports_why(tmp_path: Path, small_batches: Path) -> None:
+    feed = make_feed(tmp_path / "feed.jsonl", 40, seed=6)
+    env = dict(
+        os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
+    )
+    args = ["audit", str(feed), "--no-signals", "-c", str(small_batches), "--jobs", "2"]
+    done = subprocess.run(
+        [sys.executable, "-c", WORKER_CANNOT_START, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "[E200] fluency.engine: no engine named 'nope'" in done.stderr
+    assert "E500" not in done.stderr
+
+
+def test_errors_come_back_from_a_worker_whole() -> None:
+    import pickle
+
+    from mtaudit.errors import ExtraMissingError, InputError, ModelMissingError
+
+    for error in (
+        InputError("malformed JSON", path="feed.jsonl", line=5),
+        ExtraMissingError("ray", "ray", "--executor ray"),
+        ModelMissingError("no model", fix="mtaudit models pull gpt2"),
+    ):
+        back = pickle.loads(pickle.dumps(error))
+        assert type(back) is type(error) and str(back) == str(error)
+        assert back.__dict__ == error.__dict__
+
+
 STOP_WORKER = """
 import signal
 from mtaudit import runner
