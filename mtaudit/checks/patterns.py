@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 from mtaudit.checks.base import Check, CheckSettings, DocContext, Hit
 from mtaudit.text.numbers import ascii_digits
+from mtaudit.text.units import TEMPERATURE_SYMBOLS
 from mtaudit.types import Finding, Pair, Severity
 
 _TRAILING = ".,;:!?)]}»”’'\"،؛؟"
@@ -20,7 +21,7 @@ KINDS: dict[str, re.Pattern[str]] = {
     # "KV62", "H5N1", "CG4684". Ordinals and units ("15th", "5am", "160km") have no capital.
     # A temperature ("122F", "50C") is not a code: it may be converted.
     "code": re.compile(
-        r"(?<![\w-])(?!\d+[CF](?![\w-]))(?=[\w-]*[A-Z])(?=[\w-]*\d)[A-Za-z\d]+"
+        rf"(?<![\w-])(?!\d+[{TEMPERATURE_SYMBOLS}](?![\w-]))(?=[\w-]*[A-Z])(?=[\w-]*\d)[A-Za-z\d]+"
         r"(?:[-/][A-Za-z\d]+)*(?![\w-])"
     ),
 }

@@ -19,7 +19,7 @@ from mtaudit.checks.base import Check, DocContext
 from mtaudit.text.arabic import without_tashkeel
 from mtaudit.text.months import GREGORIAN, HIJRI, arabic_gregorian
 from mtaudit.text.numbers import ascii_digits, spelled
-from mtaudit.text.units import UNITS
+from mtaudit.text.units import TEMPERATURE_SYMBOLS, UNITS
 from mtaudit.types import Finding, Pair
 
 _AR = r"(?<!\w)(?:[وبلفك])?(?:ال)?"
@@ -37,8 +37,7 @@ def _names(kind: str) -> tuple[str, str]:
 _NAMES = {kind: _names(kind) for kind in dict.fromkeys(unit.kind for unit in UNITS)}
 _CURRENCY_SIGN = re.compile(r"[$€£]\s*\d")
 # "51C" in a target answers a source's temperature; not required by a source ("iPhone 5C")
-_SYMBOLS = "".join(unit.symbol for unit in UNITS if unit.kind == "temperature")
-_DEGREES_GLUED = re.compile(rf"(?<![A-Za-z\d])\d+(?:\.\d+)?[{_SYMBOLS}](?![A-Za-z\d])")
+_DEGREES_GLUED = re.compile(rf"(?<![A-Za-z\d])\d+(?:\.\d+)?[{TEMPERATURE_SYMBOLS}](?![A-Za-z\d])")
 _DIGIT = re.compile(r"\d")
 _MEASURE = re.compile(
     "|".join(

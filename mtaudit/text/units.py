@@ -109,3 +109,6 @@ UNITS: list[Unit] = [
         r"%|٪|بالمئة|بالمائة|في المئة|في المائة|نسبة|المئوية",
     ),
 ]
+
+TEMPERATURE_SYMBOLS = "".join(unit.symbol for unit in UNITS if unit.kind == "temperature")
+"""The letters that stand for a temperature right after a number ("50C", "122F")."""
