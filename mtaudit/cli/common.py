@@ -221,7 +221,7 @@ class AuditJob:
         log.info("read %d document(s); %d input(s) could not be read", read, failed)
 
     def _jobs(self) -> int:
-        """The worker processes to use: ``--jobs``, else one per core; more than cores warns."""
+        """The worker processes: ``--jobs``, else one per core (a warning when over the cores)."""
         cores = default_jobs()
         if self.jobs and self.jobs > cores:
             log.warning(
