@@ -146,6 +146,7 @@ def command_line(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux only")
 def test_the_command_line_forks_its_workers_and_writes_what_one_job_writes(
     tmp_path: Path, small_batches: Path
 ) -> None:
@@ -172,6 +173,7 @@ print(sum(b.sentences for b in batches))
 """
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux only")
 def test_forked_workers_do_not_write_the_parents_buffered_output_again(tmp_path: Path) -> None:
     feed = make_feed(tmp_path / "feed.jsonl", 12, seed=4)
     env = dict(
@@ -209,6 +211,7 @@ main(sys.argv[1:])
 """
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux only")
 def test_a_worker_that_dies_ends_the_run_with_a_clear_error(
     tmp_path: Path, small_batches: Path
 ) -> None:
@@ -248,6 +251,7 @@ main(sys.argv[1:])
 """
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux only")
 def test_a_worker_that_cannot_start_reports_why(tmp_path: Path, small_batches: Path) -> None:
     feed = make_feed(tmp_path / "feed.jsonl", 40, seed=6)
     env = dict(
