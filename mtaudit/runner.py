@@ -9,6 +9,7 @@ spawned (``start_method``).
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import itertools
 import logging
@@ -78,17 +79,41 @@ _WORKER: Auditor | None = None
 _WORKER_ERROR: Exception | None = None
 
 
-def _start_worker(config: Config, signals: list[str] | None, strict: bool) -> None:
+def _start_worker(
+    config: Config, signals: list[str] | None, strict: bool, parent: int | None = None
+) -> None:
     global _WORKER, _WORKER_ERROR
     # a forked worker inherits the command's SIGTERM handler (which turns the signal into an
     # exit with clean-up, for the output file): a worker told to stop must just stop
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if parent is not None:
+        _end_with(parent)
     try:
         _WORKER = Auditor(config, signals=signals, strict=strict)
     except Exception as exc:  # raised again with the first batch (see _work)
         # a failing initializer ends the worker, and the run would only learn that a worker died
         _WORKER_ERROR = exc
     gc.freeze()
+
+
+_PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
+
+
+def _end_with(parent: int) -> None:
+    """On Linux, have the kernel stop this worker (SIGTERM) when ``parent`` ends.
+
+    Without it, a command killed outright (SIGKILL, or the kernel's out-of-memory killer) leaves
+    its workers waiting for batches for ever, each holding its models. Elsewhere nothing is done.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # it ended before the request was made
+        os._exit(1)
 
 
 def _work(items: list[Item]) -> Batch:
@@ -142,7 +167,10 @@ def run_batches(
     # its own thread, stops idle workers by message instead of SIGTERM, and reports a worker
     # that died (killed, out of memory) instead of waiting for its batch for ever
     pool = ProcessPoolExecutor(
-        jobs, mp_context=context, initializer=_start_worker, initargs=(config, signals, strict)
+        jobs,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(config, signals, strict, os.getpid()),
     )
     # at most two batches per worker in flight, so a long feed is never all in memory
     pending: deque[Future[Batch]] = deque()

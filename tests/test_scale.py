@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import builtins
+import contextlib
 import json
 import logging
 import os
 import random
 import re
+import signal
 import subprocess
 import sys
+import time
 import types
 from pathlib import Path
 from typing import Any
@@ -284,6 +287,65 @@ def test_errors_come_back_from_a_worker_whole() -> None:
         back = pickle.loads(pickle.dumps(error))
         assert type(back) is type(error) and str(back) == str(error)
         assert back.__dict__ == error.__dict__
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(x) for x in text.split()]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has ended; it only waits to be reaped
+
+
+@pytest.mark.skipif(
+    not Path("/proc/self/task").exists() or sys.platform != "linux",
+    reason="the kernel's parent-death signal and /proc are Linux's",
+)
+def test_workers_end_when_the_command_is_killed_outright(tmp_path: Path) -> None:
+    feed = make_feed(tmp_path / "feed.jsonl", 3000, seed=8)
+    config = tmp_path / "batches.toml"
+    config.write_text("[run]\nbatch_size = 5\n", encoding="utf-8")
+    env = dict(
+        os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
+    )
+    out = tmp_path / "out.jsonl"
+    command = subprocess.Popen(
+        [sys.executable, "-m", "mtaudit", "audit", str(feed), "--no-signals", "-c", str(config)]
+        + ["--jobs", "2", "--format", "jsonl", "-o", str(out)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    workers: list[int] = []
+    try:
+        deadline = time.monotonic() + 60
+        while len(workers) < 2 and time.monotonic() < deadline and command.poll() is None:
+            time.sleep(0.05)
+            workers = _children(command.pid)
+        assert len(workers) == 2, "the workers did not start"
+        command.kill()  # SIGKILL: no clean-up runs in the command
+        command.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while any(map(_alive, workers)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(map(_alive, workers)), "workers outlived the command"
+    except BaseException:
+        for pid in workers:  # leave nothing behind when the test fails
+            if _alive(pid):
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+        raise
+    finally:
+        if command.poll() is None:
+            command.kill()
 
 
 STOP_WORKER = """
