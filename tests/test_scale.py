@@ -306,8 +306,8 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.mark.skipif(
-    not Path("/proc/self/task").exists() or sys.platform != "linux",
-    reason="the kernel's parent-death signal and /proc are Linux's",
+    not Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").exists(),
+    reason="needs Linux: the kernel's parent-death signal, and /proc listing a process's children",
 )
 def test_workers_end_when_the_command_is_killed_outright(tmp_path: Path) -> None:
     feed = make_feed(tmp_path / "feed.jsonl", 3000, seed=8)
