@@ -134,19 +134,27 @@ def test_jobs_give_the_same_output(tmp_path: Path, small_batches: Path, fmt: str
     assert one[1] == two[1]
 
 
-def command_line(*args: str) -> subprocess.CompletedProcess[str]:
-    """``mtaudit ARGS`` in a fresh interpreter, as a user runs it (one thread, nothing loaded)."""
-    env = dict(
-        os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
-    )
+def fresh_env() -> dict[str, str]:
+    """The environment of a fresh interpreter that imports this source tree."""
+    path = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
+    return dict(os.environ, PYTHONPATH=path)
+
+
+def python(*args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+    """``python ARGS`` in a fresh interpreter: one thread, nothing loaded, as a user runs it."""
     return subprocess.run(
-        [sys.executable, "-m", "mtaudit", *args],
-        env=env,
+        [sys.executable, *args],
+        env=fresh_env(),
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=timeout,
         check=False,
     )
+
+
+def command_line(*args: str) -> subprocess.CompletedProcess[str]:
+    """``mtaudit ARGS`` in a fresh interpreter."""
+    return python("-m", "mtaudit", *args)
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux only")
@@ -179,17 +187,7 @@ print(sum(b.sentences for b in batches))
 @pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux only")
 def test_forked_workers_do_not_write_the_parents_buffered_output_again(tmp_path: Path) -> None:
     feed = make_feed(tmp_path / "feed.jsonl", 12, seed=4)
-    env = dict(
-        os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", FORK_AFTER_PRINT, str(feed)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    done = python("-c", FORK_AFTER_PRINT, str(feed))
     assert done.returncode == 0, done.stderr
     before, _, count = done.stdout.partition("|")
     assert before == "written before the workers start" and int(count) >= 12
@@ -220,18 +218,9 @@ def test_a_worker_that_dies_ends_the_run_with_a_clear_error(
 ) -> None:
     feed = make_feed(tmp_path / "feed.jsonl", 40, seed=6)
     out = tmp_path / "out.jsonl"
-    env = dict(
-        os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
-    )
     args = ["audit", str(feed), "--no-signals", "-c", str(small_batches), "--jobs", "2"]
-    done = subprocess.run(
-        [sys.executable, "-c", WORKER_DIES, *args, "--format", "jsonl", "-o", str(out)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,  # it used to wait for the lost batch for ever
-        check=False,
-    )
+    # it used to wait for the lost batch for ever
+    done = python("-c", WORKER_DIES, *args, "--format", "jsonl", "-o", str(out), timeout=120)
     assert done.returncode == 2, done.stderr
     assert "[E500] a worker process ended before finishing its batch" in done.stderr
     assert "fewer --jobs" in done.stderr
@@ -257,18 +246,8 @@ main(sys.argv[1:])
 @pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux only")
 def test_a_worker_that_cannot_start_reports_why(tmp_path: Path, small_batches: Path) -> None:
     feed = make_feed(tmp_path / "feed.jsonl", 40, seed=6)
-    env = dict(
-        os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
-    )
     args = ["audit", str(feed), "--no-signals", "-c", str(small_batches), "--jobs", "2"]
-    done = subprocess.run(
-        [sys.executable, "-c", WORKER_CANNOT_START, *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = python("-c", WORKER_CANNOT_START, *args, timeout=120)
     assert done.returncode == 2, done.stderr
     assert "[E200] fluency.engine: no engine named 'nope'" in done.stderr
     assert "E500" not in done.stderr
@@ -313,14 +292,11 @@ def test_workers_end_when_the_command_is_killed_outright(tmp_path: Path) -> None
     feed = make_feed(tmp_path / "feed.jsonl", 3000, seed=8)
     config = tmp_path / "batches.toml"
     config.write_text("[run]\nbatch_size = 5\n", encoding="utf-8")
-    env = dict(
-        os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
-    )
     out = tmp_path / "out.jsonl"
     command = subprocess.Popen(
         [sys.executable, "-m", "mtaudit", "audit", str(feed), "--no-signals", "-c", str(config)]
         + ["--jobs", "2", "--format", "jsonl", "-o", str(out)],
-        env=env,
+        env=fresh_env(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -360,17 +336,7 @@ print(signal.getsignal(signal.SIGTERM) is signal.SIG_DFL)
 
 
 def test_a_worker_stops_at_once_when_told_to(tmp_path: Path) -> None:
-    env = dict(
-        os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", STOP_WORKER],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = python("-c", STOP_WORKER, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "True"
 
