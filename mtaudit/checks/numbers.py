@@ -60,18 +60,17 @@ class NumbersCheck(Check):
             extra.pop(value, None)
             missing.pop(value, None)
         if missing or extra:
+            target_text = " ".join(s.text for s in group)
             words_source = spelled_counts(source_text)
-            words_target = spelled_counts(" ".join(s.text for s in group))
+            words_target = spelled_counts(target_text)
             missing = Counter(
                 {k: v for k, v in missing.items() if not _excused(k, words_source, words_target)}
             )
             extra = Counter(
                 {k: v for k, v in extra.items() if not _excused(k, words_target, words_source)}
             )
-        if missing and extra:
-            missing, extra = _conversions(
-                source_text, " ".join(s.text for s in group), missing, extra
-            )
+            if missing and extra:
+                missing, extra = _conversions(source_text, target_text, missing, extra)
         for value in sorted(missing):
             yield (
                 group[0].index,

@@ -73,7 +73,7 @@ _ARABIC_HALF_SCALE = re.compile(
 # "مليوني عام" = two million years: a dual scale word is twice the scale
 _ARABIC_DUAL_SCALE = re.compile(rf"(?<!\w)(?:و|ب|ل)?(?:ال)?({'|'.join(_ARABIC_DUAL_SCALES)})(?!\w)")
 _ENGLISH_HALF_SCALE = re.compile(
-    r"\b([A-Za-z]+|\d+)\s+and\s+a\s+half\s+(million|billion|trillion|thousand)\b", re.IGNORECASE
+    rf"\b([A-Za-z]+|\d+)\s+and\s+a\s+half\s+({'|'.join(_ENGLISH_SCALES)})\b", re.IGNORECASE
 )
 # A year marked as Hijri ("1443 هـ") may stand beside its Gregorian year or alone: it is never
 # required on the other side.
@@ -325,7 +325,7 @@ _ARABIC_PART_OF_SCALE = re.compile(
     r"(?<!\w)(?:و|ب|ل)?(ربع|نصف)\s+(?:ال)?(مليون|مليار|ألف|تريليون)(?!\w)"
 )
 _ENGLISH_PART_OF_SCALE = re.compile(
-    r"\b(quarter|half)\s+(?:of\s+)?an?\s+(million|billion|thousand|trillion)\b", re.IGNORECASE
+    rf"\b(quarter|half)\s+(?:of\s+)?an?\s+({'|'.join(_ENGLISH_SCALES)})\b", re.IGNORECASE
 )
 _THOUSANDS_AND_HUNDREDS = re.compile(
     r"(?<!\w)(ألفين|ألفان|ألف(?:اً|ًا|ا)?)\s+و(\w*(?:مئة|مائة|مئت|مائت)\w*)(?!\w)"
