@@ -22,10 +22,10 @@ def _names(unit: Unit) -> str:
 
 
 # The units that are converted, in the table's order: a match takes the first that fits.
-_CONVERTED = [(unit, unit.factor) for unit in UNITS if unit.factor is not None]
+_CONVERTED = [unit for unit in UNITS if unit.factor is not None]
 _MEASURE = re.compile(
     r"(?<![\w.,])(\d+(?:,\d{3})*(?:\.\d+)?)\s*-?\s*(?:"
-    + "|".join(f"(?P<u{i}>{_names(unit)})" for i, (unit, _) in enumerate(_CONVERTED))
+    + "|".join(f"(?P<u{i}>{_names(unit)})" for i, unit in enumerate(_CONVERTED))
     + r")(?![A-Za-z\u0621-\u064a])",
     re.IGNORECASE,
 )
@@ -50,14 +50,15 @@ def measures(text: str) -> list[Measure]:
     for match in _MEASURE.finditer(text):
         unit = next(int(name[1:]) for name, value in match.groupdict().items() if value)
         number = match.group(1)
-        kind = _CONVERTED[unit][0].kind
-        out.append(Measure(number, float(number.replace(",", "")), kind, unit))
+        out.append(Measure(number, float(number.replace(",", "")), _CONVERTED[unit].kind, unit))
     return out
 
 
-def _base(value: float, unit: int) -> float:
-    kind, factor = _CONVERTED[unit][0].kind, _CONVERTED[unit][1]
-    if kind == "temperature":
+def _base(value: float, index: int) -> float:
+    unit = _CONVERTED[index]
+    factor = unit.factor
+    assert factor is not None  # only units with a factor are read
+    if unit.kind == "temperature":
         return (value - 32.0) * 5.0 / 9.0 if factor else value  # in °C
     return value * factor
 
