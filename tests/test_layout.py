@@ -38,7 +38,7 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
     ("translate", ("mtaudit.models", "mtaudit.translate")),
     ("score", ("mtaudit.checks", "mtaudit.signals", "mtaudit.lm")),
     ("judge", ("mtaudit.features", "mtaudit.judge")),
-    ("run", ("mtaudit.pipeline", "mtaudit.runfile")),
+    ("run", ("mtaudit.pipeline", "mtaudit.runfile", "mtaudit.records")),
     ("gate", ("mtaudit.gate", "mtaudit.baseline")),
     ("report", ("mtaudit.reports", "mtaudit.apply")),
     (

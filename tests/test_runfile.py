@@ -81,6 +81,17 @@ def test_run_to_dict_is_the_typed_runs_json() -> None:
     assert run_to_dict(result)["schema"] == SCHEMA
 
 
+@pytest.mark.parametrize("pretty", [False, True])
+def test_dumps_writes_strict_utf8_json(pretty: bool) -> None:
+    data = {"id": "a\ud800b", "metadata": {"k\udfff": ["x", float("nan")]}, "risk": 0.5}
+    text = dumps(data, pretty=pretty)
+    text.encode("utf-8")  # no lone surrogate left: it would not encode
+    assert json.loads(text) == {"id": "a\ufffdb", "metadata": {"k\ufffd": ["x", None]}, "risk": 0.5}
+    plain = {"id": "نص عربي", "n": [1, 2.5]}
+    assert json.loads(dumps(plain, pretty=pretty)) == plain
+    assert "نص عربي" in dumps(plain, pretty=pretty)  # kept readable, not escaped
+
+
 def test_a_saved_run_loads_back_equal(tmp_path: Path) -> None:
     out = tmp_path / "run.json"
     result = CliRunner().invoke(

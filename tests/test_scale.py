@@ -268,6 +268,55 @@ def test_errors_come_back_from_a_worker_whole() -> None:
         assert back.__dict__ == error.__dict__
 
 
+def test_worker_records_travel_as_marshal_bytes(tmp_path: Path) -> None:
+    import datetime
+    import pickle
+
+    from mtaudit.pipeline import Auditor
+    from mtaudit.runner import audit_batch
+
+    items: list[Document | InputError] = list(
+        iter_inputs([str(make_feed(tmp_path / "feed.jsonl", 6, seed=3))])
+    )
+    items.insert(2, InputError("malformed JSON", path="feed.jsonl", line=3))
+    auditor = Auditor(Config.load(), signals=[])
+    batch = audit_batch(auditor, items)
+    expected = list(batch.documents)
+    assert any(d.error for d in expected) and any(d.sentences for d in expected)
+    batch.pack(items)
+    assert batch.documents == [] and batch.packed is not None
+    back = pickle.loads(pickle.dumps(batch))  # the way back from a worker
+    back.unpack(items)
+    assert back.documents == expected and back.packed is None
+    # what marshal cannot write (a program's own objects in the metadata) is pickled as it is
+    odd = [Document("odd", "The mayor spoke.", metadata={"when": datetime.date(2026, 1, 2)})]
+    batch = audit_batch(auditor, list(odd))
+    batch.pack(list(odd))
+    assert batch.packed is None and batch.documents[0].metadata["when"].year == 2026
+    batch.unpack(list(odd))
+    assert batch.documents[0].id == "odd"
+
+
+def test_a_checks_only_audit_imports_only_what_it_uses(tmp_path: Path) -> None:
+    # start-up is serial work before any --jobs worker exists: what a run does not use is not
+    # imported (the progress bar is not drawn off a terminal; no comparison metric runs)
+    feed = make_feed(tmp_path / "feed.jsonl", 4)
+    unused = ("tqdm", "sacrebleu", "importlib.metadata", "xml.sax.saxutils")
+    args = ["audit", str(feed), "--no-signals", "--format", "jsonl", "-o", str(tmp_path / "o")]
+    code = f"""
+import sys
+before = set(sys.modules)
+from mtaudit.cli import main
+try:
+    main({args!r})
+except SystemExit:
+    pass
+print([m for m in {unused!r} if m in sys.modules and m not in before])
+"""
+    done = python("-c", code)
+    assert done.returncode == 0 and done.stdout.strip() == "[]", done.stderr
+
+
 def _children(pid: int) -> list[int]:
     try:
         text = Path(f"/proc/{pid}/task/{pid}/children").read_text()

@@ -15,10 +15,10 @@ import mtaudit.state as state_module
 from mtaudit.cli import main
 from mtaudit.config import Config
 from mtaudit.pipeline import audit
+from mtaudit.records import LAYOUT
 from mtaudit.reports.json_report import run_to_dict
 from mtaudit.runfile import RunDocument
 from mtaudit.state import StateDB, audit_incremental, content_hash, decode, encode
-from mtaudit.state.records import LAYOUT
 from mtaudit.types import Document
 
 TEXTS = [

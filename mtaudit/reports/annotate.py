@@ -11,11 +11,11 @@ written, atomically, and never over the input.
 
 from __future__ import annotations
 
+import html
 import os
 from pathlib import Path
 from typing import Any
 from xml.parsers import expat
-from xml.sax.saxutils import escape, quoteattr
 
 from mtaudit.atomic import write_bytes_atomic
 from mtaudit.errors import InputError, UsageError
@@ -136,7 +136,7 @@ def _insertions(
             continue
         start, end, notes_end = units[position]
         assert start is not None and end is not None
-        body = escape(NOT_XML.sub("\ufffd", text))
+        body = html.escape(NOT_XML.sub("\ufffd", text), quote=False)  # &, <, >
         priority = _PRIORITY.get(severity, 5)
         if major == "1":
             note = f'<note from="mtaudit" priority="{priority}">{body}</note>'
@@ -144,10 +144,7 @@ def _insertions(
         else:
             tag = data[start + 1 : start + 80].split(b">")[0].split()[0].rstrip(b"/")
             prefix = tag.decode("ascii", "replace")[: -len("unit")]
-            note = (
-                f'<{prefix}note category={quoteattr("mtaudit")} priority="{priority}">'
-                f"{body}</{prefix}note>"
-            )
+            note = f'<{prefix}note category="mtaudit" priority="{priority}">{body}</{prefix}note>'
             if notes_end is not None and data[notes_end : notes_end + 2] == b"</":
                 anchor = notes_end
             else:

@@ -7,9 +7,9 @@ record was made from. Rerunning on a feed audits only documents whose content, r
 or cached translations changed, and reports on all of them.
 
 The keys are built in ``keys.py`` (the settings key is per document: a change to the English
-fluency model re-audits English targets only), the database lives in ``db.py``, ``records.py``
-stores records (marshal, without the texts the document restores) and ``reads.py`` digests the
-cached translations a record depends on.
+fluency model re-audits English targets only), the database lives in ``db.py``, records are stored
+as ``mtaudit.records`` writes them (marshal, without the texts the document restores) and
+``reads.py`` digests the cached translations a record depends on.
 
 The database uses the same conventions as the translation cache (WAL mode, one transaction per
 batch of documents), so an interrupted run keeps the batches it finished.
@@ -26,6 +26,7 @@ from typing import Any
 from mtaudit.config import Config
 from mtaudit.errors import InputError
 from mtaudit.pipeline import audit
+from mtaudit.records import KeptOut, collector_paused, decode, encode
 from mtaudit.runfile import Run, RunDocument, RunSummary
 from mtaudit.signals import chosen
 from mtaudit.state.db import STATE_ENV, Row, StateDB, Stored, default_path
@@ -33,7 +34,6 @@ from mtaudit.state.keys import Settings, code_digest, content_hash
 from mtaudit.state.reads import Reads, TranslationReads, uses_translations
 from mtaudit.state.reads import dump as dump_reads
 from mtaudit.state.reads import load as load_reads
-from mtaudit.state.records import KeptOut, collector_paused, decode, encode
 from mtaudit.types import Document, RunResult
 
 __all__ = [
@@ -127,7 +127,7 @@ class DocumentState:
                 else:
                     self.counts.audited += key is not None
             if self.counts.reused:
-                self.kept.hold()  # the records live until the run ends (see records.py)
+                self.kept.hold()  # the records live until the run ends (see mtaudit.records)
         return out
 
     def remember(self, pairs: Iterable[tuple[Document, RunDocument]]) -> None:

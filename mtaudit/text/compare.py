@@ -18,15 +18,15 @@ from collections import OrderedDict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Protocol
-
-from sacrebleu.metrics.bleu import BLEU
-from sacrebleu.metrics.ter import TER
+from typing import TYPE_CHECKING, Protocol
 
 from mtaudit.errors import ConfigError
 from mtaudit.text.chrf import Profile, f_score, matches, merged_bound, profile, statistics
 from mtaudit.text.chrf import score as chrf_score
 from mtaudit.text.numbers import ascii_digits, numbers
+
+if TYPE_CHECKING:  # sacrebleu is imported when BLEU or TER is first asked for
+    from sacrebleu.metrics.bleu import BLEU
 
 _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 # one replace per letter: ten times faster than str.translate on Arabic text, same result
@@ -88,6 +88,8 @@ class SacrebleuTER:
     """sacrebleu's own sentence TER: the fallback when the fast path cannot be imported."""
 
     def __init__(self) -> None:
+        from sacrebleu.metrics.ter import TER
+
         self.metric = TER(normalized=True)
 
     def score(self, hypothesis: str, reference: str) -> float:
@@ -110,7 +112,10 @@ def ter_scorer() -> TerScorer:
 
 @lru_cache(maxsize=8)
 def _metrics(lang: str) -> tuple[BLEU, TerScorer]:
-    # built once per language: sacrebleu's metric objects are costly to construct
+    # built once per language: sacrebleu's metric objects are costly to construct (and
+    # sacrebleu itself to import: a checks-only run never imports it)
+    from sacrebleu.metrics.bleu import BLEU
+
     tokenize = "intl" if lang in ("ar", "fa", "ur", "he") else "13a"
     return BLEU(effective_order=True, tokenize=tokenize), ter_scorer()
 

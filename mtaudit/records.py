@@ -1,4 +1,8 @@
-"""How a document's record is stored: marshal bytes of plain tuples, without the document's texts.
+"""A document's record as marshal bytes of plain tuples, without the document's texts.
+
+Two uses: the state database stores records this way (``mtaudit.state``), and ``--jobs``
+workers send their records back to the command this way (``mtaudit.runner``), which costs two
+to three times less than pickling them.
 
 A rerun rebuilds every stored record (the reports cover every document), so the stored form is
 chosen for speed: each typed record (``RunDocument`` with its sentences, findings and blocks)
@@ -14,8 +18,8 @@ still frees them.
 
 ``marshal`` runs no code when it reads (unlike ``pickle``): a tampered state file can hold
 wrong verdicts, as a tampered JSON record could, but no program. Its format can change between
-Python versions, so the Python version is part of the settings key (see ``keys.py``), and bytes
-that do not decode into a record of this layout are treated as not stored.
+Python versions, so the Python version is part of the settings key (see ``mtaudit.state.keys``),
+and bytes that do not decode into a record of this layout are treated as not stored.
 
 The target and source texts are left out where they are the document's own (the document is
 at hand when the record is read); sentence texts stay, as rebuilding them from offsets would
