@@ -51,8 +51,8 @@ class _NoBar:
 def progress_bar(desc: str) -> contextlib.AbstractContextManager[Any]:
     """A bar counting sentences on standard error, drawn only on a terminal and without ``-q``.
 
-    Elsewhere (a CI log, a pipe) nothing is drawn and tqdm is not even imported: a command that
-    starts in a fifth of a second would otherwise spend a tenth of that importing it.
+    Elsewhere (a CI log, a pipe) nothing is drawn and tqdm is not even imported: it would add
+    about 0.02 s to a start-up of 0.2 s, serial work before any ``--jobs`` worker exists.
     """
     if quiet() or not sys.stderr.isatty():
         return contextlib.nullcontext(_NoBar())
