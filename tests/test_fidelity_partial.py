@@ -71,3 +71,28 @@ def test_partial_coverage_in_an_audit(tmp_path: Path) -> None:
     a, b = (d.sentences[0] for d in run.documents)
     assert "fidelity.chrf_forward" in a.signals and "fidelity.chrf_forward" not in b.signals
     assert "fidelity.forward" in a.verdict.basis and "fidelity.forward" not in b.verdict.basis
+
+
+def test_partial_round_trip_scores_each_target_whose_two_legs_are_cached(tmp_path: Path) -> None:
+    from tests.test_fidelity_signal import BACK, TGT_ALONE
+
+    config = make_config(tmp_path / "no-models", tmp_path / "cache.sqlite3")
+    # TGT_ALONE: both legs cached; TGT_GOOD: only its back-translation; TGT_NEW: nothing
+    fill_cache(
+        config,
+        {TGT_ALONE: BACK[TGT_ALONE], TGT_GOOD: BACK[TGT_GOOD]},
+        {BACK[TGT_ALONE]: FORWARD[BACK[TGT_ALONE]]},
+    )
+    signal = FidelitySignal(config.with_overrides({"fidelity.parts": ["round_trip"]}))
+    alone = [pair(0, TGT_ALONE, None), pair(1, TGT_GOOD, None), pair(2, TGT_NEW, None)]
+    (status,) = signal.status(alone)
+    assert status.ran and status.reason.startswith("scored 1 of 3 sentences")
+    assert status.fix == "mtaudit models pull opus-mt-en-ar && mtaudit models pull opus-mt-ar-en"
+    outputs = signal.score(alone)
+    assert [i for i, out in enumerate(outputs) if "chrf_round_trip" in out.values] == [0]
+    # a target's round trip does not depend on the other targets of its batch
+    (by_itself,) = FidelitySignal(signal.translations.config).score(alone[:1])
+    assert by_itself.values == outputs[0].values and by_itself.texts == outputs[0].texts
+    # nothing with both legs cached: skipped, naming the missing model
+    (none,) = signal.status(alone[1:])
+    assert not none.ran and "opus-mt-ar-en" in none.reason

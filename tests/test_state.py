@@ -465,3 +465,24 @@ def test_a_rerun_reports_exactly_what_a_full_run_reports(
     assert full[0] == 1 and "over budget" in "\n".join(full[4])  # the gate has work to do
     assert full[3].count("::error") >= 2 and "Total: 8 document(s)" in full[1]
     assert rerun == full
+
+
+def test_importing_a_round_trips_missing_leg_re_audits_its_document(tmp_path: Path) -> None:
+    # a target without a source: its round trip needs both legs, and only the first is cached
+    target, source = FEED[2]
+    feed, state = tmp_path / "feed.jsonl", tmp_path / "state.sqlite3"
+    feed.write_text(json.dumps({"id": "alone", "target": target}) + "\n", encoding="utf-8")
+    english, arabic = _sentences(target), _sentences(source)
+    _import(tmp_path, "en-ar", list(zip(english, arabic, strict=True)))
+    first, err = _fidelity_check(feed, state)
+    assert "audited 1 document(s), 0 unchanged" in err
+    assert not any(
+        "fidelity.chrf_round_trip" in s["signals"] for s in first["documents"][0]["sentences"]
+    )
+    assert "audited 0 document(s), 1 unchanged" in _fidelity_check(feed, state)[1]
+    _import(tmp_path, "ar-en", list(zip(arabic, english, strict=True)))  # the second leg
+    again, err = _fidelity_check(feed, state)
+    assert "audited 1 document(s), 0 unchanged" in err
+    assert all(
+        "fidelity.chrf_round_trip" in s["signals"] for s in again["documents"][0]["sentences"]
+    )

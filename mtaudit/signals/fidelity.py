@@ -26,6 +26,7 @@ from typing import ClassVar
 
 from mtaudit.config import Config
 from mtaudit.errors import ConfigError, ModelMissingError
+from mtaudit.models.paths import models_dir
 from mtaudit.settings import settings_of
 from mtaudit.text.compare import (
     Scores,
@@ -34,6 +35,7 @@ from mtaudit.text.compare import (
     lost_numbers,
     metric_names,
 )
+from mtaudit.translate.settings import engine_for
 from mtaudit.translate.shared import Availability, Translations
 from mtaudit.types import Finding, Pair, Severity, SignalOutput, SignalStatus
 
@@ -143,16 +145,46 @@ class FidelitySignal:
         self.translations.close()
 
     def _round_trip_check(self, src: str, tgt: str, targets: Sequence[str]) -> Availability:
-        first = self.translations.available(f"{tgt}-{src}", targets)
-        if not first.ran:
+        """Whether the round trip of ``targets`` can run, and for which when only some can.
+
+        Each leg runs where its model is on disk or its translations are cached. Without the
+        second leg's model, a target's round trip runs when its back-translation and that
+        back-translation's own translation are both cached, whatever the other targets have.
+        """
+        back_leg, trip_leg = f"{tgt}-{src}", f"{src}-{tgt}"
+        first = self.translations.available(back_leg, targets, True)
+        if not first.ran or self.translations.model_present(trip_leg):
             return first
-        if self.translations.model_present(f"{src}-{tgt}"):
-            return Availability(True)
         # second leg: only cached back-translations can be checked without a model
-        back = self.translations.cached(f"{tgt}-{src}", targets)
-        if len(back) < len({t.strip() for t in targets if t.strip()}):
-            return self.translations.available(f"{src}-{tgt}", targets)  # reports the missing model
-        return self.translations.available(f"{src}-{tgt}", list(back.values()))
+        reach = [t for t in targets if first.only is None or t.strip() in first.only]
+        back = self.translations.cached(back_leg, reach)
+        if not back:
+            return self.translations.available(trip_leg, targets)  # reports the missing model
+        second = self.translations.available(trip_leg, list(back.values()), True)
+        if not second.ran:
+            return second
+        kept = frozenset(
+            t.strip()
+            for t in reach
+            if (b := back.get(t.strip())) is not None
+            and (second.only is None or b.strip() in second.only)
+        )
+        if len(kept) == len({t.strip() for t in targets if t.strip()}):
+            return Availability(True)
+        missing = [
+            spec.name
+            for leg in (back_leg, trip_leg)
+            if not self.translations.model_present(leg)
+            and (spec := engine_for(self.translations.config, leg)) is not None
+        ]
+        scored = sum(1 for t in targets if t.strip() in kept)
+        return Availability(
+            True,
+            f"scored {scored:,} of {len(targets):,} sentences: model {' and '.join(missing)} "
+            f"not in {models_dir(self.translations.config)} and only those translations are cached",
+            " && ".join(f"mtaudit models pull {name}" for name in missing),
+            only=kept,
+        )
 
     def _plan(self, pairs: Sequence[Pair]) -> dict[str, dict[tuple[str, str], list[int]]]:
         plan: dict[str, dict[tuple[str, str], list[int]]] = {p: defaultdict(list) for p in PARTS}

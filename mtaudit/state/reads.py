@@ -13,8 +13,11 @@ The texts are read back from the record itself: each sentence's target text into
 language (back-translation, the first leg of the round trip, and alignment by translation), its
 aligned source into the target language (forward translation) and, for a sentence without a
 source, its stored back-translation into the target language (the round trip's second leg);
-only for the parts ``[fidelity] parts`` turns on. Without the fidelity signal nothing here
-runs: the translation cache is neither opened nor read.
+only for the parts ``[fidelity] parts`` turns on. A sentence without a source whose round trip
+did not run (its translations were not all cached) has no stored back-translation: its target
+is read through both legs instead (``chained``: the cached translation of its cached
+back-translation), so that importing the missing leg later audits it again. Without the fidelity
+signal nothing here runs: the translation cache is neither opened nor read.
 """
 
 from __future__ import annotations
@@ -28,7 +31,13 @@ from mtaudit.runfile import RunDocument
 from mtaudit.translate.cache import normalise
 
 Reads = dict[str, list[str]]
-"""Texts translated for a record, by direction (``"en-ar"``), normalised, without repeats."""
+"""Texts translated for a record, by direction (``"en-ar"``, or ``chained``), normalised, without
+repeats."""
+
+
+def chained(back: str, forth: str) -> str:
+    """The reads key of texts read through ``back`` and then ``forth`` (the round trip)."""
+    return f"{back}>{forth}"
 
 
 def uses_translations(signals: Sequence[str]) -> bool:
@@ -59,7 +68,8 @@ class TranslationReads:
         """The texts the fidelity signal had translated for this record, by direction."""
         src, tgt = record.source_lang, record.target_lang
         back, forth = f"{tgt}-{src}", f"{src}-{tgt}"
-        found: dict[str, dict[str, None]] = {back: {}, forth: {}}
+        trip = chained(back, forth)
+        found: dict[str, dict[str, None]] = {back: {}, forth: {}, trip: {}}
         for sent in record.sentences:
             text = normalise(sent.text)
             source = normalise(sent.source or "")
@@ -72,6 +82,8 @@ class TranslationReads:
                 first = normalise(sent.texts.get("back_translation") or "")
                 if first:
                     found[forth][first] = None
+                elif text:
+                    found[trip][text] = None
         return {direction: list(texts) for direction, texts in found.items() if texts}
 
     def digests(self, reads: Sequence[Reads]) -> list[str]:
@@ -81,8 +93,7 @@ class TranslationReads:
             for direction, texts in one.items():
                 wanted.setdefault(direction, {}).update(dict.fromkeys(texts))
         answers = {
-            direction: self.translations.cached(direction, list(texts))
-            for direction, texts in wanted.items()
+            direction: self._answers(direction, list(texts)) for direction, texts in wanted.items()
         }
         out = []
         for one in reads:
@@ -96,6 +107,19 @@ class TranslationReads:
                     sha.update(b"\x00" if answer is None else b"\x01")
             out.append(sha.hexdigest())
         return out
+
+    def _answers(self, direction: str, texts: list[str]) -> dict[str, str]:
+        """The cache's translations of ``texts`` (normalised keys), through both legs if chained."""
+        if ">" not in direction:
+            return self.translations.cached(direction, texts)
+        back, _, forth = direction.partition(">")
+        firsts = self.translations.cached(back, texts)
+        seconds = self.translations.cached(forth, list(firsts.values()))
+        return {
+            text: second
+            for text, first in firsts.items()
+            if (second := seconds.get(normalise(first))) is not None
+        }
 
 
 def dump(reads: Reads) -> bytes:
