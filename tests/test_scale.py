@@ -414,6 +414,22 @@ def test_workers_fork_only_where_that_is_safe(
     assert runner.start_method() == method
 
 
+def test_the_command_keeps_what_it_loaded_out_of_the_collectors_walks_while_workers_run(
+    tmp_path: Path,
+) -> None:
+    import gc
+
+    from mtaudit.runner import run_batches
+
+    items = list(iter_inputs([str(make_feed(tmp_path / "feed.jsonl", 20, seed=4))]))
+    gc.unfreeze()  # nothing frozen before the run
+    batches = run_batches(items, Config.load(), signals=[], jobs=2, batch_size=7, start="spawn")
+    next(batches)
+    assert gc.get_freeze_count() > 0  # frozen while the workers run
+    assert sum(1 for _ in batches) == 2
+    assert gc.get_freeze_count() == 0  # handed back to the collector at the end
+
+
 def test_spawned_workers_give_the_batches_of_one_job(tmp_path: Path) -> None:
     from mtaudit.runner import run_batches
 
