@@ -289,6 +289,15 @@ def test_marks(
             ["length"],
         ),
         ("وصف البرد بوصفه بحجم 2.", "He described hail 2 inches across.", "en", "ar", ["length"]),
+        # ... nor is كم ("how many") without a number before it; after one it is a kilometre
+        (
+            "قطع الموكب 40، ولا يُعرف كم عدد المشاركين.",
+            "The march covered 40 km; how many took part is unknown.",
+            "en",
+            "ar",
+            ["length"],
+        ),
+        ("قطع الموكب 40 كم.", "The march covered 40 km.", "en", "ar", []),
         (
             "بلغت الحرارة 45 يوم الذكرى المئوية.",
             "It was 45 degrees on the centenary.",

@@ -39,6 +39,7 @@ _CURRENCY_SIGN = re.compile(r"[$€£]\s*\d")
 # "51C" in a target answers a source's temperature; not required by a source ("iPhone 5C")
 _DEGREES_GLUED = re.compile(rf"(?<![A-Za-z\d])\d+(?:\.\d+)?[{TEMPERATURE_SYMBOLS}](?![A-Za-z\d])")
 _DIGIT = re.compile(r"\d")
+_NUMBER_BEFORE = re.compile(r"\d\s?-?\s?$")
 _MEASURE = re.compile(
     "|".join(
         rf"(?P<{kind}>\d(?:[\d.,]*\d)?\s*-?\s*(?:(?:{en})(?![A-Za-z])|(?:{ar})))"
@@ -92,6 +93,11 @@ def kinds(text: str, after_number: bool) -> set[str]:
             found.add(str(match.lastgroup))
     else:
         for match in _ANY.finditer(text):
+            start = match.start()
+            if match.group(0).endswith("كم") and not _NUMBER_BEFORE.search(
+                text, max(0, start - 4), start
+            ):
+                continue  # كم alone is also "how many", "how much": a unit only after a number
             found.add(str(match.lastgroup))
         if found & {"speed", "area"}:
             found.add("length")
