@@ -178,10 +178,13 @@ class FidelitySignal:
             and (spec := engine_for(self.translations.config, leg)) is not None
         ]
         scored = sum(1 for t in targets if t.strip() in kept)
+        which = (
+            f"model {missing[0]} is" if len(missing) == 1 else f"models {' and '.join(missing)} are"
+        )
         return Availability(
             True,
-            f"scored {scored:,} of {len(targets):,} sentences: model {' and '.join(missing)} "
-            f"not in {models_dir(self.translations.config)} and only those translations are cached",
+            f"scored {scored:,} of {len(targets):,} sentences: {which} not in "
+            f"{models_dir(self.translations.config)} and only those translations are cached",
             " && ".join(f"mtaudit models pull {name}" for name in missing),
             only=kept,
         )
