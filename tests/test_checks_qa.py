@@ -298,6 +298,38 @@ def test_marks(
             ["length"],
         ),
         ("قطع الموكب 40 كم.", "The march covered 40 km.", "en", "ar", []),
+        # ... nor بالدرجة الأولى ("mainly"), لدرجة ("so much that") or بالنسبة ("as for"); a
+        # degree is one after a number, or in درجة الحرارة ("the temperature")
+        (
+            "بلغت 45، بالدرجة الأولى في الجنوب.",
+            "It reached 45 degrees, mainly in the south.",
+            "en",
+            "ar",
+            ["temperature"],
+        ),
+        ("ارتفعت درجة الحرارة إلى 45.", "It reached 45 degrees.", "en", "ar", []),
+        (
+            "بلغت المشاركة 41 بالنسبة للحزب.",
+            "Turnout was 41% for the party.",
+            "en",
+            "ar",
+            ["percentage"],
+        ),
+        ("بلغت المشاركة 41 بالمئة.", "Turnout was 41%.", "en", "ar", []),
+        # a longitude or latitude is no temperature
+        ("Only the third hurricane east of 35 west.", "ثالث إعصار شرق 35° غربًا.", "ar", "en", []),
+        ("It was the third hurricane east of 35°W.", "كان ثالث إعصار.", "en", "ar", []),
+        # speeds in other words: "km per hour", "kilometres an hour", "كيلومتر في ساعة"
+        ("He slowed to 160 km per hour.", "خفف السرعة إلى 160 كيلومتر في ساعة.", "ar", "en", []),
+        ("He slowed to 160 km/hour.", "خفف السرعة إلى 160 كم/ ساعة.", "ar", "en", []),
+        (
+            "He slowed to 160 kilometers in an hour.",
+            "خفف السرعة إلى 160 كم/ساعة.",
+            "ar",
+            "en",
+            [],
+        ),
+        ("خفف السرعة إلى 160 كيلومتر في ساعة.", "He slowed to 160 km/h.", "en", "ar", []),
         (
             "بلغت الحرارة 45 يوم الذكرى المئوية.",
             "It was 45 degrees on the centenary.",

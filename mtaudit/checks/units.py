@@ -40,6 +40,7 @@ _CURRENCY_SIGN = re.compile(r"[$€£]\s*\d")
 _DEGREES_GLUED = re.compile(rf"(?<![A-Za-z\d])\d+(?:\.\d+)?[{TEMPERATURE_SYMBOLS}](?![A-Za-z\d])")
 _DIGIT = re.compile(r"\d")
 _NUMBER_BEFORE = re.compile(r"\d\s?-?\s?$")
+_HEAT = re.compile(r"(?:ة|ات) ال?حرار")
 _MEASURE = re.compile(
     "|".join(
         rf"(?P<{kind}>\d(?:[\d.,]*\d)?\s*-?\s*(?:(?:{en})(?![A-Za-z])|(?:{ar})))"
@@ -93,12 +94,8 @@ def kinds(text: str, after_number: bool) -> set[str]:
             found.add(str(match.lastgroup))
     else:
         for match in _ANY.finditer(text):
-            start = match.start()
-            if match.group(0).endswith("كم") and not _NUMBER_BEFORE.search(
-                text, max(0, start - 4), start
-            ):
-                continue  # كم alone is also "how many", "how much": a unit only after a number
-            found.add(str(match.lastgroup))
+            if not _not_a_unit(text, match):
+                found.add(str(match.lastgroup))
         if found & {"speed", "area"}:
             found.add("length")
     if _CURRENCY_SIGN.search(text) or (not after_number and re.search(r"[$€£]", text)):
@@ -106,6 +103,21 @@ def kinds(text: str, after_number: bool) -> set[str]:
     if not after_number and _DEGREES_GLUED.search(text):
         found.add("temperature")
     return found
+
+
+def _not_a_unit(text: str, match: re.Match[str]) -> bool:
+    """Whether an Arabic word that starts like a unit is another word here (a target's reading).
+
+    كم alone is also "how many"; a word starting with درج also a rank or an extent ("بالدرجة
+    الأولى", "لدرجة أن"): each is a unit only after a number, and a degree also in "درجة
+    الحرارة". بالنسبة is "as for", never a percentage.
+    """
+    word, (start, end) = match.group(0), match.span()
+    if word.endswith(("كم", "درج")):
+        if _NUMBER_BEFORE.search(text, max(0, start - 4), start):
+            return False
+        return not (word.endswith("درج") and _HEAT.match(text, end))
+    return word.endswith("بالنسبة")
 
 
 def _first_words(*names: str) -> set[str]:

@@ -33,6 +33,9 @@ class Unit:
     symbol: str = ""
 
 
+_DEGREE = r"°(?!\s?(?:[NSEW]\b|شمال|جنوب|شرق|غرب))"
+"""A degree sign, but not of a longitude or latitude ("35°W", "35° غربًا")."""
+
 # Squares are written with a 2 or a superscript ² ("km2", "km²", "كم²"). Kinds in the order the
 # units check tries them, and units within a kind in the order a conversion tries them: speed
 # and area before length, whose units they contain ("km/h", "km2"), and longer units before the
@@ -40,11 +43,11 @@ class Unit:
 UNITS: list[Unit] = [
     Unit(
         "speed",
-        r"km\s*/\s*h|kph|kilomet(?:re|er)s? (?:per|an) hour",
-        r"(?:كم|km)\s*/\s*(?:س|ساعة)|كيلومترا?ت? في الساعة",
+        r"km\s*/\s*h(?:our)?|kph|(?:km|kilomet(?:re|er)s?) (?:per|an|a|in an) hour",
+        r"(?:كم|km)\s*/\s*(?:س|ساعة)|كيلومترا?ت? في (?:ال)?ساعة",
         1.0,
     ),
-    Unit("speed", r"mph|miles? (?:per|an) hour", r"ميلا? في الساعة", 1.609344),
+    Unit("speed", r"mph|miles? (?:per|an|a|in an) hour", r"ميلا? في (?:ال)?ساعة", 1.609344),
     Unit("speed", r"knots?", r"عقد[ةه]"),
     Unit(
         "area",
@@ -96,8 +99,13 @@ UNITS: list[Unit] = [
         1.0,
         "F",
     ),
-    # any degree, for the units check, but a magnitude "on the Richter scale" is no temperature
-    Unit("temperature", r"°|degrees?(?![^.]{0,30}Richter)", r"°|درج(?![^.،]{0,30}ريختر)"),
+    # any degree, for the units check, but a magnitude "on the Richter scale" is no temperature,
+    # nor a longitude or latitude ("35°W")
+    Unit(
+        "temperature",
+        rf"{_DEGREE}|degrees?(?![^.]{{0,30}}Richter)",
+        rf"{_DEGREE}|درج(?![^.،]{{0,30}}ريختر)",
+    ),
     Unit(
         "currency",
         r"dollars?|euros?|dinars?|riyals?|dirhams?|lira|yen|rupees?|cents?",
