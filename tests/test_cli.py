@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -133,3 +134,28 @@ def test_audit_writes_the_html_report(tmp_path: Path) -> None:
     html = page.read_text(encoding="utf-8")
     assert code == 0 and "Content-Security-Policy" in html
     assert "controlled or controlled" in html and "<script>alert" not in html
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_progress_bar_is_drawn_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mtaudit.cli import common
+
+    monkeypatch.setattr(common.sys, "stderr", io.StringIO())  # a pipe, a CI log
+    with common.progress_bar("Auditing") as bar:
+        bar.update(5)
+        bar.set_description_str("Auditing (aligning)")
+    assert common.sys.stderr.getvalue() == ""
+
+    terminal = _Terminal()
+    monkeypatch.setattr(common.sys, "stderr", terminal)
+    with common.progress_bar("Auditing") as bar:
+        bar.update(5)
+        bar.set_description_str("Auditing (aligning)")
+    assert "Auditing (aligning)" in terminal.getvalue() and "5 sentences" in terminal.getvalue()
+    from tqdm import tqdm
+
+    assert tqdm.monitor_interval == 0  # no monitor thread, so --jobs may still fork
