@@ -236,3 +236,16 @@ def test_require_lets_other_import_errors_through() -> None:
     )
     result = run_blocked([], code)
     assert result.stdout.strip() == "raised mtaudit_no_such_module"
+
+
+def test_the_installed_version_is_the_packages_own() -> None:
+    # pyproject.toml reads the version from mtaudit/__init__.py (hatch's version source)
+    import mtaudit
+
+    assert PYPROJECT.get("dynamic") == ["version"] and "version" not in PYPROJECT
+    assert re.fullmatch(r"\d+\.\d+\.\d+(?:[.+-]\w+)*", mtaudit.__version__)
+    try:
+        installed = md.version("mtaudit")
+    except md.PackageNotFoundError:
+        return  # a source tree that was never installed: nothing else to compare
+    assert installed == mtaudit.__version__
