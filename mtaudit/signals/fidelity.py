@@ -26,7 +26,6 @@ from typing import ClassVar
 
 from mtaudit.config import Config
 from mtaudit.errors import ConfigError, ModelMissingError
-from mtaudit.models.paths import models_dir
 from mtaudit.settings import settings_of
 from mtaudit.text.compare import (
     Scores,
@@ -35,7 +34,6 @@ from mtaudit.text.compare import (
     lost_numbers,
     metric_names,
 )
-from mtaudit.translate.settings import engine_for
 from mtaudit.translate.shared import Availability, Translations
 from mtaudit.types import Finding, Pair, Severity, SignalOutput, SignalStatus
 
@@ -171,23 +169,7 @@ class FidelitySignal:
         )
         if len(kept) == len({t.strip() for t in targets if t.strip()}):
             return Availability(True)
-        missing = [
-            spec.name
-            for leg in (back_leg, trip_leg)
-            if not self.translations.model_present(leg)
-            and (spec := engine_for(self.translations.config, leg)) is not None
-        ]
-        scored = sum(1 for t in targets if t.strip() in kept)
-        which = (
-            f"model {missing[0]} is" if len(missing) == 1 else f"models {' and '.join(missing)} are"
-        )
-        return Availability(
-            True,
-            f"scored {scored:,} of {len(targets):,} sentences: {which} not in "
-            f"{models_dir(self.translations.config)} and only those translations are cached",
-            " && ".join(f"mtaudit models pull {name}" for name in missing),
-            only=kept,
-        )
+        return self.translations.partly_cached((back_leg, trip_leg), targets, kept)
 
     def _plan(self, pairs: Sequence[Pair]) -> dict[str, dict[tuple[str, str], list[int]]]:
         plan: dict[str, dict[tuple[str, str], list[int]]] = {p: defaultdict(list) for p in PARTS}

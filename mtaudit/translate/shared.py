@@ -144,14 +144,7 @@ class Translations:
         if partial and len(missing) < distinct:
             gone = set(missing)
             kept = frozenset(t.strip() for t in texts if t.strip() and t.strip() not in gone)
-            scored = sum(1 for t in texts if t.strip() in kept)
-            return Availability(
-                True,
-                f"scored {scored:,} of {len(texts):,} sentences: model {spec.name} is not in "
-                f"{models_dir(self.config)} and only those translations are cached",
-                f"mtaudit models pull {spec.name}",
-                only=kept,
-            )
+            return self.partly_cached([direction], texts, kept)
         lacking = missing_library(self.config, spec)
         if lacking is not None and get_backend(choose_engine(self.config, spec)).present(
             self.config, spec
@@ -167,6 +160,30 @@ class Translations:
             f"model {spec.name} ({spec.hub_id}) is not in {models_dir(self.config)} and "
             f"{len(missing)} of {distinct} {direction} translations are not cached",
             f"mtaudit models pull {spec.name}",
+        )
+
+    def partly_cached(
+        self, directions: Sequence[str], texts: Sequence[str], kept: frozenset[str]
+    ) -> Availability:
+        """``texts`` can be translated where ``kept`` holds them (stripped), no further.
+
+        The models of ``directions`` that are not on disk are named, with the command that
+        pulls each; the reason says how many of ``texts`` are scored.
+        """
+        names = [
+            spec.name
+            for direction in directions
+            if not self.model_present(direction)
+            and (spec := engine_for(self.config, direction)) is not None
+        ]
+        scored = sum(1 for t in texts if t.strip() in kept)
+        which = f"model {names[0]} is" if len(names) == 1 else f"models {' and '.join(names)} are"
+        return Availability(
+            True,
+            f"scored {scored:,} of {len(texts):,} sentences: {which} not in "
+            f"{models_dir(self.config)} and only those translations are cached",
+            " && ".join(f"mtaudit models pull {name}" for name in names),
+            only=kept,
         )
 
     # -- translating ------------------------------------------------------------------------
