@@ -35,9 +35,12 @@ Reads = dict[str, list[str]]
 repeats."""
 
 
+_THEN = ">"
+
+
 def chained(back: str, forth: str) -> str:
     """The reads key of texts read through ``back`` and then ``forth`` (the round trip)."""
-    return f"{back}>{forth}"
+    return f"{back}{_THEN}{forth}"
 
 
 def uses_translations(signals: Sequence[str]) -> bool:
@@ -110,9 +113,9 @@ class TranslationReads:
 
     def _answers(self, direction: str, texts: list[str]) -> dict[str, str]:
         """The cache's translations of ``texts`` (normalised keys), through both legs if chained."""
-        if ">" not in direction:
+        if _THEN not in direction:
             return self.translations.cached(direction, texts)
-        back, _, forth = direction.partition(">")
+        back, _, forth = direction.partition(_THEN)
         firsts = self.translations.cached(back, texts)
         seconds = self.translations.cached(forth, list(firsts.values()))
         return {
